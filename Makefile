@@ -1,0 +1,47 @@
+# Steward's front door. Every target finds a JDK 21+ by itself (scripts/find-java).
+SHELL := /bin/bash
+JAVA_HOME := $(shell scripts/find-java)
+export JAVA_HOME
+MVN := ./mvnw -B -ntp
+RUN_DIR := data/dev
+
+.PHONY: build run test interop bench clean check-java package-relay
+
+check-java:
+	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
+
+## make build: compile and leave the launcher at bin/steward
+build: check-java
+	$(MVN) -q -DskipTests package
+	@mkdir -p bin && cp scripts/steward bin/steward && chmod +x bin/steward
+	@echo "built: bin/steward"
+
+## make run: the relay on 127.0.0.1:2525 with a generated development config
+run: build
+	@bin/steward dev-config --dir $(RUN_DIR) --listen 127.0.0.1:2525 --app-domain app.localhost.test
+	@echo
+	@echo "Steward relay (development mode) on 127.0.0.1:2525, app domain app.localhost.test, queue in $(RUN_DIR)/queue"
+	@echo "Send it a message:"
+	@echo "  printf 'From: app@app.localhost.test\nTo: you@example.test\nSubject: hello\n\nHi!\n' | bin/steward sendmail -C $(RUN_DIR)/relay.toml -t"
+	@echo "  or: swaks --server 127.0.0.1:2525 --from app@app.localhost.test --to you@example.test"
+	@echo "See the queue: bin/steward mailq --config $(RUN_DIR)/relay.toml      Stop: Ctrl-C"
+	@echo
+	exec bin/steward relay --config $(RUN_DIR)/relay.toml
+
+## make test: unit tests (*Test) and in-process integration tests (*IT)
+test: check-java
+	$(MVN) verify
+
+## make interop: tests against real Debian peers (swaks, Python smtplib, Postfix), installed when missing
+interop: check-java
+	scripts/install-peers
+	$(MVN) -Pinterop -DskipUnitTests=true verify
+
+## make bench: the side-by-side intake benchmark (Steward and Postfix), results in docs/benchmarks.md
+bench: build
+	scripts/install-peers
+	bench/intake-bench
+
+clean:
+	$(MVN) -q clean
+	rm -rf bin
