@@ -1,0 +1,225 @@
+package dev.steward.relay.intake;
+
+import dev.steward.common.text.LogLine;
+import dev.steward.relay.policy.SenderPolicy;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMTP listener applications talk to (Postfix smtpd for a null client).
+ *
+ * <p><b>Threads.</b> One platform-independent virtual thread accepts on each listen socket; each
+ * connection gets its own virtual thread running an {@link IntakeSession}. At most
+ * {@code max_connections} sessions run at once: a connection beyond that gets
+ * {@code 421 4.7.0} and is closed at once, so an overload never queues unbounded work.
+ *
+ * <p><b>Lifecycle.</b> {@link #start()} binds every address or fails before any socket is left open
+ * (a bind error is a startup error); {@link #stop(Duration)} closes the listeners, waits for
+ * running sessions up to the grace period, then closes their sockets and waits for their threads.
+ *
+ * <p>Thread safety: {@code start} and {@code stop} are one-thread-at-a-time; the rest is internal.
+ */
+public final class SmtpIntakeServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpIntakeServer.class);
+
+    /** Content beyond this spills to a file; the header section must fit (Postfix: header_size_limit 100 KiB). */
+    public static final int SPOOL_MEMORY_LIMIT = 128 * 1024;
+
+    private final IntakeConfig config;
+    private final String hostname;
+    private final SessionHandler handler;
+    private final Semaphore connectionSlots;
+    private final List<ServerSocket> listeners = new ArrayList<>();   // bound by start()
+    private final List<Thread> acceptors = new ArrayList<>();         // one per listener
+    private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet(); // sessions in progress
+    private final Set<Thread> sessionThreads = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sessionCounter = new AtomicLong();       // for session ids
+    private volatile boolean started;                                  // start() called
+    private volatile boolean stopping;                                 // stop() called
+
+    /** Builds the per-connection session; tests may wrap it. */
+    @FunctionalInterface
+    public interface SessionHandler {
+        void handle(Socket socket, String sessionId);
+    }
+
+    /**
+     * @param spillDirectory where sessions spill message content beyond 128 KiB (the queue's tmp/)
+     * @param sink           takes complete messages; answers 250 only when they are durable
+     */
+    public SmtpIntakeServer(IntakeConfig config, String hostname, Path spillDirectory, MessageSink sink) {
+        this.config = config;
+        this.hostname = hostname;
+        ClientAccess access = new ClientAccess(config.allowedClients());
+        SessionLimits limits = SessionLimits.of(config);
+        SenderPolicy policy = new SenderPolicy(config.appDomains());
+        this.handler = (socket, id) -> new IntakeSession(socket, id, hostname, access, policy, limits,
+                new SpoolBuffer(SPOOL_MEMORY_LIMIT, spillDirectory), sink).run();
+        this.connectionSlots = new Semaphore(config.maxConnections());
+    }
+
+    /** Binds all listen addresses and starts accepting. */
+    public synchronized void start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("intake already started");
+        }
+        started = true;
+        try {
+            for (InetSocketAddress address : config.listen()) {
+                ServerSocket server = new ServerSocket();
+                server.setReuseAddress(true);
+                try {
+                    server.bind(address, 256);
+                } catch (IOException bindFailure) {
+                    server.close();
+                    throw new IOException("cannot listen on " + HostPort.format(address) + ": " + bindFailure.getMessage(), bindFailure);
+                }
+                listeners.add(server);
+            }
+        } catch (IOException failure) {
+            closeListeners();
+            throw failure;
+        }
+        for (ServerSocket server : listeners) {
+            acceptors.add(Thread.ofVirtual().name("intake-accept-" + server.getLocalPort()).start(() -> acceptLoop(server)));
+        }
+    }
+
+    /** The bound addresses, with the real port when the config said port 0. */
+    public List<InetSocketAddress> boundAddresses() {
+        return listeners.stream().map(s -> (InetSocketAddress) s.getLocalSocketAddress()).toList();
+    }
+
+    private void acceptLoop(ServerSocket server) {
+        while (!stopping) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException acceptFailure) {
+                if (!stopping) {
+                    log.error("accept failed on {}: {}", server.getLocalSocketAddress(), acceptFailure.toString());
+                }
+                if (server.isClosed()) {
+                    return;
+                }
+                continue;
+            }
+            String sessionId = Long.toString(sessionCounter.incrementAndGet(), 36).toUpperCase(java.util.Locale.ROOT);
+            if (!connectionSlots.tryAcquire()) {
+                refuseOverload(socket, sessionId);
+                continue;
+            }
+            openSockets.add(socket);
+            Thread thread = Thread.ofVirtual().name("intake-" + sessionId).unstarted(() -> {
+                try {
+                    handler.handle(socket, sessionId);
+                } finally {
+                    openSockets.remove(socket);
+                    sessionThreads.remove(Thread.currentThread());
+                    connectionSlots.release();
+                }
+            });
+            sessionThreads.add(thread);
+            thread.start();
+        }
+    }
+
+    private void refuseOverload(Socket socket, String sessionId) {
+        Thread.ofVirtual().start(() -> {
+            try (socket) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write(("421 4.7.0 " + hostname + " Error: too many connections, try again later\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            } catch (IOException ignored) {
+                // the client went away first; nothing to tell it
+            }
+            log.warn(LogLine.of("intake_reject").field("session", sessionId)
+                    .field("client", HostPort.format((InetSocketAddress) socket.getRemoteSocketAddress()))
+                    .field("stage", "CONNECT").field("reply", "421 4.7.0 too many connections")
+                    .field("max_connections", config.maxConnections()).toString());
+        });
+    }
+
+    /**
+     * Stops accepting, lets sessions finish for up to {@code grace}, then closes what is left and
+     * waits for the session threads. A message whose DATA was cut off is simply not acknowledged.
+     */
+    public synchronized void stop(Duration grace) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        closeListeners();
+        for (Thread acceptor : acceptors) {
+            joinQuietly(acceptor, Duration.ofSeconds(5));
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Thread session : List.copyOf(sessionThreads)) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                joinQuietly(session, Duration.ofNanos(left));
+            }
+        }
+        for (Socket socket : List.copyOf(openSockets)) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing is all we wanted
+            }
+        }
+        for (Thread session : List.copyOf(sessionThreads)) {
+            joinQuietly(session, Duration.ofSeconds(5));
+        }
+    }
+
+    private void closeListeners() {
+        for (ServerSocket server : listeners) {
+            try {
+                server.close();
+            } catch (IOException ignored) {
+                // nothing more to do with a listener that will not close
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread thread, Duration timeout) {
+        try {
+            thread.join(timeout);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(2));
+    }
+
+    /** Sessions running now (for metrics and tests). */
+    public int activeSessions() {
+        return config.maxConnections() - connectionSlots.availablePermits();
+    }
+
+    static boolean isConnectionReset(IOException failure) {
+        return failure instanceof SocketException;
+    }
+
+    static long elapsedMillis(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}

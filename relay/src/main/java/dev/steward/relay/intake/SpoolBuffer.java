@@ -1,0 +1,118 @@
+package dev.steward.relay.intake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+
+/**
+ * Where DATA goes while it is read: memory up to a threshold, then a spill file, so a hundred
+ * sessions sending 25 MiB each never need 2.5 GiB of heap. The header section must lie in the
+ * memory part ({@link #memory()}); cleanup refuses messages whose header is larger.
+ *
+ * <p>Thread safety: single-threaded (one per session, reused across its messages).
+ */
+public final class SpoolBuffer extends OutputStream {
+
+    private final int memoryLimit;
+    private final Path spillDirectory;
+    private byte[] memory = new byte[8192]; // grows up to memoryLimit
+    private int memoryUsed;                  // bytes valid in memory
+    private Path spillFile;                  // null until the memory part is full
+    private OutputStream spill;              // open while writing past memoryLimit
+    private long size;                       // total bytes written since reset
+
+    public SpoolBuffer(int memoryLimit, Path spillDirectory) {
+        this.memoryLimit = memoryLimit;
+        this.spillDirectory = spillDirectory;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        int toMemory = Math.min(length, memoryLimit - memoryUsed);
+        if (toMemory > 0) {
+            if (memoryUsed + toMemory > memory.length) {
+                memory = Arrays.copyOf(memory, Math.min(memoryLimit, Math.max(memory.length * 2, memoryUsed + toMemory)));
+            }
+            System.arraycopy(bytes, offset, memory, memoryUsed, toMemory);
+            memoryUsed += toMemory;
+        }
+        int rest = length - toMemory;
+        if (rest > 0) {
+            if (spill == null) {
+                spillFile = Files.createTempFile(spillDirectory, "spool-", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                spill = Files.newOutputStream(spillFile, StandardOpenOption.WRITE);
+            }
+            spill.write(bytes, offset + toMemory, rest);
+        }
+        size += length;
+    }
+
+    /** Total bytes written. */
+    public long size() {
+        return size;
+    }
+
+    /** The bytes held in memory: the first {@link #memoryLength()} bytes of the content. */
+    public byte[] memory() {
+        return memory;
+    }
+
+    public int memoryLength() {
+        return memoryUsed;
+    }
+
+    /** Whether every byte is in memory. */
+    public boolean inMemory() {
+        return spillFile == null;
+    }
+
+    /** Writes bytes {@code [from, size)} of the content to {@code out}. */
+    public void writeTo(OutputStream out, int from) throws IOException {
+        if (from < memoryUsed) {
+            out.write(memory, from, memoryUsed - from);
+        }
+        if (spillFile != null) {
+            spill.flush();
+            try (InputStream in = Files.newInputStream(spillFile)) {
+                if (from > memoryUsed) {
+                    in.skipNBytes(from - memoryUsed);
+                }
+                in.transferTo(out);
+            }
+        }
+    }
+
+    /** Forgets the content and deletes the spill file; the buffer can take the next message. */
+    public void reset() throws IOException {
+        memoryUsed = 0;
+        size = 0;
+        if (memory.length > 65536) {
+            memory = new byte[8192]; // do not pin a large array to an idle session
+        }
+        if (spill != null) {
+            try {
+                spill.close();
+            } finally {
+                spill = null;
+                Files.deleteIfExists(spillFile);
+                spillFile = null;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        reset();
+    }
+}

@@ -1,0 +1,39 @@
+/**
+ * The SMTP intake: the listener applications on this server talk to (Postfix smtpd, for a
+ * send-only null client).
+ *
+ * <p><b>Role.</b> Accept SMTP from local applications, enforce who may connect and who may send,
+ * read DATA safely, and hand complete messages to cleanup, which answers 250 only once the
+ * message is durable.
+ *
+ * <p><b>Inputs/outputs.</b> TCP connections on {@code [intake] listen}; out: {@link
+ * dev.steward.relay.intake.ReceivedMessage} to a {@link dev.steward.relay.intake.MessageSink};
+ * log lines {@code intake_session} (one per session), {@code intake_reject} (one per refusal),
+ * {@code intake_timeout}.
+ *
+ * <p><b>Files/queues touched.</b> Message content beyond 128 KiB spills into the queue's
+ * {@code tmp/} while DATA is read; the spill file is deleted when the message is stored or refused.
+ *
+ * <p><b>Strategy.</b> One virtual thread per connection, blocking I/O, a semaphore for
+ * {@code max_connections}. Replies are flushed only when no pipelined input is waiting
+ * (RFC 2920). DATA is read by {@link dev.steward.smtp.wire.SmtpInput#readData}, which ends only
+ * at {@code <CR><LF>.<CR><LF>}.
+ *
+ * <p><b>Failure handling.</b> Client errors get 5xx/4xx replies and count towards
+ * {@code max_errors}; timeouts get 421 4.4.2; an unexpected exception in a session is logged with
+ * its stack once and answered 421 4.3.0 — the message is then not acknowledged, so not lost.
+ *
+ * <p><b>Config keys.</b> {@code [intake] listen, allowed_clients, app_domains, max_message_size,
+ * max_recipients, max_line_length, max_command_length, command_timeout, data_timeout,
+ * max_connections, max_errors, bare_lf}; {@code [server] hostname}.
+ *
+ * <p><b>Standards.</b> RFC 5321 (§3.5.3 VRFY, §4.1.1, §4.1.4, §4.5.2, §4.5.3.1 limits,
+ * §4.5.3.2 timeouts), RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8, RFC 2920
+ * PIPELINING, RFC 2034/3463 enhanced status codes.
+ *
+ * <p><b>Security.</b> Everything a client sends is untrusted. Non-loopback clients outside
+ * {@code allowed_clients} get 554 5.7.1 whatever the listen address (never an open relay);
+ * sender confinement (MAIL-2) on the envelope here and on the header From in cleanup; reply texts
+ * never carry paths, errno values or resolver addresses; log values are escaped.
+ */
+package dev.steward.relay.intake;
