@@ -1,0 +1,115 @@
+package dev.steward.smtp.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A server reply (RFC 5321 §4.2) with an optional enhanced status code (RFC 3463) that
+ * {@link #toBytes()} repeats on every line, as RFC 2034 §3 requires.
+ *
+ * <p>Reply text may come from anywhere (an address, a remote reply): the constructor replaces CR,
+ * LF and other control characters with spaces, so no text can end a line early and inject a reply
+ * line of its own.
+ *
+ * @param code           three-digit reply code, 200..599
+ * @param enhancedStatus {@code class.subject.detail} whose class matches the code's first digit,
+ *                       or {@code null} where none is sent (the greeting, EHLO/HELO, 354)
+ * @param lines          the text lines, at least one; a line may be empty
+ *
+ * <p>Thread safety: immutable.
+ */
+public record SmtpReply(int code, String enhancedStatus, List<String> lines) {
+
+    private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
+
+    public SmtpReply {
+        if (code < 200 || code > 599) {
+            throw new IllegalArgumentException("reply code must be 200..599, was " + code);
+        }
+        if (enhancedStatus != null) {
+            if (!ENHANCED.matcher(enhancedStatus).matches()) {
+                throw new IllegalArgumentException("not an enhanced status code: " + enhancedStatus);
+            }
+            if (enhancedStatus.charAt(0) - '0' != code / 100) {
+                throw new IllegalArgumentException("enhanced status " + enhancedStatus + " does not match code " + code);
+            }
+        }
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("a reply needs at least one line");
+        }
+        lines = lines.stream().map(SmtpReply::sanitize).toList();
+    }
+
+    /** A reply with the given text lines. */
+    public static SmtpReply of(int code, String enhancedStatus, String... lines) {
+        return new SmtpReply(code, enhancedStatus, List.of(lines));
+    }
+
+    /** {@code 250 2.0.0 Ok}. */
+    public static SmtpReply ok() {
+        return of(250, "2.0.0", "Ok");
+    }
+
+    /** {@code 354} after DATA; RFC 3463 codes are not sent with intermediate replies. */
+    public static SmtpReply startMailInput() {
+        return of(354, null, "End data with <CR><LF>.<CR><LF>");
+    }
+
+    /** {@code 501 5.5.4 <reason>}: bad arguments, e.g. from {@link CommandSyntaxException#reason()}. */
+    public static SmtpReply syntaxError(String reason) {
+        return of(501, "5.5.4", reason);
+    }
+
+    /** The reply to a command line that could not be read (RFC 5321 §4.5.3.1.4: 500 line too long). */
+    public static SmtpReply forLineProblem(LineProblem problem) {
+        return switch (problem) {
+            case TOO_LONG -> of(500, "5.5.2", "Error: line too long");
+            case BARE_CR -> of(500, "5.5.2", "Error: bare <CR> received");
+            case INVALID_UTF8 -> of(500, "5.5.2", "Error: invalid UTF-8 in command");
+        };
+    }
+
+    /** The reply to a refused DATA body. */
+    public static SmtpReply forDataProblem(DataProblem problem) {
+        return switch (problem) {
+            case TOO_LARGE -> of(552, "5.3.4", "Error: message too large");
+            case LINE_TOO_LONG -> of(554, "5.6.0", "Error: message line too long");
+            case BARE_CR -> of(554, "5.6.0", "Error: bare <CR> received");
+            case BARE_LF -> of(554, "5.6.0", "Error: bare <LF> received");
+            case NONSTANDARD_END_OF_DATA -> of(554, "5.5.0", "Error: non-standard end of data");
+        };
+    }
+
+    /** The wire form: {@code 250-2.0.0 first} ... {@code 250 2.0.0 last}, each line ending in CRLF, UTF-8. */
+    public byte[] toBytes() {
+        StringBuilder text = new StringBuilder(64 * lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            text.append(code).append(i + 1 < lines.size() ? '-' : ' ');
+            String line = lines.get(i);
+            if (enhancedStatus != null) {
+                text.append(enhancedStatus);
+                if (!line.isEmpty()) {
+                    text.append(' ');
+                }
+            }
+            text.append(line).append("\r\n");
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String sanitize(String line) {
+        Objects.requireNonNull(line, "line");
+        StringBuilder clean = null;
+        for (int i = 0; i < line.length(); i++) {
+            if (Character.isISOControl(line.charAt(i))) {
+                if (clean == null) {
+                    clean = new StringBuilder(line);
+                }
+                clean.setCharAt(i, ' ');
+            }
+        }
+        return clean == null ? line : clean.toString();
+    }
+}
