@@ -66,7 +66,7 @@ public final class Cleanup implements MessageSink {
             return fromProblem;
         }
 
-        QueueId id = QueueId.next();
+        QueueId id = queue.newId();
         String messageId = headers.has("Message-ID") ? headers.all("Message-ID").get(0).value().strip() : null;
         StringBuilder prefix = new StringBuilder(256);
         prefix.append(stamps.received(message, id));

@@ -5,7 +5,8 @@ import dev.steward.mail.model.EmailAddress;
 import dev.steward.relay.policy.SenderPolicy;
 import dev.steward.smtp.wire.CommandParser;
 import dev.steward.smtp.wire.DataResult;
-import dev.steward.smtp.wire.LineTooLongException;
+import dev.steward.smtp.wire.LineProblem;
+import dev.steward.smtp.wire.CommandSyntaxException;
 import dev.steward.smtp.wire.PathCommand;
 import dev.steward.smtp.wire.SmtpCommand;
 import dev.steward.smtp.wire.SmtpInput;
@@ -101,32 +102,30 @@ final class IntakeSession {
             if (!access.permits(socket.getInetAddress())) {
                 // MAIL-1: whatever the listen address, only local clients may send.
                 rejected++;
-                logReject("CONNECT", "554 5.7.1 client not allowed", null);
+                logReject("CONNECT", "554 5.7.1 client not allowed", null, null);
                 reply(SmtpReply.of(554, "5.7.1", "Access denied: this relay accepts mail from the local host only"));
                 out.flush();
                 return;
             }
             socket.setSoTimeout(limits.commandTimeoutMillis());
-            in = new SmtpInput(socket.getInputStream(), 8192);
+            in = new SmtpInput(socket.getInputStream());
             reply(new SmtpReply(220, null, List.of(hostname + " ESMTP Steward")));
             out.flush();
             while (!quit) {
                 String line;
                 try {
                     line = in.readCommandLine(limits.maxCommandLength());
-                } catch (LineTooLongException tooLong) {
-                    error(SmtpReply.of(500, "5.5.2", "Error: line too long (limit " + limits.maxCommandLength() + " octets)"));
-                    flushIfIdle();
-                    continue;
                 } catch (SmtpSyntaxException badLine) {
-                    error(SmtpReply.of(500, "5.5.2", "Error: " + badLine.getMessage()));
+                    error(SmtpReply.of(500, "5.5.2", badLine.problem() == LineProblem.TOO_LONG
+                            ? "Error: line too long (limit " + limits.maxCommandLength() + " octets)"
+                            : "Error: " + badLine.getMessage()));
                     flushIfIdle();
                     continue;
                 }
                 handle(CommandParser.parse(line));
                 if (!quit && errors >= limits.maxErrors()) {
                     reply(SmtpReply.of(421, "4.7.0", hostname + " Error: too many errors"));
-                    logReject("SESSION", "421 4.7.0 too many errors", null);
+                    logReject("SESSION", "421 4.7.0 too many errors", null, null);
                     quit = true;
                 }
                 if (quit) {
@@ -232,7 +231,7 @@ final class IntakeSession {
         PathCommand path;
         try {
             path = CommandParser.parsePath(argument, "FROM");
-        } catch (SmtpSyntaxException bad) {
+        } catch (CommandSyntaxException bad) {
             error(SmtpReply.of(501, "5.5.4", "Syntax: MAIL FROM:<address> (" + bad.getMessage() + ")"));
             return;
         }
@@ -319,7 +318,7 @@ final class IntakeSession {
         PathCommand path;
         try {
             path = CommandParser.parsePath(argument, "TO");
-        } catch (SmtpSyntaxException bad) {
+        } catch (CommandSyntaxException bad) {
             error(SmtpReply.of(501, "5.5.4", "Syntax: RCPT TO:<address> (" + bad.getMessage() + ")"));
             return;
         }

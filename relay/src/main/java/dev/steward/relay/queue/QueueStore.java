@@ -99,10 +99,23 @@ public final class QueueStore implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public QueueId commit(NewMessage message, MessageContent content) throws QueueWriteException {
+        return commit(newId(), message, content);
+    }
+
+    /**
+     * A queue id not used in this queue, for a caller that must name the message before it is
+     * written (cleanup puts it in the {@code Received:} header), then passes it to
+     * {@link #commit(QueueId, NewMessage, MessageContent)}.
+     */
+    public QueueId newId() {
+        return unusedId();
+    }
+
+    /** {@link #commit(NewMessage, MessageContent)} under an id from {@link #newId()}. */
+    public QueueId commit(QueueId id, NewMessage message, MessageContent content) throws QueueWriteException {
         if (closed) {
             throw new IllegalStateException("queue store " + layout.root() + " is closed");
         }
-        QueueId id = unusedId();
         Path tmpMsg = layout.tmp().resolve(id.value() + QueueLayout.MSG);
         Path tmpEnv = layout.tmp().resolve(id.value() + QueueLayout.ENV);
         Path msg = layout.msg(QueueLayout.INCOMING, id);
