@@ -3,6 +3,7 @@ package dev.steward.relay.queue;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -37,6 +38,7 @@ final class DirectorySync {
     private final Condition roundEnded = lock.newCondition();
     private Round pending = new Round(); // guarded by lock: the round new callers join
     private boolean running; // guarded by lock: a round's fsync is in progress
+    private final AtomicLong syncs = new AtomicLong(); // fsyncs done, for the benchmark
 
     DirectorySync(Path directory, boolean grouped) {
         this.directory = directory;
@@ -46,6 +48,7 @@ final class DirectorySync {
     /** Returns once an fsync of the directory that started after this call began has succeeded. */
     void sync() throws IOException {
         if (!grouped) {
+            syncs.incrementAndGet();
             QueueLayout.syncDirectory(directory);
             return;
         }
@@ -73,6 +76,10 @@ final class DirectorySync {
         }
     }
 
+    long syncs() {
+        return syncs.get();
+    }
+
     /** Called with the lock held; releases it during the fsync. */
     private void lead(Round round) {
         running = true;
@@ -80,6 +87,7 @@ final class DirectorySync {
         IOException failure = new IOException("fsync of " + directory + " ended abnormally");
         lock.unlock();
         try {
+            syncs.incrementAndGet();
             QueueLayout.syncDirectory(directory);
             failure = null;
         } catch (IOException e) {

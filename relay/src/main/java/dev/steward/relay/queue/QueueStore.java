@@ -164,6 +164,11 @@ public final class QueueStore implements AutoCloseable {
         }
     }
 
+    /** Directory fsyncs of {@code incoming/} so far (benchmark: fsyncs per commit). */
+    long directorySyncs() {
+        return incomingSync.syncs();
+    }
+
     private long writeMessage(Path file, MessageContent content) throws IOException {
         long written;
         try (FileChannel channel = FileChannel.open(file,
