@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The queue directories of one relay: durable commit of new messages, startup recovery, and the
@@ -35,6 +37,8 @@ import java.util.Set;
 public final class QueueStore implements AutoCloseable {
 
     private static final String LOCK_FILE = "lock";
+    /** Queue roots open in this JVM: a second FileChannel on the lock file would drop the lock. */
+    private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
     private static final int OUTPUT_BUFFER = 64 * 1024;
 
     private final QueueLayout layout;
@@ -42,7 +46,7 @@ public final class QueueStore implements AutoCloseable {
     private final DirectorySync incomingSync;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private volatile boolean closed; // set once by close()
+    private final AtomicBoolean closed = new AtomicBoolean(); // set once by close()
 
     private QueueStore(QueueLayout layout, RecoveryReport recovery, boolean groupCommit,
             FileChannel lockChannel, FileLock lock) {
@@ -60,21 +64,28 @@ public final class QueueStore implements AutoCloseable {
 
     /** {@code groupCommit = false} makes every commit fsync {@code incoming/} itself (benchmark). */
     static QueueStore open(Path directory, boolean groupCommit) throws IOException {
-        QueueLayout layout = new QueueLayout(directory.toAbsolutePath());
-        layout.createDirectories();
-        FileChannel lockChannel = FileChannel.open(layout.root().resolve(LOCK_FILE),
-                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), QueueLayout.FILE_MODE);
+        QueueLayout layout = new QueueLayout(directory.toAbsolutePath().normalize());
+        if (!OPEN.add(layout.root())) {
+            throw new IOException("queue directory " + layout.root() + " is in use by this process");
+        }
+        FileChannel lockChannel = null;
         try {
+            layout.createDirectories();
+            lockChannel = FileChannel.open(layout.root().resolve(LOCK_FILE),
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), QueueLayout.FILE_MODE);
             FileLock lock = lockChannel.tryLock();
             if (lock == null) {
                 throw new IOException("queue directory " + layout.root() + " is in use by another process");
             }
             return new QueueStore(layout, QueueRecovery.run(layout), groupCommit, lockChannel, lock);
         } catch (IOException | RuntimeException e) {
-            try {
-                lockChannel.close();
-            } catch (IOException closing) {
-                e.addSuppressed(closing);
+            OPEN.remove(layout.root());
+            if (lockChannel != null) {
+                try {
+                    lockChannel.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
             }
             throw e;
         }
@@ -113,7 +124,7 @@ public final class QueueStore implements AutoCloseable {
 
     /** {@link #commit(NewMessage, MessageContent)} under an id from {@link #newId()}. */
     public QueueId commit(QueueId id, NewMessage message, MessageContent content) throws QueueWriteException {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException("queue store " + layout.root() + " is closed");
         }
         Path tmpMsg = layout.tmp().resolve(id.value() + QueueLayout.MSG);
@@ -153,14 +164,22 @@ public final class QueueStore implements AutoCloseable {
     /** Releases the queue lock; later commits throw {@link IllegalStateException}. */
     @Override
     public void close() throws IOException {
-        closed = true;
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             if (lock.isValid()) {
                 lock.release();
             }
         } finally {
             lockChannel.close();
+            OPEN.remove(layout.root());
         }
+    }
+
+    /** Directory fsyncs of {@code incoming/} so far (benchmark: fsyncs per commit). */
+    long directorySyncs() {
+        return incomingSync.syncs();
     }
 
     private long writeMessage(Path file, MessageContent content) throws IOException {
