@@ -61,7 +61,7 @@ class SenderPolicyTest {
             app.example.test;bücher.example  | app@xn--bcher-kva.example           | allowed
             app.example.test;bücher.example  | app@evil.test                       | refused
             """)
-    void allows_table(String appDomains, String sender, String expected) {
+    void allows_senderTable_matchesVerdict(String appDomains, String sender, String expected) {
         SenderPolicy policy = policy(appDomains);
 
         assertThat(verdict(policy, sender)).isEqualTo(expected);
