@@ -75,6 +75,12 @@ public record EmailAddress(String localPart, String domainText, DomainName domai
             // RFC 5321 §4.1.2 Domain has no trailing dot; DomainName would tolerate it.
             throw new IllegalArgumentException("the domain \"" + domainText + "\" ends with a dot");
         }
+        if (domainText.contains("\u3002") || domainText.contains("\uff0e") || domainText.contains("\uff61")) {
+            // IDNA2003 maps these to '.', but RFC 6531 §3.3 separates labels with '.' only; an
+            // address relayed unchanged must not depend on the receiver doing the same mapping.
+            throw new IllegalArgumentException("the domain \"" + domainText
+                    + "\" separates labels with a character other than '.'");
+        }
         DomainName domain;
         try {
             domain = DomainName.parse(domainText);

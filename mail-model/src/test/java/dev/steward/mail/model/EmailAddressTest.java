@@ -47,6 +47,7 @@ class EmailAddressTest {
             app@[IPv6:2001:db8::1]            | address literals such as "[IPv6:2001:db8::1]" are not accepted
             app@192.0.2.1                     | ends in an all-digit label
             app@app.example.test.             | the domain "app.example.test." ends with a dot
+            app@app。example.test              | separates labels with a character other than '.'
             app@app..example.test             | has an invalid domain: the domain "app..example.test" has an empty label
             app@app_x.example.test            | has an invalid domain
             .app@example.test                 | starts or ends with a dot

@@ -1,0 +1,77 @@
+package dev.steward.smtp.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SmtpReplyTest {
+
+    static Stream<Arguments> renderings() {
+        return Stream.of(
+                Arguments.of(SmtpReply.ok(), "250 2.0.0 Ok\r\n"),
+                Arguments.of(SmtpReply.of(250, null, "relay.test", "PIPELINING", "SIZE 1000", "8BITMIME"),
+                        "250-relay.test\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250 8BITMIME\r\n"),
+                Arguments.of(SmtpReply.of(550, "5.1.1", "first", "second"),
+                        "550-5.1.1 first\r\n550 5.1.1 second\r\n"),
+                Arguments.of(SmtpReply.of(221, "2.0.0", ""), "221 2.0.0\r\n"),
+                Arguments.of(SmtpReply.startMailInput(), "354 End data with <CR><LF>.<CR><LF>\r\n"),
+                Arguments.of(SmtpReply.syntaxError("missing address"), "501 5.5.4 missing address\r\n"),
+                // Injection attempt through text: stays one line.
+                Arguments.of(SmtpReply.of(550, "5.1.1", "<x>\r\n250 2.0.0 Ok"), "550 5.1.1 <x>  250 2.0.0 Ok\r\n"),
+                Arguments.of(SmtpReply.of(550, "5.1.1", "a\nb\rc\u0000d"), "550 5.1.1 a b c d\r\n"),
+                Arguments.of(SmtpReply.of(250, "2.1.5", "j\u00f6rg ok"), "250 2.1.5 j\u00f6rg ok\r\n"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("renderings")
+    void toBytes_table(SmtpReply reply, String wire) {
+        assertThat(new String(reply.toBytes(), StandardCharsets.UTF_8)).isEqualTo(wire);
+    }
+
+    @Test
+    void constructor_sanitizesLines() {
+        assertThat(SmtpReply.of(250, null, "a\r\nb").lines()).isEqualTo(List.of("a  b"));
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of(199, null, List.of("x")),
+                Arguments.of(600, null, List.of("x")),
+                Arguments.of(250, "5.0.0", List.of("x")),
+                Arguments.of(550, "2.0.0", List.of("x")),
+                Arguments.of(354, "3.0.0", List.of("x")),
+                Arguments.of(250, "2.0", List.of("x")),
+                Arguments.of(250, "2.0.0 ", List.of("x")),
+                Arguments.of(250, "2.0.1000", List.of("x")),
+                Arguments.of(250, "2.0.0", List.of()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalid")
+    void constructor_invalid_throws(int code, String enhanced, List<String> lines) {
+        assertThatThrownBy(() -> new SmtpReply(code, enhanced, lines)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DataProblem.class)
+    void forDataProblem_everyProblem_isPermanentWithMatchingEnhancedCode(DataProblem problem) {
+        SmtpReply reply = SmtpReply.forDataProblem(problem);
+        assertThat(reply.code() / 100).isEqualTo(5);
+        assertThat(reply.enhancedStatus()).startsWith("5.");
+    }
+
+    @ParameterizedTest
+    @EnumSource(LineProblem.class)
+    void forLineProblem_everyProblem_is500(LineProblem problem) {
+        assertThat(new String(SmtpReply.forLineProblem(problem).toBytes(), StandardCharsets.US_ASCII))
+                .startsWith("500 5.5.2 ");
+    }
+}
