@@ -129,22 +129,18 @@ public final class SendmailCommand {
             message = MessageEditing.prependHeader(message, "From", MessageEditing.fromValue(options.fullName(), sender));
         }
 
-        SubmitResult result = SmtpSubmission.submit(relay, sender, List.copyOf(recipients), message);
-        switch (result) {
-            case SubmitResult.Queued queued -> {
-                return 0;
-            }
+        return switch (SmtpSubmission.submit(relay, sender, List.copyOf(recipients), message)) {
+            case SubmitResult.Queued queued -> 0;
             case SubmitResult.Refused refused -> {
                 err.println("steward sendmail: " + refused.reply());
-                return refused.reply().startsWith("4") ? EX_TEMPFAIL : EX_DATAERR;
+                yield refused.reply().startsWith("4") ? EX_TEMPFAIL : EX_DATAERR;
             }
             case SubmitResult.Unreachable unreachable -> {
                 err.println("steward sendmail: cannot reach the mail relay at " + unreachable.where() + ": " + unreachable.reason()
                         + " (is the steward relay running?)");
-                return EX_UNAVAILABLE;
+                yield EX_UNAVAILABLE;
             }
-        }
-        throw new AssertionError("unreachable");
+        };
     }
 
     /**

@@ -43,7 +43,7 @@ class SmugglingIT {
     @ParameterizedTest(name = "{0} bare_lf={2}")
     @MethodSource("sequences")
     void fakeEndOfData_neverYieldsASecondMessage(String notation, String value, String mode) throws Exception {
-        try (RelayFixture relay = RelayFixture.start(temp, "bare_lf = \"" + mode + "\"");
+        try (RelayFixture relay = RelayFixture.start(temp, "bare_lf = \"" + mode + "\"\nmax_errors = 50");
              SmtpTestClient client = relay.connect()) {
             client.command("EHLO app.example.test");
             assertThat(client.command("MAIL FROM:<app@app.example.test>")).startsWith("250");
@@ -54,8 +54,20 @@ class SmugglingIT {
                     + "From: evil@evil.test\r\n\r\nsmuggled\r\n\r\n.\r\n");
             String endOfData = client.reply();
             assertThat(endOfData).matches("(250 2\\.0\\.0 Ok: queued as .*|550 5\\.[56]\\.[02] .*)");
-            // If smuggled commands had been read as commands, their replies would come before this one.
-            assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+            // If smuggled text had been read as commands, their replies would come before NOOP's. The one
+            // exception is a sequence that holds a genuine <CR><LF>.<CR><LF> itself (<CR><CR><LF>.<CR><LF>):
+            // there the client really ended DATA, so what follows are its commands — they must still
+            // never open a second transaction (the smuggled sender is outside the app domain).
+            client.send("NOOP\r\n");
+            List<String> before = new ArrayList<>();
+            for (String reply = client.reply(); !reply.equals("250 2.0.0 Ok"); reply = client.reply()) {
+                before.add(reply);
+            }
+            if (value.contains("\r\n.\r\n")) {
+                assertThat(before).isNotEmpty().noneMatch(reply -> reply.startsWith("250") || reply.startsWith("354"));
+            } else {
+                assertThat(before).isEmpty();
+            }
 
             List<Path> messages = relay.queuedMessages();
             assertThat(messages).hasSizeLessThanOrEqualTo(1);

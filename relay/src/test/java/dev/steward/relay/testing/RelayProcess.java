@@ -75,10 +75,15 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            kill9();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                kill9();
+            }
+        } catch (InterruptedException interrupted) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
