@@ -97,7 +97,8 @@ final class IntakeSession {
 
     void run() {
         MDC.put("session", sessionId);
-        try (socket; spool) {
+        // Not try-with-resources: the catch blocks below still write 421 replies on the socket.
+        try {
             out = new BufferedOutputStream(socket.getOutputStream(), 4096);
             if (!access.permits(socket.getInetAddress())) {
                 // MAIL-1: whatever the listen address, only local clients may send.
@@ -158,12 +159,26 @@ final class IntakeSession {
                 // nothing more to tell
             }
         } finally {
+            closeQuietly();
             log.info(LogLine.of("intake_session").field("session", sessionId).field("client", clientText)
                     .field("helo", helo == null ? "" : helo).field("tls", "none").field("msgs", messages)
                     .field("rcpts", recipientsAccepted).field("rejected", rejected)
                     .field("duration", String.format(java.util.Locale.ROOT, "%.3f",
                             (System.nanoTime() - startNanos) / 1e9)).toString());
             MDC.remove("session");
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            spool.close();
+        } catch (IOException spoolFailure) {
+            log.warn(LogLine.of("spool_cleanup_failed").field("session", sessionId).field("error", spoolFailure.toString()).toString());
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // the connection is finished either way
         }
     }
 

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A client that is not on loopback is refused with 554 5.7.1, whatever the listen address. The
- * client lives in a network namespace this test creates (a veth pair with TEST-NET-1 addresses,
- * 192.0.2.1 on our side, 192.0.2.2 inside), so no traffic leaves the machine. Needs root, as CI has.
+ * client lives in a network namespace this test creates: a veth pair with IPv6 unique-local
+ * addresses, fd53:7465:7761::1 on our side and ::2 inside, so no traffic leaves the machine (this
+ * sandbox drops TEST-NET-1, 192.0.2.0/24, on veth pairs). Needs root, as CI has.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NonLoopbackClientIT {
@@ -26,6 +27,8 @@ class NonLoopbackClientIT {
     private static final String NAMESPACE = "stwtest" + SUFFIX;
     private static final String HOST_SIDE = "stwh" + SUFFIX;
     private static final String NS_SIDE = "stwc" + SUFFIX;
+    private static final String HOST_ADDRESS = "fd53:7465:7761::1";
+    private static final String CLIENT_ADDRESS = "fd53:7465:7761::2";
 
     @TempDir
     Path temp;
@@ -36,9 +39,9 @@ class NonLoopbackClientIT {
         run("ip", "netns", "add", NAMESPACE);
         run("ip", "link", "add", HOST_SIDE, "type", "veth", "peer", "name", NS_SIDE);
         run("ip", "link", "set", NS_SIDE, "netns", NAMESPACE);
-        run("ip", "addr", "add", "192.0.2.1/24", "dev", HOST_SIDE);
+        run("ip", "-6", "addr", "add", HOST_ADDRESS + "/64", "dev", HOST_SIDE, "nodad");
         run("ip", "link", "set", HOST_SIDE, "up");
-        run("ip", "netns", "exec", NAMESPACE, "ip", "addr", "add", "192.0.2.2/24", "dev", NS_SIDE);
+        run("ip", "netns", "exec", NAMESPACE, "ip", "-6", "addr", "add", CLIENT_ADDRESS + "/64", "dev", NS_SIDE, "nodad");
         run("ip", "netns", "exec", NAMESPACE, "ip", "link", "set", NS_SIDE, "up");
         run("ip", "netns", "exec", NAMESPACE, "ip", "link", "set", "lo", "up");
     }
@@ -61,19 +64,19 @@ class NonLoopbackClientIT {
 
     @Test
     void clientInAllowedClients_isServed() throws Exception {
-        try (RelayFixture relay = startOn("allowed_clients = [\"192.0.2.2/32\"]")) {
+        try (RelayFixture relay = startOn("allowed_clients = [\"" + CLIENT_ADDRESS + "/128\"]")) {
             assertThat(greetingFromNamespace(relay.address().getPort())).isEqualTo("220 relay.test ESMTP Steward");
         }
     }
 
     private RelayFixture startOn(String extra) throws Exception {
-        Path file = RelayFixture.writeConfig(temp, "192.0.2.1:0", extra);
+        Path file = RelayFixture.writeConfig(temp, "[" + HOST_ADDRESS + "]:0", extra);
         return RelayFixture.startFrom(temp, file);
     }
 
     private static String greetingFromNamespace(int port) throws Exception {
         String output = run("ip", "netns", "exec", NAMESPACE, "timeout", "10", "bash", "-c",
-                "exec 3<>/dev/tcp/192.0.2.1/" + port + "; head -n 1 <&3");
+                "exec 3<>/dev/tcp/" + HOST_ADDRESS + "/" + port + "; head -n 1 <&3");
         return output.strip();
     }
 
