@@ -17,35 +17,43 @@ import java.util.stream.Stream;
  */
 record QueuedMessage(String id, byte[] bytes, List<String> headerFields, byte[] body) {
 
-    static Path incoming(Path queueDir) {
-        return queueDir.resolve("incoming");
-    }
+    /**
+     * Where committed messages can be. Intake commits into incoming/; once the relay has a queue
+     * manager it may already have moved the message on by the time a test looks.
+     */
+    static final List<String> QUEUES = List.of("incoming", "active", "deferred", "hold");
 
-    /** The message with this queue id, if its .msg file is in incoming/. */
+    /** The message with this queue id, if its .msg file is in one of {@link #QUEUES}. */
     static Optional<QueuedMessage> find(Path queueDir, String id) {
-        Path file = incoming(queueDir).resolve(id + ".msg");
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
+        for (String queue : QUEUES) {
+            Path file = queueDir.resolve(queue).resolve(id + ".msg");
+            try {
+                return Optional.of(parse(id, Files.readAllBytes(file)));
+            } catch (java.nio.file.NoSuchFileException e) {
+                continue; // not in this queue (or moved between two looks: the next one has it)
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
-        try {
-            return Optional.of(parse(id, Files.readAllBytes(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Optional.empty();
     }
 
-    /** The queue ids of every .msg file in incoming/. */
+    /** The queue ids of every committed .msg file, whatever queue it is in. */
     static List<String> ids(Path queueDir) {
-        Path dir = incoming(queueDir);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+        List<String> ids = new ArrayList<>();
+        for (String queue : QUEUES) {
+            Path dir = queueDir.resolve(queue);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".msg"))
+                        .map(n -> n.substring(0, n.length() - 4)).forEach(ids::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".msg"))
-                    .map(n -> n.substring(0, n.length() - 4)).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ids.stream().sorted().toList();
     }
 
     static QueuedMessage parse(String id, byte[] bytes) {
