@@ -69,7 +69,7 @@ class PythonSmtplibInteropIT {
         JsonNode queue = mailq(relay);
         assertThat(queue.size()).as(queue.toPrettyString() + "\n" + relay.output()).isEqualTo(1);
         JsonNode entry = queue.get(0);
-        assertThat(QueuedMessage.ids(relay.queueDir())).containsExactly(entry.path("id").asText());
+        assertThat(QueuedMessage.ids(relay.queueDir())).containsExactly(entry.path("queue_id").asText());
         return entry;
     }
 
@@ -120,7 +120,7 @@ class PythonSmtplibInteropIT {
             assertThat(result.path("refused").size()).as(result.toPrettyString()).isZero();
             JsonNode entry = onlyQueuedEntry(relay);
             assertThat(recipientsOf(entry)).containsExactly("jörg.müller@example.test");
-            QueuedMessage queued = QueuedMessage.find(relay.queueDir(), entry.path("id").asText()).orElseThrow();
+            QueuedMessage queued = QueuedMessage.find(relay.queueDir(), entry.path("queue_id").asText()).orElseThrow();
             assertThat(queued.body()).as(queued.describe())
                     .isEqualTo(result.path("body").asText().getBytes(StandardCharsets.UTF_8));
             assertThat(queued.fields("Subject")).containsExactly("Subject: Grüße");
