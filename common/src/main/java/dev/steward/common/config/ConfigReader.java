@@ -1,6 +1,9 @@
 package dev.steward.common.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
@@ -28,7 +31,9 @@ import java.util.function.Function;
  */
 public final class ConfigReader {
 
-    private static final TomlMapper TOML = new TomlMapper();
+    /** Keeps decimals as written ({@code 10.0}, not {@code 1E+1}) for the messages. */
+    private static final TomlMapper TOML = TomlMapper.builder()
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false).build();
 
     private final String fileName;
     private final ObjectNode root;
@@ -60,8 +65,10 @@ public final class ConfigReader {
         JsonNode tree;
         try {
             tree = TOML.readTree(text);
-        } catch (IOException syntax) {
-            String detail = syntax.getMessage() == null ? "syntax error" : syntax.getMessage().lines().findFirst().orElse("");
+        } catch (JsonProcessingException syntax) {
+            JsonLocation where = syntax.getLocation();
+            String detail = (syntax.getOriginalMessage() == null ? "syntax error" : syntax.getOriginalMessage())
+                    + (where == null || where.getLineNr() < 1 ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")");
             throw new ConfigException(List.of(new ConfigProblem(fileName, "(syntax)", null, "not valid TOML: " + detail)));
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {

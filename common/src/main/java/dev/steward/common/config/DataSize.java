@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
  */
 public record DataSize(long bytes) {
 
-    private static final Pattern SYNTAX = Pattern.compile("(\\d{1,18})\\s*([A-Za-z]*)");
+    private static final Pattern SYNTAX = Pattern.compile("(\\d+)\\s*([A-Za-z]*)");
+    /** The units toString() tries, IEC first so that it wins a tie in length. */
+    private static final long[] UNIT_SIZES = {1L << 30, 1L << 20, 1L << 10, 1000_000_000, 1000_000, 1000};
+    private static final String[] UNIT_NAMES = {"GiB", "MiB", "KiB", "GB", "MB", "KB"};
 
     public DataSize {
         if (bytes < 0) {
@@ -38,7 +41,6 @@ public record DataSize(long bytes) {
         if (!matcher.matches()) {
             throw new IllegalArgumentException("not a size: write a number with a unit such as \"25MiB\", \"64KiB\" or \"10MB\"");
         }
-        long number = Long.parseLong(matcher.group(1));
         long multiplier = switch (matcher.group(2).toLowerCase(Locale.ROOT)) {
             case "", "b" -> 1;
             case "kb", "k" -> 1000;
@@ -51,32 +53,24 @@ public record DataSize(long bytes) {
                     "unknown unit \"" + matcher.group(2) + "\": use B, KB, KiB, MB, MiB, GB or GiB");
         };
         try {
-            return new DataSize(Math.multiplyExact(number, multiplier));
-        } catch (ArithmeticException overflow) {
+            return new DataSize(Math.multiplyExact(Long.parseLong(matcher.group(1)), multiplier));
+        } catch (NumberFormatException | ArithmeticException overflow) {
             throw new IllegalArgumentException("size too large");
         }
     }
 
-    /** The shortest exact form: {@code 25MiB}, {@code 1000KB}, {@code 77B}. */
+    /** The shortest exact form: {@code 25MiB}, {@code 1GB}, {@code 77B}; on a tie the IEC unit. */
     @Override
     public String toString() {
-        if (bytes != 0) {
-            if (bytes % (1L << 30) == 0) {
-                return bytes / (1L << 30) + "GiB";
-            }
-            if (bytes % (1L << 20) == 0) {
-                return bytes / (1L << 20) + "MiB";
-            }
-            if (bytes % (1L << 10) == 0) {
-                return bytes / (1L << 10) + "KiB";
-            }
-            if (bytes % 1000_000 == 0) {
-                return bytes / 1000_000 + "MB";
-            }
-            if (bytes % 1000 == 0) {
-                return bytes / 1000 + "KB";
+        String shortest = bytes + "B";
+        for (int i = 0; i < UNIT_SIZES.length && bytes != 0; i++) {
+            if (bytes % UNIT_SIZES[i] == 0) {
+                String candidate = bytes / UNIT_SIZES[i] + UNIT_NAMES[i];
+                if (candidate.length() < shortest.length()) {
+                    shortest = candidate;
+                }
             }
         }
-        return bytes + "B";
+        return shortest;
     }
 }

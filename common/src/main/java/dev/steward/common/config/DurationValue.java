@@ -39,17 +39,21 @@ public final class DurationValue {
 
     /** The largest exact unit: {@code 5m}, {@code 90s}, {@code 1500ms}. */
     public static String format(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis == 0) {
+        if (duration.getNano() != 0) {
+            return duration.toMillis() + "ms";
+        }
+        // Whole seconds: count in seconds, not millis, so that "999999999999d" does not overflow.
+        long seconds = duration.getSeconds();
+        if (seconds == 0) {
             return "0s";
         }
-        long[] sizes = {7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000};
-        String[] units = {"w", "d", "h", "m", "s"};
+        long[] sizes = {7L * 86_400, 86_400, 3_600, 60};
+        String[] units = {"w", "d", "h", "m"};
         for (int i = 0; i < sizes.length; i++) {
-            if (millis % sizes[i] == 0) {
-                return millis / sizes[i] + units[i];
+            if (seconds % sizes[i] == 0) {
+                return seconds / sizes[i] + units[i];
             }
         }
-        return millis + "ms";
+        return seconds + "s";
     }
 }

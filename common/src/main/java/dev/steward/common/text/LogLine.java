@@ -40,7 +40,7 @@ public final class LogLine {
         boolean quote = value.isEmpty();
         for (int i = 0; i < value.length() && !quote; i++) {
             char c = value.charAt(i);
-            quote = c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f;
+            quote = c == ' ' || c == '"' || c == '=' || c == '\\' || Character.isISOControl(c);
         }
         if (quote) {
             text.append('"');
@@ -56,7 +56,7 @@ public final class LogLine {
             char c = value.charAt(i);
             if (c == '"' && quoted || c == '\\') {
                 text.append('\\').append(c);
-            } else if (c < ' ' || c == 0x7f) {
+            } else if (Character.isISOControl(c)) { // C0, DEL and C1 (U+0085 NEL ends a line for some readers)
                 text.append(String.format("\\x%02x", (int) c));
             } else {
                 text.append(c);
