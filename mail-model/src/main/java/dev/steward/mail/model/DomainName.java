@@ -95,7 +95,11 @@ public record DomainName(String ascii) {
             }
         }
         String ascii;
-        try {
+        if (isPlainAscii(withoutRoot)) {
+            // Hot path (every MAIL, RCPT and From is parsed): for letters, digits, hyphens and dots
+            // IDN.toASCII changes nothing, so skip its StringPrep work; the checks below still run.
+            ascii = withoutRoot;
+        } else try {
             // XXX IDNA2003 (RFC 3490) through the JDK, not IDNA2008 (RFC 5891): a few names map
             // differently, e.g. "straße" becomes "strasse" here but "xn--strae-oqa" under IDNA2008,
             // and IDNA2003 accepts some symbols IDNA2008 forbids. The JDK has no IDNA2008 and we add
@@ -123,6 +127,16 @@ public record DomainName(String ascii) {
                     "the domain \"" + text + "\" ends in an all-digit label, which is not a domain name");
         }
         return ascii;
+    }
+
+    private static boolean isPlainAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String stripOneTrailingSeparator(String text) {

@@ -65,6 +65,9 @@ class DomainNameTest {
 
         assertThatThrownBy(() -> DomainName.parse("a".repeat(64) + ".example"))
                 .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is longer than 63 characters");
+        assertThatThrownBy(() -> DomainName.parse("ü" + "a".repeat(63) + ".example"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("too long");
     }
 
