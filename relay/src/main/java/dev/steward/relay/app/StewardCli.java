@@ -93,11 +93,8 @@ public final class StewardCli {
                 }
             }
         }
-        RelayConfig config;
-        try {
-            config = RelayConfig.load(configFile);
-        } catch (ConfigException invalid) {
-            printProblems(invalid, err);
+        RelayConfig config = loadOrReport(configFile, err);
+        if (config == null) {
             return ConfigException.EX_CONFIG;
         }
         if (checkOnly) {
@@ -105,6 +102,16 @@ public final class StewardCli {
             return 0;
         }
         return RelayMain.runForeground(config);
+    }
+
+    /** The config, or null after printing every problem to {@code err}. */
+    private static RelayConfig loadOrReport(Path configFile, PrintStream err) {
+        try {
+            return RelayConfig.load(configFile);
+        } catch (ConfigException invalid) {
+            printProblems(invalid, err);
+            return null;
+        }
     }
 
     static void printProblems(ConfigException invalid, PrintStream err) {
@@ -132,11 +139,8 @@ public final class StewardCli {
             err.println("steward mailq: unknown arguments " + unknown);
             return EX_USAGE;
         }
-        RelayConfig config;
-        try {
-            config = RelayConfig.load(configFile);
-        } catch (ConfigException invalid) {
-            printProblems(invalid, err);
+        RelayConfig config = loadOrReport(configFile, err);
+        if (config == null) {
             return ConfigException.EX_CONFIG;
         }
         Path directory = config.queue().directory();

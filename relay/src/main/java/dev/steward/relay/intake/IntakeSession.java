@@ -191,9 +191,9 @@ final class IntakeSession {
             case DATA -> data(command.argument());
             case RSET -> {
                 resetTransaction();
-                reply(SmtpReply.of(250, "2.0.0", "Ok"));
+                reply(SmtpReply.ok());
             }
-            case NOOP -> reply(SmtpReply.of(250, "2.0.0", "Ok"));
+            case NOOP -> reply(SmtpReply.ok());
             case QUIT -> {
                 reply(SmtpReply.of(221, "2.0.0", "Bye"));
                 quit = true;

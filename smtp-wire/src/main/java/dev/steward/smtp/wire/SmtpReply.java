@@ -52,36 +52,6 @@ public record SmtpReply(int code, String enhancedStatus, List<String> lines) {
         return of(250, "2.0.0", "Ok");
     }
 
-    /** {@code 354} after DATA; RFC 3463 codes are not sent with intermediate replies. */
-    public static SmtpReply startMailInput() {
-        return of(354, null, "End data with <CR><LF>.<CR><LF>");
-    }
-
-    /** {@code 501 5.5.4 <reason>}: bad arguments, e.g. from {@link CommandSyntaxException#reason()}. */
-    public static SmtpReply syntaxError(String reason) {
-        return of(501, "5.5.4", reason);
-    }
-
-    /** The reply to a command line that could not be read (RFC 5321 §4.5.3.1.4: 500 line too long). */
-    public static SmtpReply forLineProblem(LineProblem problem) {
-        return switch (problem) {
-            case TOO_LONG -> of(500, "5.5.2", "Error: line too long");
-            case BARE_CR -> of(500, "5.5.2", "Error: bare <CR> received");
-            case INVALID_UTF8 -> of(500, "5.5.2", "Error: invalid UTF-8 in command");
-        };
-    }
-
-    /** The reply to a refused DATA body. */
-    public static SmtpReply forDataProblem(DataProblem problem) {
-        return switch (problem) {
-            case TOO_LARGE -> of(552, "5.3.4", "Error: message too large");
-            case LINE_TOO_LONG -> of(554, "5.6.0", "Error: message line too long");
-            case BARE_CR -> of(554, "5.6.0", "Error: bare <CR> received");
-            case BARE_LF -> of(554, "5.6.0", "Error: bare <LF> received");
-            case NONSTANDARD_END_OF_DATA -> of(554, "5.5.0", "Error: non-standard end of data");
-        };
-    }
-
     /** The wire form: {@code 250-2.0.0 first} ... {@code 250 2.0.0 last}, each line ending in CRLF, UTF-8. */
     public byte[] toBytes() {
         StringBuilder text = new StringBuilder(64 * lines.size());
