@@ -260,6 +260,20 @@ class IntakeIT {
     }
 
     @Test
+    void clientStallingInData_isTimedOutWith421_andNothingIsQueued() throws Exception {
+        try (SmtpTestClient client = relay("data_timeout = \"300ms\"").connect()) {
+            client.command("EHLO app.example.test");
+            client.command("MAIL FROM:<" + OK_FROM + ">");
+            client.command("RCPT TO:<bob@example.org>");
+            assertThat(client.command("DATA")).startsWith("354");
+            client.send("From: " + OK_FROM + "\r\nSubject: half a message\r\n");
+            assertThat(client.reply()).startsWith("421 4.4.2 relay.test Error: timeout exceeded");
+            assertThat(client.closedByServer()).isTrue();
+            assertThat(relay.queuedMessages()).isEmpty();
+        }
+    }
+
+    @Test
     void overlongCommandLine_isRefused_andTheSessionGoesOn() throws Exception {
         try (SmtpTestClient client = relay("").connect()) {
             assertThat(client.command("NOOP " + "x".repeat(600))).startsWith("500 5.5.2");
