@@ -53,7 +53,8 @@ final class QueueRecovery {
         this.layout = layout;
     }
 
-    static RecoveryReport run(QueueLayout layout) throws IOException {
+    /** {@code replayed} is what {@link JournalReplay} wrote again just before. */
+    static RecoveryReport run(QueueLayout layout, int replayed) throws IOException {
         QueueRecovery recovery = new QueueRecovery(layout);
         recovery.clearTmp();
         recovery.removeUnfinishedUpdates();
@@ -64,7 +65,7 @@ final class QueueRecovery {
             QueueLayout.syncDirectory(layout.state(state));
         }
         QueueLayout.syncDirectory(layout.tmp());
-        return new RecoveryReport(recovery.recovered, recovery.removedPartial, recovery.movedCorrupt);
+        return new RecoveryReport(recovery.recovered, recovery.removedPartial, recovery.movedCorrupt, replayed);
     }
 
     private void clearTmp() throws IOException {
