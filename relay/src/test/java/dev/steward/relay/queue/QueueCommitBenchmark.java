@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp relay/target/test-classes:relay/target/classes:'relay/target/lib/*' \
- *     dev.steward.relay.queue.QueueCommitBenchmark [directory] [seconds per cell]
+ *     dev.steward.relay.queue.QueueCommitBenchmark [directory] [seconds per cell] [threads/size/path]
  * </pre>
  *
  * The directory must be on the disk to measure (default {@code relay/target/bench-queue}, not
@@ -36,17 +36,25 @@ public final class QueueCommitBenchmark {
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
         System.out.printf(Locale.ROOT, "%-8s %-6s %-8s %9s %10s %8s %12s %9s %9s%n",
                 "threads", "size", "path", "commits", "commits/s", "fsyncs", "commits/sync", "p50 ms", "p99 ms");
+        String only = args.length > 2 ? args[2] : ""; // e.g. "50/1KiB/journal": one cell
+        // A fresh directory per cell, all deleted at the end: on ext4 without a journal, creating
+        // files right after deleting tens of thousands is slow (recently_deleted() scans the
+        // inode table), which would charge one cell for the previous cell's cleanup.
+        deleteTree(root);
         for (int size : new int[] {1024, 64 * 1024}) {
             for (int threads : new int[] {1, 10, 50}) {
                 for (boolean journal : new boolean[] {false, true}) {
-                    run(root, threads, size, journal, seconds);
+                    String cell = threads + "/" + size / 1024 + "KiB/" + (journal ? "journal" : "direct");
+                    if (only.isEmpty() || only.equals(cell)) {
+                        run(root.resolve(cell.replace('/', '-')), threads, size, journal, seconds);
+                    }
                 }
             }
         }
+        deleteTree(root);
     }
 
     private static void run(Path root, int threads, int size, boolean journal, double seconds) throws Exception {
-        deleteTree(root);
         MessageContent content = TestMessages.content(TestMessages.bytes(size));
         NewMessage envelope = TestMessages.envelope("bob@example.org");
         // The timed part ends before close(), so the final checkpoint is not counted; with the
