@@ -117,6 +117,8 @@ final class IntakeJournal implements AutoCloseable {
 
     private final ReentrantLock checkpointLock = new ReentrantLock(); // one checkpoint at a time
     private final AtomicLong forces = new AtomicLong(); // force() calls, for tests and the benchmark
+    private volatile Runnable afterAppend = () -> { }; // test seam: runs after each append
+    private volatile Runnable beforeForce = () -> { }; // test seam: runs in the leader before its note
     private final Thread checkpointer;
 
     IntakeJournal(QueueLayout layout, Duration checkpointInterval, long segmentLimit) {
@@ -160,6 +162,7 @@ final class IntakeJournal implements AutoCloseable {
             segment.endLsn = appendedLsn;
             segment.inFlight++;
             unforced.add(segment);
+            afterAppend.run();
             if (segment.end >= segmentLimit) {
                 closeCurrent();
                 checkpointWanted.signalAll();
@@ -199,6 +202,12 @@ final class IntakeJournal implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /** Test seams, so a test can hold a leader until others have appended; not for production. */
+    void testHooks(Runnable afterEachAppend, Runnable beforeEachForce) {
+        this.afterAppend = afterEachAppend;
+        this.beforeForce = beforeEachForce;
     }
 
     /** force() calls so far. */
@@ -295,6 +304,7 @@ final class IntakeJournal implements AutoCloseable {
         long target;
         List<Segment> segments;
         IOException failure = null;
+        beforeForce.run();
         appendLock.lock();
         try {
             target = appendedLsn;

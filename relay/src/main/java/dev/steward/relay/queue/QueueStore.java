@@ -281,6 +281,11 @@ public final class QueueStore implements AutoCloseable {
         return journal.forces();
     }
 
+    /** The intake journal (tests). */
+    IntakeJournal journal() {
+        return journal;
+    }
+
     /** Checkpoints the journal now, on the calling thread (tests). */
     void checkpointNow() throws IOException {
         journal.checkpointNow();
