@@ -16,6 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,7 @@ import org.slf4j.LoggerFactory;
 final class JournalReplay {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalReplay.class);
+    static final int SYNC_THREADS = 32;
 
     private final QueueLayout layout;
     private int replayed; // messages written again from the journal
@@ -63,27 +68,25 @@ final class JournalReplay {
             return 0;
         }
         JournalReplay replay = new JournalReplay(layout);
+        // Two passes, one segment in memory at a time: a cancel record may be in a later
+        // segment than its message.
         Set<QueueId> cancelled = new HashSet<>();
-        List<List<JournalRecord>> records = new ArrayList<>();
         for (Path segment : segments) {
-            List<JournalRecord> whole = read(segment);
-            records.add(whole);
-            for (JournalRecord record : whole) {
+            for (JournalRecord record : read(segment)) {
                 if (record.kind() == JournalRecord.CANCEL) {
                     cancelled.add(record.id());
                 }
             }
         }
         Set<QueueId> ids = new LinkedHashSet<>();
-        for (List<JournalRecord> segment : records) {
-            for (JournalRecord record : segment) {
+        for (Path segment : segments) {
+            for (JournalRecord record : read(segment)) {
                 if (record.kind() == JournalRecord.MESSAGE && !cancelled.contains(record.id())) {
                     replay.restore(record);
                     ids.add(record.id());
                 }
             }
         }
-        records.clear();
         syncMessages(layout, List.copyOf(ids));
         QueueLayout.syncDirectory(layout.tmp());
         for (Path segment : segments) {
@@ -96,25 +99,50 @@ final class JournalReplay {
     /**
      * fsyncs the {@code .msg} and {@code .env} of each message wherever it is now, then every
      * state directory. A message found in no state directory was removed and is skipped.
+     *
+     * <p>The file fsyncs run on {@link #SYNC_THREADS} virtual threads at once: each is a round
+     * trip to the device (on ext4 without a journal every fsync issues its own cache flush), and
+     * the device and the block layer can overlap concurrent ones; one at a time, a checkpoint
+     * would barely keep up with the intake.
      */
     static void syncMessages(QueueLayout layout, List<QueueId> ids) throws IOException {
-        for (QueueId id : ids) {
-            for (int attempt = 0; attempt < 2; attempt++) {
-                Optional<String> state = stateOf(layout, id);
-                if (state.isEmpty()) {
-                    break;
-                }
-                try {
-                    syncFile(layout.msg(state.get(), id));
-                    syncFile(layout.env(state.get(), id));
-                    break;
-                } catch (NoSuchFileException movedMeanwhile) {
-                    // A queue manager moved it between the lookup and the fsync: look again.
-                }
+        AtomicInteger next = new AtomicInteger();
+        List<IOException> failures = new CopyOnWriteArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < Math.min(SYNC_THREADS, ids.size()); t++) {
+                executor.execute(() -> {
+                    for (int i = next.getAndIncrement(); i < ids.size() && failures.isEmpty(); i = next.getAndIncrement()) {
+                        try {
+                            syncMessage(layout, ids.get(i));
+                        } catch (IOException e) {
+                            failures.add(e);
+                        }
+                    }
+                });
             }
+        }
+        if (!failures.isEmpty()) {
+            IOException first = failures.get(0);
+            throw new IOException("checkpoint fsync failed: " + first.getMessage(), first);
         }
         for (String state : QueueLayout.STATES) {
             QueueLayout.syncDirectory(layout.state(state));
+        }
+    }
+
+    private static void syncMessage(QueueLayout layout, QueueId id) throws IOException {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Optional<String> state = stateOf(layout, id);
+            if (state.isEmpty()) {
+                return;
+            }
+            try {
+                syncFile(layout.msg(state.get(), id));
+                syncFile(layout.env(state.get(), id));
+                return;
+            } catch (NoSuchFileException movedMeanwhile) {
+                // A queue manager moved it between the lookup and the fsync: look again.
+            }
         }
     }
 
