@@ -72,7 +72,7 @@ final class JournalReplay {
         // segment than its message.
         Set<QueueId> cancelled = new HashSet<>();
         for (Path segment : segments) {
-            for (JournalRecord record : read(segment)) {
+            for (JournalRecord record : read(segment, false)) {
                 if (record.kind() == JournalRecord.CANCEL) {
                     cancelled.add(record.id());
                 }
@@ -146,8 +146,12 @@ final class JournalReplay {
         }
     }
 
-    /** Whole, CRC-correct records of one segment, in order. */
+    /** Whole, CRC-correct records of one segment, in order; damage is logged. */
     static List<JournalRecord> read(Path segment) throws IOException {
+        return read(segment, true);
+    }
+
+    private static List<JournalRecord> read(Path segment, boolean log) throws IOException {
         byte[] bytes = Files.readAllBytes(segment);
         ByteBuffer view = ByteBuffer.wrap(bytes);
         List<JournalRecord> records = new ArrayList<>();
@@ -169,14 +173,16 @@ final class JournalReplay {
                     try {
                         records.add(JournalRecord.decodePayload(bytes, position + JournalRecord.HEADER, length));
                     } catch (CorruptQueueFileException e) {
-                        LOG.warn(LogLine.of("queue_journal_bad_record").field("segment", segment)
+                        if (log) {
+                            LOG.warn(LogLine.of("queue_journal_bad_record").field("segment", segment)
                                 .field("offset", position).field("reason", e.getMessage()).toString());
+                        }
                     }
                     position += JournalRecord.HEADER + length;
                     continue;
                 }
             }
-            if (containsMagic(bytes, position + 1)) {
+            if (log && containsMagic(bytes, position + 1)) {
                 LOG.warn(LogLine.of("queue_journal_damaged").field("segment", segment).field("offset", position)
                         .field("reason", problem).field("bytes_ignored", rest).toString());
             }

@@ -107,9 +107,15 @@ class JournalReplayTest {
             System.arraycopy(torn, 0, segment, whole.length, cut);
             writeSegment(queue, "00000001.wal", segment);
 
-            assertThat(reopen(queue)).as("cut at %d", cut).isEqualTo(new RecoveryReport(0, 0, 0, 2));
-            assertThat(QueueStore.list(queue)).as("cut at %d", cut).extracting(QueueEntry::id).containsExactly(FIRST, SECOND);
-            assertThat(Files.list(queue.resolve("journal"))).isEmpty();
+            assertThat(JournalReplay.read(queue.resolve("journal/00000001.wal"))).as("cut at %d", cut)
+                    .extracting(JournalRecord::id).containsExactly(FIRST, SECOND);
+            // A whole open at every header offset, then at a stride (each open fsyncs directories).
+            if (cut <= JournalRecord.HEADER || cut % 16 == 0 || cut == torn.length - 1) {
+                assertThat(reopen(queue)).as("cut at %d", cut).isEqualTo(new RecoveryReport(0, 0, 0, 2));
+                assertThat(QueueStore.list(queue)).as("cut at %d", cut).extracting(QueueEntry::id)
+                        .containsExactly(FIRST, SECOND);
+                assertThat(Files.list(queue.resolve("journal"))).isEmpty();
+            }
         }
         assertThat(warnings()).isEmpty();
     }
