@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Startup repair of the queue directories, run by {@link QueueStore#open} before anything else
- * touches them (the queue lock is held). Order matters:
+ * Startup repair of the queue directories, run by {@link QueueStore#open} right after
+ * {@link JournalReplay} (which wrote back every acknowledged message whose files did not reach
+ * the disk, and emptied {@code journal/}) and before anything else touches them (the queue lock
+ * is held). Order matters:
  *
  * <ol>
  *   <li>delete everything in {@code tmp/} (commits that never reached their rename);
