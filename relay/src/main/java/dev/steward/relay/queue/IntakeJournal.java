@@ -146,6 +146,9 @@ final class IntakeJournal implements AutoCloseable {
         int length = bytes.remaining();
         appendLock.lock();
         try {
+            if (stopping) {
+                throw new IOException("the queue is closing");
+            }
             Segment segment = current != null ? current : openSegment();
             long start = segment.end;
             try {
@@ -300,20 +303,20 @@ final class IntakeJournal implements AutoCloseable {
     private void lead() {
         forcing = true;
         long from = durableLsn;
-        syncLock.unlock();
-        long target;
-        List<Segment> segments;
+        long target = from;
+        List<Segment> segments = List.of();
         IOException failure = null;
-        beforeForce.run();
-        appendLock.lock();
+        syncLock.unlock();
         try {
-            target = appendedLsn;
-            segments = List.copyOf(unforced);
-            unforced.clear();
-        } finally {
-            appendLock.unlock();
-        }
-        try {
+            beforeForce.run();
+            appendLock.lock();
+            try {
+                target = appendedLsn;
+                segments = List.copyOf(unforced);
+                unforced.clear();
+            } finally {
+                appendLock.unlock();
+            }
             for (Segment segment : segments) {
                 forces.incrementAndGet();
                 segment.channel.force(false);
