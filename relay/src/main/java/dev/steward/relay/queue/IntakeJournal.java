@@ -141,8 +141,7 @@ final class IntakeJournal implements AutoCloseable {
      * Appends one record at the end of the current segment. On failure nothing of the record
      * remains in front of later records.
      */
-    Ticket append(JournalRecord record) throws IOException {
-        ByteBuffer bytes = record.encode();
+    Ticket append(ByteBuffer bytes) throws IOException {
         int length = bytes.remaining();
         appendLock.lock();
         try {
@@ -179,7 +178,7 @@ final class IntakeJournal implements AutoCloseable {
     /** Appends without waiting for durability and ignoring failure (a best-effort cancel record). */
     void appendQuietly(JournalRecord record) {
         try {
-            Ticket ticket = append(record);
+            Ticket ticket = append(record.encode());
             finished(ticket, null);
         } catch (IOException e) {
             LOG.debug("journal record for {} not written: {}", record.id(), e.toString());

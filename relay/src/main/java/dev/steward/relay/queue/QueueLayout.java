@@ -107,9 +107,13 @@ record QueueLayout(Path root) {
 
     /** Writes a new file (mode 0600), fsynced only when {@code sync}. */
     static void write(Path file, byte[] bytes, boolean sync) throws IOException {
+        write(file, ByteBuffer.wrap(bytes), sync);
+    }
+
+    /** Writes a new file (mode 0600) with the remaining bytes of {@code buffer}. */
+    static void write(Path file, ByteBuffer buffer, boolean sync) throws IOException {
         try (FileChannel channel = FileChannel.open(file,
                 Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }

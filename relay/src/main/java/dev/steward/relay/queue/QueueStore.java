@@ -1,11 +1,9 @@
 package dev.steward.relay.queue;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -180,9 +178,9 @@ public final class QueueStore implements AutoCloseable {
      * written without fsync; the checkpointer fsyncs them later.
      */
     private void commitJournaled(QueueId id, NewMessage message, MessageContent content) throws IOException {
-        byte[] msg = render(content);
-        byte[] env = EnvelopeFile.initial(id, message, msg.length).encode();
-        IntakeJournal.Ticket ticket = journal.append(JournalRecord.message(id, env, msg));
+        byte[] env = EnvelopeFile.initial(id, message, content.size()).encode();
+        JournalRecord.Encoded record = JournalRecord.encodeMessage(id, env, content);
+        IntakeJournal.Ticket ticket = journal.append(record.buffer());
         Path msgFile = layout.msg(QueueLayout.INCOMING, id);
         Path envFile = layout.env(QueueLayout.INCOMING, id);
         // Same-directory rename: a rename across directories takes the file system's rename
@@ -192,7 +190,7 @@ public final class QueueStore implements AutoCloseable {
         boolean written = false;
         try {
             journal.awaitDurable(ticket);
-            QueueLayout.write(msgFile, msg, false);
+            QueueLayout.write(msgFile, record.msg(), false);
             QueueLayout.write(tmpEnv, env, false);
             Files.move(tmpEnv, envFile, StandardCopyOption.ATOMIC_MOVE);
             written = true;
@@ -291,21 +289,6 @@ public final class QueueStore implements AutoCloseable {
         journal.checkpointNow();
     }
 
-    /** The message bytes in memory, checked against the declared size. */
-    private static byte[] render(MessageContent content) throws IOException {
-        long declared = content.size();
-        BoundedBuffer buffer = new BoundedBuffer((int) declared);
-        try {
-            content.writeTo(buffer);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        if (buffer.size() != declared) {
-            throw new IOException("message content wrote " + buffer.size() + " bytes but declared " + declared);
-        }
-        return buffer.toByteArray();
-    }
-
     private long writeMessage(Path file, MessageContent content) throws IOException {
         long written;
         try (FileChannel channel = FileChannel.open(file,
@@ -346,36 +329,6 @@ public final class QueueStore implements AutoCloseable {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
                 // Recovery removes it at the next start; the commit failure is already reported.
-            }
-        }
-    }
-
-    /** Collects at most the declared size, so lying content cannot use unbounded memory. */
-    private static final class BoundedBuffer extends ByteArrayOutputStream {
-
-        private final int limit;
-
-        BoundedBuffer(int limit) {
-            super(limit);
-            this.limit = limit;
-        }
-
-        @Override
-        public void write(int b) {
-            check(1);
-            super.write(b);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            check(length);
-            super.write(bytes, offset, length);
-        }
-
-        private void check(int length) {
-            if (count + (long) length > limit) {
-                throw new UncheckedIOException(new IOException(
-                        "message content wrote more than the declared " + limit + " bytes"));
             }
         }
     }
