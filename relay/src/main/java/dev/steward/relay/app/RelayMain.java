@@ -57,7 +57,7 @@ public final class RelayMain implements AutoCloseable {
                 .field("hostname", hostname).field("queue", config.queue().directory())
                 .field("app_domains", config.intake().appDomains().stream().map(d -> d.ascii()).collect(Collectors.joining(",")))
                 .field("recovered", recovery.recovered()).field("removed_partial", recovery.removedPartial())
-                .field("moved_corrupt", recovery.movedCorrupt())
+                .field("moved_corrupt", recovery.movedCorrupt()).field("replayed", recovery.replayed())
                 .field("startup_ms", System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
                 .toString());
     }

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * Names and permissions of the queue directories and files, and the fsync primitives. The root is
- * the {@code [queue] directory}; it holds {@code incoming active deferred hold corrupt tmp}.
+ * the {@code [queue] directory}; it holds {@code incoming active deferred hold corrupt tmp journal}.
  *
  * <p>Thread safety: immutable.
  */
@@ -28,6 +28,7 @@ record QueueLayout(Path root) {
     static final String HOLD = "hold";
     static final String CORRUPT = "corrupt";
     static final String TMP = "tmp";
+    static final String JOURNAL = "journal";
 
     /** Where a message can live, in {@code mailq} order; {@code tmp} is not a state. */
     static final List<String> STATES = List.of(INCOMING, ACTIVE, DEFERRED, HOLD, CORRUPT);
@@ -49,6 +50,10 @@ record QueueLayout(Path root) {
         return root.resolve(TMP);
     }
 
+    Path journal() {
+        return root.resolve(JOURNAL);
+    }
+
     Path msg(String state, QueueId id) {
         return root.resolve(state).resolve(id.value() + MSG);
     }
@@ -63,6 +68,7 @@ record QueueLayout(Path root) {
             createDirectory(root.resolve(name));
         }
         createDirectory(tmp());
+        createDirectory(journal());
     }
 
     private static void createDirectory(Path directory) throws IOException {
@@ -96,13 +102,24 @@ record QueueLayout(Path root) {
 
     /** Writes a new file (mode 0600) and fsyncs it. */
     static void writeSynced(Path file, byte[] bytes) throws IOException {
+        write(file, bytes, true);
+    }
+
+    /** Writes a new file (mode 0600), fsynced only when {@code sync}. */
+    static void write(Path file, byte[] bytes, boolean sync) throws IOException {
+        write(file, ByteBuffer.wrap(bytes), sync);
+    }
+
+    /** Writes a new file (mode 0600) with the remaining bytes of {@code buffer}. */
+    static void write(Path file, ByteBuffer buffer, boolean sync) throws IOException {
         try (FileChannel channel = FileChannel.open(file,
                 Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(true);
+            if (sync) {
+                channel.force(true);
+            }
         }
     }
 }

@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Startup repair of the queue directories, run by {@link QueueStore#open} before anything else
- * touches them (the queue lock is held). Order matters:
+ * Startup repair of the queue directories, run by {@link QueueStore#open} right after
+ * {@link JournalReplay} (which wrote back every acknowledged message whose files did not reach
+ * the disk, and emptied {@code journal/}) and before anything else touches them (the queue lock
+ * is held). Order matters:
  *
  * <ol>
  *   <li>delete everything in {@code tmp/} (commits that never reached their rename);
@@ -53,7 +55,8 @@ final class QueueRecovery {
         this.layout = layout;
     }
 
-    static RecoveryReport run(QueueLayout layout) throws IOException {
+    /** {@code replayed} is what {@link JournalReplay} wrote again just before. */
+    static RecoveryReport run(QueueLayout layout, int replayed) throws IOException {
         QueueRecovery recovery = new QueueRecovery(layout);
         recovery.clearTmp();
         recovery.removeUnfinishedUpdates();
@@ -64,7 +67,7 @@ final class QueueRecovery {
             QueueLayout.syncDirectory(layout.state(state));
         }
         QueueLayout.syncDirectory(layout.tmp());
-        return new RecoveryReport(recovery.recovered, recovery.removedPartial, recovery.movedCorrupt);
+        return new RecoveryReport(recovery.recovered, recovery.removedPartial, recovery.movedCorrupt, replayed);
     }
 
     private void clearTmp() throws IOException {

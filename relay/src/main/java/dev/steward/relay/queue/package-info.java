@@ -17,6 +17,8 @@
  * <p><b>Files/queues touched.</b> Under {@code [queue] directory}:
  * <pre>
  * lock              exclusive lock of the running relay (one process per queue)
+ * journal/          intake journal segments 00000001.wal ... (write-ahead, see Strategy);
+ *                   empty after a clean stop
  * tmp/              files being written; never fsynced; emptied at startup
  * incoming/         new messages, not yet seen by the queue manager
  * active/           messages being delivered; moved back to incoming/ at startup
@@ -27,32 +29,68 @@
  * A message is {@code ID.msg} (the RFC 5322 bytes, never changed after commit) plus {@code ID.env}
  * (envelope and per-recipient state, JSON with {@code "format": 1} first and {@code "end": true}
  * last; see {@code EnvelopeFile}). <b>The {@code .env} defines existence:</b> a message is queued
- * exactly when its {@code .env} is in a state directory. Moves between state directories rename
- * the {@code .msg} first and the {@code .env} last; state updates write {@code ID.env.new}, fsync,
- * and rename it over {@code ID.env} (maddy {@code updateMetadataOnDisk}).
+ * exactly when its {@code .env} is in a state directory (after startup recovery). Moves between
+ * state directories rename the {@code .msg} first and the {@code .env} last; state updates write
+ * {@code ID.env.new}, fsync, and rename it over {@code ID.env} (maddy {@code updateMetadataOnDisk}).
+ * A journal segment is a sequence of records, each {@code magic | payload length | CRC32C} and a
+ * payload of the queue id, the initial {@code .env} bytes and the {@code .msg} bytes (see
+ * {@code JournalRecord}).
  *
- * <p><b>Strategy.</b> Commit: write both files into {@code tmp/}, fsync each, rename the
+ * <p><b>Strategy.</b> Commit of a message up to 1 MiB ({@code IntakeJournal}, the common case):
+ * append one record to the current journal segment (appends are serialized), then wait until it
+ * is durable. Group commit, leader/follower: a committer that finds no fsync running becomes the
+ * leader, notes the journal's end, calls {@code fdatasync} once and wakes every committer whose
+ * record ends before the noted position; the others wait on a condition. One fsync thus
+ * acknowledges everything appended before it started, so N concurrent sessions cost about one
+ * device round trip instead of 3N. Then the committer writes {@code incoming/ID.msg} and
+ * {@code incoming/ID.env.new} without fsync, renames the latter to {@code ID.env}, and returns the
+ * id: until the checkpoint, the journal is what makes the {@code 250} safe. The checkpointer (one
+ * thread) closes the current segment every 30 s or at 64 MiB; for each closed segment it fsyncs
+ * the files of every message written from it, wherever the message is now (a missing message was
+ * removed), fsyncs the state directories, deletes the segment and fsyncs {@code journal/}. After
+ * 30 s the kernel's writeback has usually written the files already, so those fsyncs are cheap.
+ * Larger messages take the direct path: write both files into {@code tmp/}, fsync each, rename the
  * {@code .msg} then the {@code .env} into {@code incoming/} ({@code ATOMIC_MOVE}), fsync
- * {@code incoming/}, return the id (Postfix {@code mail_stream_finish_file}). The directory fsync
- * is shared by group commit: fsyncs run one at a time, and every committer that arrives while one
- * runs is served by the single next one, so N concurrent sessions cost about two directory fsyncs
- * instead of N (file fsyncs stay per message). Queue ids are time-ordered, so sorting by id sorts
- * by arrival. Recovery at startup: empty {@code tmp/}, delete {@code *.env.new}, move
- * {@code active/*} back to {@code incoming/}, re-join or delete {@code .msg} files without an
- * {@code .env}, and move every message whose {@code .env} is unreadable, lacks the end marker, or
- * disagrees with its {@code .msg} size to {@code corrupt/}.
+ * {@code incoming/} (shared between concurrent committers by {@code DirectorySync}), return the id
+ * (Postfix {@code mail_stream_finish_file}). Queue ids are time-ordered, so sorting by id sorts by
+ * arrival.
  *
- * <p><b>Failure handling.</b> Any I/O error in a commit removes the message's files from
- * {@code tmp/} and {@code incoming/} and throws {@code QueueWriteException}, which the intake
- * maps to {@code 452 4.3.1} when the disk or quota is full (ENOSPC, EDQUOT) and to
- * {@code 451 4.3.0} otherwise; it never replies 250 for a message that is not durable. A crash
- * after a failed commit's rename may bring that message back: a possible duplicate, never a loss.
- * Recovery logs one WARN line ({@code queue_corrupt}) per message moved to {@code corrupt/} and
- * never deletes a message that has a readable {@code .env}. The listing never modifies anything
- * and skips unreadable entries with one WARN ({@code queue_unreadable}) each. No INFO line per
- * commit: the intake logs {@code queued}.
+ * <p>Recovery at startup: first replay the journal ({@code JournalReplay}): for every whole,
+ * CRC-correct record whose message is not intact on disk (no decodable {@code .env} in any state
+ * directory, or a {@code .msg} whose bytes differ from the record's, as after a crash of ext4
+ * without a journal), write the files again from the record; then checkpoint and delete all
+ * segments. Then empty {@code tmp/}, delete {@code *.env.new}, move {@code active/*} back to
+ * {@code incoming/}, re-join or delete {@code .msg} files without an {@code .env}, and move every
+ * message whose {@code .env} is unreadable, lacks the end marker, or disagrees with its
+ * {@code .msg} size to {@code corrupt/}.
  *
- * <p><b>Config keys.</b> {@code [queue] directory}.
+ * <p>XXX: a message removed (delivered) before the segment holding its record is checkpointed
+ * would be brought back by replay after a crash (a duplicate delivery). Nothing removes messages
+ * yet; the queue manager must either keep a delivered message's files until its segment is
+ * checkpointed or append a cancel/tombstone record ({@code JournalRecord.CANCEL}) first.
+ *
+ * <p><b>Failure handling.</b> Any I/O error in a commit removes the message's files and throws
+ * {@code QueueWriteException}, which the intake maps to {@code 452 4.3.1} when the disk or quota is
+ * full (ENOSPC, EDQUOT) and to {@code 451 4.3.0} otherwise; it never replies 250 for a message that
+ * is not durable. A failed journal append truncates the segment back to the record's start, so no
+ * later record follows a partial one (if that fails too, the segment is closed and the next append
+ * starts a new one). A failed journal fsync fails every commit it would have acknowledged and
+ * closes the segment (after an fsync error the page cache is in an unknown state). If the files
+ * cannot be written after the record is durable, the commit fails and a best-effort cancel record
+ * tells replay not to bring the message back; if that record is lost in a crash, the client that
+ * got a 451/452 may see its message queued anyway: a possible duplicate, never a loss (the same
+ * holds for the direct path after its rename). A failed checkpoint keeps its segment and retries
+ * at the next interval. Replay ignores a torn or zero-filled tail (a crash during an append,
+ * never acknowledged); a damaged record followed by more data is logged once per segment at WARN
+ * ({@code queue_journal_damaged}) and the rest of that segment is not read. Recovery logs one WARN
+ * line ({@code queue_corrupt}) per message moved to {@code corrupt/} and never deletes a message
+ * that has a readable {@code .env}. The listing never modifies anything and skips unreadable
+ * entries with one WARN ({@code queue_unreadable}) each. No INFO line per commit: the intake logs
+ * {@code queued}.
+ *
+ * <p><b>Config keys.</b> {@code [queue] directory}. The checkpoint interval (30 s), segment size
+ * (64 MiB) and journal threshold (1 MiB) are constants for now ({@code QueueStore.open} takes the
+ * interval for tests and the benchmark).
  *
  * <p><b>Standards.</b> RFC 5321 §4.5.3 and §6.1 (a 250 after DATA takes responsibility for the
  * message); RFC 3463 §3.4 (4.3.0, 4.3.1); RFC 5322 (content of {@code ID.msg}).
@@ -60,6 +98,9 @@
  * <p><b>Security.</b> Directories are created mode 0700 and files mode 0600, owned by the relay
  * user; nothing is world-readable. Envelope values come from SMTP clients and are stored as JSON
  * strings (escaped by Jackson), never interpreted; file names are made only from queue ids
- * ({@code [0-9A-Z]}), never from client input. POSIX file systems only (Linux: directory fsync).
+ * ({@code [0-9A-Z]}), never from client input. Journal records carry client bytes too; replay
+ * trusts a record only at the position where the previous one ended and with a matching CRC, and
+ * never scans for a record magic (a client could embed a fake record in a message body). POSIX
+ * file systems only (Linux: directory fsync).
  */
 package dev.steward.relay.queue;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 class QueueRecoveryTest {
 
     private static final List<String> EMPTY =
-            List.of("active/", "corrupt/", "deferred/", "hold/", "incoming/", "lock", "tmp/");
+            List.of("active/", "corrupt/", "deferred/", "hold/", "incoming/", "journal/", "lock", "tmp/");
 
     @TempDir
     Path queue;
@@ -61,9 +61,9 @@ class QueueRecoveryTest {
         Files.writeString(queue.resolve("tmp/0MIHX3Q8G0000AB.msg"), "half written");
         Files.writeString(queue.resolve("tmp/0MIHX3Q8G0000AB.env"), "{\"format\": 1");
 
-        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 2, 0));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 2, 0, 0));
         assertThat(QueueStoreTest.tree(queue)).containsExactly("active/", "corrupt/", "deferred/", "hold/",
-                "incoming/", "incoming/" + kept + ".env", "incoming/" + kept + ".msg", "lock", "tmp/");
+                "incoming/", "incoming/" + kept + ".env", "incoming/" + kept + ".msg", "journal/", "lock", "tmp/");
         assertThat(warnings()).isEmpty();
     }
 
@@ -74,7 +74,7 @@ class QueueRecoveryTest {
         Files.writeString(queue.resolve("incoming/0MIHX3Q8G0000AB.msg"), "crash between the renames");
         Files.writeString(queue.resolve("deferred/0MIHX3Q8G0000AC.msg"), "orphan");
 
-        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 2, 0));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 2, 0, 0));
         assertThat(QueueStoreTest.tree(queue)).isEqualTo(EMPTY);
     }
 
@@ -85,7 +85,7 @@ class QueueRecoveryTest {
         // .msg still in incoming/. The message exists (its .env does), so the .msg must follow.
         Files.move(queue.resolve("incoming/" + id + ".env"), queue.resolve("deferred/" + id + ".env"));
 
-        assertThat(reopen()).isEqualTo(new RecoveryReport(1, 0, 0));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(1, 0, 0, 0));
         assertThat(QueueStore.list(queue)).singleElement()
                 .satisfies(entry -> assertThat(entry.state()).isEqualTo("deferred"));
         assertThat(Files.exists(queue.resolve("deferred/" + id + ".msg"))).isTrue();
@@ -102,7 +102,7 @@ class QueueRecoveryTest {
         }
         assertThat(QueueStore.list(queue)).extracting(QueueEntry::state).containsExactly("active", "active");
 
-        assertThat(reopen()).isEqualTo(new RecoveryReport(2, 0, 0));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(2, 0, 0, 0));
         assertThat(QueueStore.list(queue)).extracting(QueueEntry::id, QueueEntry::state)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(first, "incoming"),
                         org.assertj.core.groups.Tuple.tuple(second, "incoming"));
@@ -116,9 +116,9 @@ class QueueRecoveryTest {
         String text = Files.readString(env);
         Files.writeString(env, text.substring(0, text.indexOf("\"end\"")));
 
-        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 1));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 1, 0));
         assertThat(QueueStoreTest.tree(queue)).containsExactly("active/", "corrupt/", "corrupt/" + id + ".env",
-                "corrupt/" + id + ".msg", "deferred/", "hold/", "incoming/", "lock", "tmp/");
+                "corrupt/" + id + ".msg", "deferred/", "hold/", "incoming/", "journal/", "lock", "tmp/");
         assertThat(warnings()).singleElement().asString()
                 .startsWith("queue_corrupt queue_id=" + id + " from=incoming to=corrupt reason=\"not valid JSON");
     }
@@ -129,7 +129,7 @@ class QueueRecoveryTest {
         Path env = queue.resolve("incoming/" + id + ".env");
         Files.writeString(env, Files.readString(env).replace(",\n  \"end\" : true", ""));
 
-        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 1));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 1, 0));
         assertThat(warnings()).singleElement().asString().contains("reason=\"no end marker");
     }
 
@@ -144,12 +144,12 @@ class QueueRecoveryTest {
         Files.writeString(queue.resolve("deferred/0MIHX3Q8G0000AC.msg"), "body");
         Files.writeString(queue.resolve("hold/0MIHX3Q8G0000AD.env"), "[]");
 
-        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 3));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 3, 0));
         assertThat(QueueStoreTest.tree(queue)).containsExactly("active/", "corrupt/",
                 "corrupt/0MIHX3Q8G0000AB.env", "corrupt/0MIHX3Q8G0000AB.msg",
                 "corrupt/0MIHX3Q8G0000AC.env", "corrupt/0MIHX3Q8G0000AC.msg",
                 "corrupt/0MIHX3Q8G0000AD.env",
-                "deferred/", "hold/", "incoming/", "lock", "tmp/");
+                "deferred/", "hold/", "incoming/", "journal/", "lock", "tmp/");
         assertThat(warnings()).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("queue_corrupt "));
         assertThat(QueueStore.list(queue)).extracting(QueueEntry::state).containsOnly("corrupt");
         assertThat(QueueStore.list(queue)).extracting(QueueEntry::lastFailure)
@@ -161,7 +161,7 @@ class QueueRecoveryTest {
         QueueId id = committed("twelve bytes");
         Files.writeString(queue.resolve("incoming/" + id + ".msg"), "short");
 
-        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 1));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 1, 0));
         assertThat(warnings()).singleElement().asString()
                 .contains("reason=\"message file has 5 bytes, envelope says 12\"");
     }
@@ -171,7 +171,7 @@ class QueueRecoveryTest {
         QueueId id = committed("update\r\n");
         Files.writeString(queue.resolve("incoming/" + id + ".env.new"), "{\"format\": 1, \"id\"");
 
-        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 1, 0));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 1, 0, 0));
         assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(id);
     }
 
@@ -180,7 +180,7 @@ class QueueRecoveryTest {
         Files.createDirectories(queue.resolve("incoming"));
         Files.writeString(queue.resolve("incoming/README"), "not ours");
 
-        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 0));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 0, 0));
         assertThat(Files.exists(queue.resolve("incoming/README"))).isTrue();
         assertThat(warnings()).singleElement().asString().startsWith("queue_unexpected_file ");
     }
@@ -192,7 +192,7 @@ class QueueRecoveryTest {
                 store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("m" + i));
             }
         }
-        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 0));
+        assertThat(reopen()).isEqualTo(new RecoveryReport(0, 0, 0, 0));
         assertThat(QueueStore.list(queue)).hasSize(20);
         assertThat(warnings()).isEmpty();
     }

@@ -46,7 +46,7 @@ class QueueStoreTest {
             id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content(bytes));
         }
         assertThat(tree(queue)).containsExactly("active/", "corrupt/", "deferred/", "hold/", "incoming/",
-                "incoming/" + id + ".env", "incoming/" + id + ".msg", "lock", "tmp/");
+                "incoming/" + id + ".env", "incoming/" + id + ".msg", "journal/", "lock", "tmp/");
         assertThat(Files.readAllBytes(queue.resolve("incoming/" + id + ".msg"))).isEqualTo(bytes);
         String env = Files.readString(queue.resolve("incoming/" + id + ".env"));
         assertThat(env).startsWith("{\n  \"format\" : 1,").contains("\"id\" : \"" + id + "\"",
@@ -87,7 +87,7 @@ class QueueStoreTest {
                     .isInstanceOfSatisfying(QueueWriteException.class,
                             e -> assertThat(e.diskFull()).isFalse())
                     .hasMessageContaining("cannot queue message").hasMessageContaining("Input/output error");
-            assertThat(tree(queue)).containsExactly("active/", "corrupt/", "deferred/", "hold/", "incoming/", "lock", "tmp/");
+            assertThat(tree(queue)).containsExactly("active/", "corrupt/", "deferred/", "hold/", "incoming/", "journal/", "lock", "tmp/");
         }
     }
 
@@ -98,7 +98,7 @@ class QueueStoreTest {
                     TestMessages.failing("No space left on device")))
                     .isInstanceOfSatisfying(QueueWriteException.class, e -> assertThat(e.diskFull()).isTrue())
                     .hasMessageContaining("(file system full)");
-            assertThat(tree(queue)).containsExactly("active/", "corrupt/", "deferred/", "hold/", "incoming/", "lock", "tmp/");
+            assertThat(tree(queue)).containsExactly("active/", "corrupt/", "deferred/", "hold/", "incoming/", "journal/", "lock", "tmp/");
         }
     }
 
@@ -140,7 +140,7 @@ class QueueStoreTest {
             assertThat(store.directory()).isEqualTo(queue.toAbsolutePath());
         }
         try (QueueStore again = QueueStore.open(queue)) {
-            assertThat(again.recovery()).isEqualTo(new RecoveryReport(0, 0, 0));
+            assertThat(again.recovery()).isEqualTo(new RecoveryReport(0, 0, 0, 0));
         }
     }
 

@@ -1,0 +1,457 @@
+package dev.steward.relay.queue;
+
+import dev.steward.common.text.LogLine;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write-ahead intake journal: appends one {@link JournalRecord} per commit to the current
+ * segment in {@code journal/}, makes it durable with group commit, and checkpoints closed
+ * segments (fsync the message files written from them, then delete the segment).
+ *
+ * <p><b>Group commit.</b> Positions are counted as a log sequence number (LSN): bytes appended
+ * since open, over all segments. {@link #append} writes the record at the segment's end under
+ * {@code appendLock} and returns the record's end LSN. {@link #awaitDurable} waits until
+ * {@code durableLsn} reaches it: a caller that finds no force in progress becomes the leader,
+ * notes the appended LSN and the segments written since the last force, forces them, raises
+ * {@code durableLsn} to the noted LSN and wakes every waiter. Everyone appended before the leader
+ * took its note is acknowledged by that one force; whoever appends during it is served by the
+ * next. Waiting is on a {@link Condition}, never {@code synchronized}, because callers are virtual
+ * threads. Lock order: {@code syncLock} is never held while taking {@code appendLock}.
+ *
+ * <p><b>Why {@code force(false)} (fdatasync) suffices although segments grow.</b> fdatasync(2)
+ * flushes the data and the metadata "needed in order to allow a subsequent data retrieval to be
+ * correctly handled", which explicitly includes a change of the file size (and on ext4 the block
+ * allocation). It skips only timestamps. So a segment need not be preallocated; the new
+ * segment's directory entry is made durable once, by an fsync of {@code journal/} when the
+ * segment is created, before any record in it is acknowledged.
+ *
+ * <p><b>Checkpoint.</b> Every {@code checkpointInterval}, or when a segment reaches
+ * {@code segmentLimit} bytes, the current segment is closed and a new one is begun at the next
+ * append. For each closed segment: wait until it is durable and until every commit appended to
+ * it has written its files (or failed), fsync each message's {@code .msg} and {@code .env} in
+ * whatever state directory holds it now (a missing message was removed), fsync the state
+ * directories, then delete the segment and fsync {@code journal/}.
+ *
+ * <p><b>Failure handling.</b> A failed append truncates the segment back to where the record
+ * started, so no later record follows a partial one; if even that fails, the segment is closed
+ * (poisoned) and the next append starts a new one. A failed force fails every waiter it would
+ * have acknowledged and closes the segments it forced: after an fsync error the page cache state
+ * is unknown, and a retried fsync may falsely succeed. A failed checkpoint keeps its segment and
+ * is retried at the next interval. A channel closed because a thread was interrupted during I/O
+ * (FileChannel semantics) is handled the same way: those records fail, the segment is closed.
+ *
+ * <p>Thread safety: thread-safe.
+ */
+final class IntakeJournal implements AutoCloseable {
+
+    static final String SUFFIX = ".wal";
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
+    static final long DEFAULT_SEGMENT_LIMIT = 64L << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeJournal.class);
+
+    /** A segment file and the commits written from it. */
+    static final class Segment {
+        final long number;
+        final Path path;
+        final FileChannel channel;
+        long end; // guarded by appendLock: bytes in the file that belong to whole records
+        long endLsn; // guarded by appendLock: LSN of end
+        int inFlight; // guarded by appendLock: appended records whose commit has not finished
+        final List<QueueId> ids = new ArrayList<>(); // guarded by appendLock: messages written from it
+
+        Segment(long number, Path path, FileChannel channel, long startLsn) {
+            this.number = number;
+            this.path = path;
+            this.channel = channel;
+            this.endLsn = startLsn;
+        }
+    }
+
+    /** Where a record ended, for {@link #awaitDurable} and {@link #finished}. */
+    record Ticket(Segment segment, long endLsn) {
+    }
+
+    /** LSNs (from, to] that a failed force left undecided; their commits fail. */
+    private record FailedRange(long from, long to, IOException failure) {
+    }
+
+    private final QueueLayout layout;
+    private final Path directory;
+    private final Duration checkpointInterval;
+    private final long segmentLimit;
+
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final Condition commitsFinished = appendLock.newCondition(); // a segment's inFlight fell to 0
+    private final Condition checkpointWanted = appendLock.newCondition(); // rotation by size, or close
+    private Segment current; // guarded by appendLock: where appends go; null until the next append
+    private long nextNumber = 1; // guarded by appendLock: number of the next segment file
+    private long appendedLsn; // guarded by appendLock: LSN after the last whole record
+    private final Set<Segment> unforced = new LinkedHashSet<>(); // guarded by appendLock: written since last force
+    private final List<Segment> closedSegments = new ArrayList<>(); // guarded by appendLock: awaiting checkpoint
+    private boolean stopping; // guarded by appendLock: close() asked the checkpointer to end
+
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final Condition synced = syncLock.newCondition();
+    private boolean forcing; // guarded by syncLock: a leader is forcing
+    private long durableLsn; // guarded by syncLock: every record ending at or before it is durable
+    private final List<FailedRange> failedRanges = new ArrayList<>(); // guarded by syncLock
+
+    private final ReentrantLock checkpointLock = new ReentrantLock(); // one checkpoint at a time
+    private final AtomicLong forces = new AtomicLong(); // force() calls, for tests and the benchmark
+    private volatile Runnable afterAppend = () -> { }; // test seam: runs after each append
+    private volatile Runnable beforeForce = () -> { }; // test seam: runs in the leader before its note
+    private final Thread checkpointer;
+
+    IntakeJournal(QueueLayout layout, Duration checkpointInterval, long segmentLimit) {
+        this.layout = layout;
+        this.directory = layout.journal();
+        this.checkpointInterval = checkpointInterval;
+        this.segmentLimit = segmentLimit;
+        this.checkpointer = Thread.ofPlatform().daemon().name("queue-checkpoint").unstarted(this::checkpointLoop);
+    }
+
+    void start() {
+        checkpointer.start();
+    }
+
+    static String segmentName(long number) {
+        return String.format(Locale.ROOT, "%08d%s", number, SUFFIX);
+    }
+
+    /**
+     * Appends one record at the end of the current segment. On failure nothing of the record
+     * remains in front of later records.
+     */
+    Ticket append(ByteBuffer bytes) throws IOException {
+        int length = bytes.remaining();
+        appendLock.lock();
+        try {
+            if (stopping) {
+                throw new IOException("the queue is closing");
+            }
+            Segment segment = current != null ? current : openSegment();
+            long start = segment.end;
+            try {
+                long position = start;
+                while (bytes.hasRemaining()) {
+                    position += segment.channel.write(bytes, position);
+                }
+            } catch (IOException e) {
+                undo(segment, start, e);
+                throw e;
+            }
+            segment.end += length;
+            appendedLsn += length;
+            segment.endLsn = appendedLsn;
+            segment.inFlight++;
+            unforced.add(segment);
+            afterAppend.run();
+            if (segment.end >= segmentLimit) {
+                closeCurrent();
+                checkpointWanted.signalAll();
+            }
+            return new Ticket(segment, segment.endLsn);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Appends without waiting for durability and ignoring failure (a best-effort cancel record). */
+    void appendQuietly(JournalRecord record) {
+        try {
+            Ticket ticket = append(record.encode());
+            finished(ticket, null);
+        } catch (IOException e) {
+            LOG.debug("journal record for {} not written: {}", record.id(), e.toString());
+        }
+    }
+
+    /** Returns once the record of {@code ticket} is on stable storage. */
+    void awaitDurable(Ticket ticket) throws IOException {
+        awaitDurable(ticket.endLsn());
+    }
+
+    /** The commit of {@code ticket} ended; {@code id} is the message written, or null if it failed. */
+    void finished(Ticket ticket, QueueId id) {
+        Segment segment = ticket.segment();
+        appendLock.lock();
+        try {
+            if (id != null) {
+                segment.ids.add(id);
+            }
+            if (--segment.inFlight == 0) {
+                commitsFinished.signalAll();
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Test seams, so a test can hold a leader until others have appended; not for production. */
+    void testHooks(Runnable afterEachAppend, Runnable beforeEachForce) {
+        this.afterAppend = afterEachAppend;
+        this.beforeForce = beforeEachForce;
+    }
+
+    /** force() calls so far. */
+    long forces() {
+        return forces.get();
+    }
+
+    /**
+     * Closes the current segment and checkpoints every closed segment, in order, on the calling
+     * thread (the checkpointer's timer, {@link #close}, or a test).
+     */
+    void checkpointNow() throws IOException {
+        checkpointLock.lock();
+        try {
+            List<Segment> segments;
+            appendLock.lock();
+            try {
+                closeCurrent();
+                segments = List.copyOf(closedSegments);
+            } finally {
+                appendLock.unlock();
+            }
+            for (Segment segment : segments) {
+                checkpoint(segment);
+                appendLock.lock();
+                try {
+                    closedSegments.remove(segment);
+                } finally {
+                    appendLock.unlock();
+                }
+            }
+        } finally {
+            checkpointLock.unlock();
+        }
+    }
+
+    /** Stops the checkpointer and checkpoints everything: a clean stop leaves {@code journal/} empty. */
+    @Override
+    public void close() throws IOException {
+        appendLock.lock();
+        try {
+            stopping = true;
+            checkpointWanted.signalAll();
+        } finally {
+            appendLock.unlock();
+        }
+        boolean interrupted = false;
+        while (checkpointer.isAlive()) {
+            try {
+                checkpointer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        try {
+            checkpointNow();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void awaitDurable(long lsn) throws IOException {
+        syncLock.lock();
+        try {
+            while (durableLsn < lsn) {
+                if (!forcing) {
+                    lead();
+                } else {
+                    try {
+                        synced.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted waiting for the journal fsync");
+                    }
+                }
+            }
+            for (FailedRange range : failedRanges) {
+                if (lsn > range.from() && lsn <= range.to()) {
+                    throw new IOException("journal fsync failed: " + range.failure().getMessage(), range.failure());
+                }
+            }
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Called with syncLock held; releases it while forcing. */
+    private void lead() {
+        forcing = true;
+        long from = durableLsn;
+        long target = from;
+        List<Segment> segments = List.of();
+        IOException failure = null;
+        syncLock.unlock();
+        try {
+            beforeForce.run();
+            appendLock.lock();
+            try {
+                target = appendedLsn;
+                segments = List.copyOf(unforced);
+                unforced.clear();
+            } finally {
+                appendLock.unlock();
+            }
+            for (Segment segment : segments) {
+                forces.incrementAndGet();
+                segment.channel.force(false);
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
+            poison(segments, failure);
+        } finally {
+            syncLock.lock();
+            if (failure != null) {
+                failedRanges.add(new FailedRange(from, target, failure));
+            }
+            durableLsn = Math.max(durableLsn, target);
+            forcing = false;
+            synced.signalAll();
+        }
+    }
+
+    private void poison(List<Segment> segments, IOException failure) {
+        appendLock.lock();
+        try {
+            if (current != null && segments.contains(current)) {
+                closeCurrent();
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        LOG.error(LogLine.of("queue_journal_fsync_failed").field("error", failure.getMessage()).toString());
+    }
+
+    /** Called with appendLock held. */
+    private Segment openSegment() throws IOException {
+        long number = nextNumber++;
+        Path path = directory.resolve(segmentName(number));
+        FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), QueueLayout.FILE_MODE);
+        try {
+            QueueLayout.syncDirectory(directory);
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(path);
+            throw e;
+        }
+        current = new Segment(number, path, channel, appendedLsn);
+        return current;
+    }
+
+    /** Called with appendLock held. */
+    private void undo(Segment segment, long start, IOException failure) {
+        try {
+            segment.channel.truncate(start);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+            if (segment == current) {
+                closeCurrent(); // a partial record stays at its end, where replay ignores it
+            }
+        }
+    }
+
+    /** Called with appendLock held. */
+    private void closeCurrent() {
+        if (current != null) {
+            closedSegments.add(current);
+            current = null;
+        }
+    }
+
+    private void checkpoint(Segment segment) throws IOException {
+        long endLsn;
+        appendLock.lock();
+        try {
+            endLsn = segment.endLsn;
+        } finally {
+            appendLock.unlock();
+        }
+        try {
+            awaitDurable(endLsn);
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            // Those records were refused; their commits wrote no files. The rest is durable.
+        }
+        List<QueueId> ids;
+        appendLock.lock();
+        try {
+            while (segment.inFlight > 0) {
+                commitsFinished.awaitUninterruptibly();
+            }
+            ids = List.copyOf(segment.ids);
+        } finally {
+            appendLock.unlock();
+        }
+        JournalReplay.syncMessages(layout, ids);
+        segment.channel.close();
+        Files.deleteIfExists(segment.path);
+        QueueLayout.syncDirectory(directory);
+    }
+
+    private void checkpointLoop() {
+        long intervalNanos = checkpointInterval.toNanos();
+        while (true) {
+            appendLock.lock();
+            try {
+                long remaining = intervalNanos;
+                while (!stopping && closedSegments.isEmpty() && remaining > 0) {
+                    remaining = checkpointWanted.awaitNanos(remaining);
+                }
+                if (stopping) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                appendLock.unlock();
+            }
+            try {
+                checkpointNow();
+            } catch (IOException | RuntimeException e) {
+                LOG.error(LogLine.of("queue_checkpoint_failed").field("error", e.toString()).toString());
+                sleepQuietly(TimeUnit.SECONDS.toNanos(1));
+            }
+        }
+    }
+
+    /** After a failed checkpoint the closed segments are still there: do not spin on them. */
+    private void sleepQuietly(long nanos) {
+        appendLock.lock();
+        try {
+            long remaining = nanos;
+            while (!stopping && remaining > 0) {
+                remaining = checkpointWanted.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+}

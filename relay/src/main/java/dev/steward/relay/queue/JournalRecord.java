@@ -1,0 +1,167 @@
+package dev.steward.relay.queue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * One record of the intake journal, as bytes.
+ *
+ * <pre>
+ * header   magic "SJR1" (4) | payload length, big-endian (4) | CRC32C of the payload (4)
+ * payload  kind (1) | id length (1) | id (ASCII) | .env length (4) | .env bytes | .msg bytes
+ * </pre>
+ *
+ * Kind {@link #MESSAGE} carries a committed message: the {@code .env} bytes exactly as
+ * {@link EnvelopeFile#encode()} wrote them for the initial state, and the whole {@code .msg}.
+ * Kind {@link #CANCEL} (empty {@code .env} and {@code .msg}) says that the message of an earlier
+ * record in the journal was refused after all (its files could not be written), so replay must not
+ * bring it back.
+ *
+ * <p>Thread safety: immutable.
+ *
+ * @param kind {@link #MESSAGE} or {@link #CANCEL}
+ */
+record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
+
+    static final int MAGIC = 0x534A5231; // "SJR1"
+    static final int HEADER = 12;
+    static final byte MESSAGE = 1;
+    static final byte CANCEL = 2;
+
+    static JournalRecord message(QueueId id, byte[] env, byte[] msg) {
+        return new JournalRecord(MESSAGE, id, env, msg);
+    }
+
+    static JournalRecord cancel(QueueId id) {
+        return new JournalRecord(CANCEL, id, new byte[0], new byte[0]);
+    }
+
+    /** Bytes of the payload of a record for {@code id} with these sizes. */
+    static long payloadSize(QueueId id, long envSize, long msgSize) {
+        return 2L + id.value().length() + 4 + envSize + msgSize;
+    }
+
+    /** Header and payload, ready to append (cancel records, tests). */
+    ByteBuffer encode() {
+        byte[] idBytes = id.value().getBytes(StandardCharsets.US_ASCII);
+        int payload = (int) payloadSize(id, env.length, msg.length);
+        ByteBuffer buffer = ByteBuffer.allocate(HEADER + payload);
+        buffer.putInt(MAGIC).putInt(payload).putInt(0);
+        buffer.put(kind).put((byte) idBytes.length).put(idBytes).putInt(env.length).put(env).put(msg);
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.array(), HEADER, payload);
+        buffer.putInt(8, (int) crc.getValue());
+        return buffer.flip();
+    }
+
+    /**
+     * A {@link #MESSAGE} record built in one array, the content written straight into it (no
+     * intermediate copies: at 64 KiB and the relay's small heap, copies cost measurable GC).
+     *
+     * @param bytes header and payload, ready to append
+     * @param msgOffset where the {@code .msg} bytes start in {@code bytes}
+     * @param msgLength how many there are
+     */
+    record Encoded(byte[] bytes, int msgOffset, int msgLength) {
+
+        ByteBuffer buffer() {
+            return ByteBuffer.wrap(bytes);
+        }
+
+        ByteBuffer msg() {
+            return ByteBuffer.wrap(bytes, msgOffset, msgLength);
+        }
+    }
+
+    /**
+     * Encodes a message record; {@code content} must write exactly {@code content.size()} bytes,
+     * otherwise this throws {@link IOException} naming the difference.
+     */
+    static Encoded encodeMessage(QueueId id, byte[] env, MessageContent content) throws IOException {
+        byte[] idBytes = id.value().getBytes(StandardCharsets.US_ASCII);
+        long declared = content.size();
+        long payloadSize = payloadSize(id, env.length, declared);
+        if (payloadSize > Integer.MAX_VALUE - HEADER) {
+            throw new IOException("message of " + declared + " bytes is too large for a journal record");
+        }
+        int payload = (int) payloadSize;
+        byte[] bytes = new byte[HEADER + payload];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        buffer.putInt(MAGIC).putInt(payload).putInt(0);
+        buffer.put(MESSAGE).put((byte) idBytes.length).put(idBytes).putInt(env.length).put(env);
+        int msgOffset = buffer.position();
+        ArrayOutput out = new ArrayOutput(bytes, msgOffset);
+        content.writeTo(out);
+        if (out.position != bytes.length) {
+            throw new IOException("message content wrote " + (out.position - msgOffset) + " bytes but declared " + declared);
+        }
+        buffer.putInt(8, crc(bytes, HEADER, payload));
+        return new Encoded(bytes, msgOffset, (int) declared);
+    }
+
+    /** Writes into a fixed array; refuses to write past its end. */
+    private static final class ArrayOutput extends OutputStream {
+
+        private final byte[] bytes;
+        private int position; // next byte to write
+
+        ArrayOutput(byte[] bytes, int position) {
+            this.bytes = bytes;
+            this.position = position;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) throws IOException {
+            if (length > bytes.length - position) {
+                throw new IOException("message content wrote more than the declared bytes");
+            }
+            System.arraycopy(source, offset, bytes, position, length);
+            position += length;
+        }
+    }
+
+    /** CRC32C of {@code length} bytes of {@code bytes} from {@code offset}, as stored in a header. */
+    static int crc(byte[] bytes, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, offset, length);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Parses a payload whose CRC matched.
+     *
+     * @throws CorruptQueueFileException when the payload is not a well-formed record (a CRC match
+     *     makes that a bug or a foreign file, not a torn write)
+     */
+    static JournalRecord decodePayload(byte[] bytes, int offset, int length) throws CorruptQueueFileException {
+        ByteBuffer payload = ByteBuffer.wrap(bytes, offset, length);
+        try {
+            byte kind = payload.get();
+            if (kind != MESSAGE && kind != CANCEL) {
+                throw new CorruptQueueFileException("unknown record kind " + kind);
+            }
+            byte[] idBytes = new byte[payload.get() & 0xff];
+            payload.get(idBytes);
+            QueueId id = QueueId.parse(new String(idBytes, StandardCharsets.US_ASCII));
+            int envLength = payload.getInt();
+            if (envLength < 0 || envLength > payload.remaining()) {
+                throw new CorruptQueueFileException("envelope length " + envLength + " exceeds the record");
+            }
+            byte[] env = new byte[envLength];
+            payload.get(env);
+            byte[] msg = new byte[payload.remaining()];
+            payload.get(msg);
+            return new JournalRecord(kind, id, env, msg);
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+            throw new CorruptQueueFileException("malformed journal record: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package dev.steward.relay.queue;
+
+import dev.steward.common.text.LogLine;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Startup replay of the intake journal, run by {@link QueueStore#open} before
+ * {@link QueueRecovery}: every message whose record is in a segment and whose files did not
+ * reach the disk intact is written again from the record; then all segments are checkpointed
+ * (files fsynced, segments deleted).
+ *
+ * <p>A message's files are intact when its {@code .env} decodes in some state directory with the
+ * record's size, and the {@code .msg} next to it has exactly the record's bytes. The content is
+ * compared, not only the size: on ext4 without a journal a crash can leave a file with its new
+ * size but zero-filled blocks. When the {@code .env} is intact but the {@code .msg} is not, only
+ * the {@code .msg} is rewritten, in place, so a later state change is kept. Otherwise every
+ * leftover of the id is removed and both files are written into {@code incoming/}.
+ *
+ * <p>Reading a segment stops at the first record that is not whole and CRC-correct. A torn or
+ * zero-filled tail is a crash during an append, never acknowledged, and is ignored silently. A
+ * bad record followed by more data that contains the record magic is logged once per segment at
+ * WARN ({@code queue_journal_damaged}); the rest of the segment is not salvaged, because a
+ * record found by scanning could be one embedded by a client in a message body.
+ *
+ * <p>Thread safety: single-threaded (the queue lock is held).
+ */
+final class JournalReplay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalReplay.class);
+    static final int SYNC_THREADS = 32;
+
+    private final QueueLayout layout;
+    private int replayed; // messages written again from the journal
+
+    private JournalReplay(QueueLayout layout) {
+        this.layout = layout;
+    }
+
+    /** Replays and removes every segment; returns how many messages were written again. */
+    static int run(QueueLayout layout) throws IOException {
+        List<Path> segments = new ArrayList<>();
+        for (Path file : QueueRecovery.entries(layout.journal())) {
+            if (file.getFileName().toString().endsWith(IntakeJournal.SUFFIX) && Files.isRegularFile(file)) {
+                segments.add(file);
+            }
+        }
+        if (segments.isEmpty()) {
+            return 0;
+        }
+        JournalReplay replay = new JournalReplay(layout);
+        // Two passes, one segment in memory at a time: a cancel record may be in a later
+        // segment than its message.
+        Set<QueueId> cancelled = new HashSet<>();
+        for (Path segment : segments) {
+            for (JournalRecord record : read(segment, false)) {
+                if (record.kind() == JournalRecord.CANCEL) {
+                    cancelled.add(record.id());
+                }
+            }
+        }
+        Set<QueueId> ids = new LinkedHashSet<>();
+        for (Path segment : segments) {
+            for (JournalRecord record : read(segment)) {
+                if (record.kind() == JournalRecord.MESSAGE && !cancelled.contains(record.id())) {
+                    replay.restore(record);
+                    ids.add(record.id());
+                }
+            }
+        }
+        syncMessages(layout, List.copyOf(ids));
+        QueueLayout.syncDirectory(layout.tmp());
+        for (Path segment : segments) {
+            Files.delete(segment);
+        }
+        QueueLayout.syncDirectory(layout.journal());
+        return replay.replayed;
+    }
+
+    /**
+     * fsyncs the {@code .msg} and {@code .env} of each message wherever it is now, then every
+     * state directory. A message found in no state directory was removed and is skipped.
+     *
+     * <p>The file fsyncs run on {@link #SYNC_THREADS} virtual threads at once: each is a round
+     * trip to the device (on ext4 without a journal every fsync issues its own cache flush), and
+     * the device and the block layer can overlap concurrent ones; one at a time, a checkpoint
+     * would barely keep up with the intake.
+     */
+    static void syncMessages(QueueLayout layout, List<QueueId> ids) throws IOException {
+        AtomicInteger next = new AtomicInteger();
+        List<IOException> failures = new CopyOnWriteArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < Math.min(SYNC_THREADS, ids.size()); t++) {
+                executor.execute(() -> {
+                    for (int i = next.getAndIncrement(); i < ids.size() && failures.isEmpty(); i = next.getAndIncrement()) {
+                        try {
+                            syncMessage(layout, ids.get(i));
+                        } catch (IOException e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+            }
+        }
+        if (!failures.isEmpty()) {
+            IOException first = failures.get(0);
+            throw new IOException("checkpoint fsync failed: " + first.getMessage(), first);
+        }
+        for (String state : QueueLayout.STATES) {
+            QueueLayout.syncDirectory(layout.state(state));
+        }
+    }
+
+    private static void syncMessage(QueueLayout layout, QueueId id) throws IOException {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Optional<String> state = stateOf(layout, id);
+            if (state.isEmpty()) {
+                return;
+            }
+            try {
+                syncFile(layout.msg(state.get(), id));
+                syncFile(layout.env(state.get(), id));
+                return;
+            } catch (NoSuchFileException movedMeanwhile) {
+                // A queue manager moved it between the lookup and the fsync: look again.
+            }
+        }
+    }
+
+    /** Whole, CRC-correct records of one segment, in order; damage is logged. */
+    static List<JournalRecord> read(Path segment) throws IOException {
+        return read(segment, true);
+    }
+
+    private static List<JournalRecord> read(Path segment, boolean log) throws IOException {
+        byte[] bytes = Files.readAllBytes(segment);
+        ByteBuffer view = ByteBuffer.wrap(bytes);
+        List<JournalRecord> records = new ArrayList<>();
+        int position = 0;
+        while (position < bytes.length) {
+            int rest = bytes.length - position;
+            String problem = null;
+            if (rest < JournalRecord.HEADER) {
+                problem = "header cut short";
+            } else if (view.getInt(position) != JournalRecord.MAGIC) {
+                problem = "no record magic";
+            } else {
+                int length = view.getInt(position + 4);
+                if (length < 0 || length > rest - JournalRecord.HEADER) {
+                    problem = "length " + length + " beyond the end";
+                } else if (view.getInt(position + 8) != JournalRecord.crc(bytes, position + JournalRecord.HEADER, length)) {
+                    problem = "CRC mismatch";
+                } else {
+                    try {
+                        records.add(JournalRecord.decodePayload(bytes, position + JournalRecord.HEADER, length));
+                    } catch (CorruptQueueFileException e) {
+                        if (log) {
+                            LOG.warn(LogLine.of("queue_journal_bad_record").field("segment", segment)
+                                .field("offset", position).field("reason", e.getMessage()).toString());
+                        }
+                    }
+                    position += JournalRecord.HEADER + length;
+                    continue;
+                }
+            }
+            if (log && containsMagic(bytes, position + 1)) {
+                LOG.warn(LogLine.of("queue_journal_damaged").field("segment", segment).field("offset", position)
+                        .field("reason", problem).field("bytes_ignored", rest).toString());
+            }
+            break;
+        }
+        return records;
+    }
+
+    private void restore(JournalRecord record) throws IOException {
+        QueueId id = record.id();
+        EnvelopeFile envelope;
+        try {
+            envelope = EnvelopeFile.decode(record.env(), id);
+        } catch (CorruptQueueFileException e) {
+            LOG.warn(LogLine.of("queue_journal_bad_record").field("queue_id", id).field("reason", e.getMessage()).toString());
+            return;
+        }
+        if (envelope.size() != record.msg().length) {
+            LOG.warn(LogLine.of("queue_journal_bad_record").field("queue_id", id)
+                    .field("reason", "size " + envelope.size() + " but " + record.msg().length + " bytes").toString());
+            return;
+        }
+        Optional<String> state = intactEnvelope(id, record.msg().length);
+        if (state.isPresent()) {
+            Path msg = layout.msg(state.get(), id);
+            if (!sameContent(msg, record.msg())) {
+                replace(msg, record.msg());
+                replayed++;
+            }
+            return;
+        }
+        removeLeftovers(id);
+        replace(layout.msg(QueueLayout.INCOMING, id), record.msg());
+        replace(layout.env(QueueLayout.INCOMING, id), record.env());
+        replayed++;
+    }
+
+    private Optional<String> intactEnvelope(QueueId id, long size) throws IOException {
+        for (String state : QueueLayout.STATES) {
+            try {
+                EnvelopeFile envelope = EnvelopeFile.decode(Files.readAllBytes(layout.env(state, id)), id);
+                if (envelope.size() == size) {
+                    return Optional.of(state);
+                }
+            } catch (NoSuchFileException | CorruptQueueFileException e) {
+                // Not here, or broken: look further.
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean sameContent(Path file, byte[] expected) throws IOException {
+        try {
+            return Arrays.equals(Files.readAllBytes(file), expected);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private void removeLeftovers(QueueId id) throws IOException {
+        for (String state : QueueLayout.STATES) {
+            Files.deleteIfExists(layout.env(state, id));
+            Files.deleteIfExists(layout.env(state, id).resolveSibling(id.value() + QueueLayout.ENV + QueueLayout.NEW));
+            Files.deleteIfExists(layout.msg(state, id));
+        }
+    }
+
+    /** Writes {@code bytes} to {@code tmp/}, fsyncs, and renames over {@code target}. */
+    private void replace(Path target, byte[] bytes) throws IOException {
+        Path tmp = layout.tmp().resolve(target.getFileName());
+        Files.deleteIfExists(tmp);
+        QueueLayout.writeSynced(tmp, bytes);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Optional<String> stateOf(QueueLayout layout, QueueId id) {
+        for (String state : QueueLayout.STATES) {
+            if (Files.exists(layout.env(state, id))) {
+                return Optional.of(state);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void syncFile(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static boolean containsMagic(byte[] bytes, int from) {
+        for (int i = from; i + 4 <= bytes.length; i++) {
+            if (((bytes[i] & 0xff) << 24 | (bytes[i + 1] & 0xff) << 16 | (bytes[i + 2] & 0xff) << 8
+                    | bytes[i + 3] & 0xff) == JournalRecord.MAGIC) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
