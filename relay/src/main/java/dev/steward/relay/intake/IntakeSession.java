@@ -217,8 +217,9 @@ final class IntakeSession {
     }
 
     private void hello(String argument, boolean extended) throws IOException {
+        // Lenient like Postfix: any non-empty argument is taken (it is only logged and put in Received).
         String name = argument.strip();
-        if (name.isEmpty() || name.contains(" ") && !extended) {
+        if (name.isEmpty()) {
             error(SmtpReply.of(501, "5.5.4", "Syntax: " + (extended ? "EHLO" : "HELO") + " hostname"));
             return;
         }
@@ -248,6 +249,10 @@ final class IntakeSession {
             path = CommandParser.parsePath(argument, "FROM");
         } catch (CommandSyntaxException bad) {
             error(SmtpReply.of(501, "5.5.4", "Syntax: MAIL FROM:<address> (" + bad.getMessage() + ")"));
+            return;
+        }
+        if (!esmtp && !path.parameters().isEmpty()) {
+            error(SmtpReply.of(555, "5.5.4", "MAIL parameters need EHLO"));
             return;
         }
         boolean utf8 = false;
@@ -292,10 +297,6 @@ final class IntakeSession {
                     return;
                 }
             }
-        }
-        if (!esmtp && !path.parameters().isEmpty()) {
-            error(SmtpReply.of(555, "5.5.4", "MAIL parameters need EHLO"));
-            return;
         }
         if (path.path().isEmpty()) {
             refuse("MAIL", SmtpReply.of(553, "5.7.1",
@@ -383,6 +384,7 @@ final class IntakeSession {
             spool.reset();
             DataResult data = in.readData(limits.dataLimits(), spool);
             result = switch (data) {
+                case DataResult.Complete complete when spool.failure() != null -> spoolFailureReply();
                 case DataResult.Complete complete -> sink.accept(new ReceivedMessage(
                         new SessionFacts(sessionId, (InetSocketAddress) socket.getRemoteSocketAddress(), helo, esmtp),
                         sender, List.copyOf(recipients), smtputf8, eightBitMime || complete.eightBit(), spool, Instant.now()));
@@ -400,6 +402,16 @@ final class IntakeSession {
             refuse("DATA", result, sender, null);
         }
         resetTransaction();
+    }
+
+    /** The spill file could not be written (the session stayed in sync; the message is refused). */
+    private SmtpReply spoolFailureReply() {
+        IOException failure = spool.failure();
+        log.warn(LogLine.of("spool_write_failed").field("session", sessionId).field("error", failure.toString()).toString());
+        String text = String.valueOf(failure.getMessage());
+        return text.contains("No space left on device") || text.contains("Disk quota exceeded")
+                ? SmtpReply.of(452, "4.3.1", "Insufficient system storage, try again later")
+                : SmtpReply.of(451, "4.3.0", "Local error in processing, try again later");
     }
 
     private void resetTransaction() {

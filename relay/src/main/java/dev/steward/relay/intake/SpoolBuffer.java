@@ -25,6 +25,7 @@ public final class SpoolBuffer extends OutputStream {
     private Path spillFile;                  // null until the memory part is full
     private OutputStream spill;              // open while writing past memoryLimit
     private long size;                       // total bytes written since reset
+    private IOException failure;             // first spill write failure since reset, or null
 
     public SpoolBuffer(int memoryLimit, Path spillDirectory) {
         this.memoryLimit = memoryLimit;
@@ -47,15 +48,26 @@ public final class SpoolBuffer extends OutputStream {
             memoryUsed += toMemory;
         }
         int rest = length - toMemory;
-        if (rest > 0) {
-            if (spill == null) {
-                spillFile = Files.createTempFile(spillDirectory, "spool-", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                spill = Files.newOutputStream(spillFile, StandardOpenOption.WRITE);
+        if (rest > 0 && failure == null) {
+            // A spill failure (disk full) is remembered, not thrown: the DATA reader must go on
+            // reading to the end of data so the session stays in sync; the intake then refuses.
+            try {
+                if (spill == null) {
+                    spillFile = Files.createTempFile(spillDirectory, "spool-", ".tmp",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    spill = Files.newOutputStream(spillFile, StandardOpenOption.WRITE);
+                }
+                spill.write(bytes, offset + toMemory, rest);
+            } catch (IOException spillFailure) {
+                failure = spillFailure;
             }
-            spill.write(bytes, offset + toMemory, rest);
         }
         size += length;
+    }
+
+    /** The first error writing the spill file since the last reset, or null. */
+    public IOException failure() {
+        return failure;
     }
 
     /** Total bytes written. */
@@ -97,6 +109,7 @@ public final class SpoolBuffer extends OutputStream {
     public void reset() throws IOException {
         memoryUsed = 0;
         size = 0;
+        failure = null;
         if (memory.length > 65536) {
             memory = new byte[8192]; // do not pin a large array to an idle session
         }

@@ -66,6 +66,13 @@ class DiskFullIT {
             }
             assertThat(reply).as("the disk filled up within 40 messages").startsWith("452 4.3.1");
             assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+            // A message too big for the in-memory spool cannot even be spilled: still 452, still in sync.
+            Files.write(mountPoint.resolve("filler2"), new byte[(int) Files.getFileStore(mountPoint).getUsableSpace()]);
+            String big = "From: app@app.example.test\r\nSubject: big\r\n\r\n" + body.repeat(300); // ~300 KiB
+            assertThat(client.sendMessage("app@app.example.test", big, "bob@example.org"))
+                    .isEqualTo("452 4.3.1 Insufficient system storage, try again later");
+            assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+            Files.delete(mountPoint.resolve("filler2"));
             assertQueued(relay, acknowledged);
 
             Files.delete(filler);
