@@ -43,7 +43,7 @@ public final class RelayMain implements AutoCloseable {
         String hostname = config.server().hostname();
         queue = QueueStore.open(config.queue().directory());
         var recovery = queue.recovery();
-        Cleanup cleanup = new Cleanup(hostname, new SenderPolicy(config.intake().appDomains()), queue,
+        Cleanup cleanup = new Cleanup(new SenderPolicy(config.intake().appDomains()), queue,
                 new HeaderStamps(hostname, Clock.systemDefaultZone()));
         intake = new SmtpIntakeServer(config.intake(), hostname, config.queue().directory().resolve("tmp"), cleanup);
         try {

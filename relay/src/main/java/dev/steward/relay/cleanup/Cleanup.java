@@ -38,13 +38,11 @@ public final class Cleanup implements MessageSink {
 
     private static final Logger log = LoggerFactory.getLogger(Cleanup.class);
 
-    private final String hostname;
     private final SenderPolicy senderPolicy;
     private final QueueStore queue;
     private final HeaderStamps stamps;
 
-    public Cleanup(String hostname, SenderPolicy senderPolicy, QueueStore queue, HeaderStamps stamps) {
-        this.hostname = hostname;
+    public Cleanup(SenderPolicy senderPolicy, QueueStore queue, HeaderStamps stamps) {
         this.senderPolicy = senderPolicy;
         this.queue = queue;
         this.stamps = stamps;
@@ -135,9 +133,5 @@ public final class Cleanup implements MessageSink {
             }
         }
         return null;
-    }
-
-    String hostname() {
-        return hostname;
     }
 }

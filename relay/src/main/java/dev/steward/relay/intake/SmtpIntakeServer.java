@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +50,7 @@ public final class SmtpIntakeServer implements AutoCloseable {
     private volatile boolean started;                                  // start() called
     private volatile boolean stopping;                                 // stop() called
 
-    /** Builds the per-connection session; tests may wrap it. */
+    /** Runs one accepted connection. */
     @FunctionalInterface
     public interface SessionHandler {
         void handle(Socket socket, String sessionId);
@@ -208,18 +206,5 @@ public final class SmtpIntakeServer implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(2));
-    }
-
-    /** Sessions running now (for metrics and tests). */
-    public int activeSessions() {
-        return config.maxConnections() - connectionSlots.availablePermits();
-    }
-
-    static boolean isConnectionReset(IOException failure) {
-        return failure instanceof SocketException;
-    }
-
-    static long elapsedMillis(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }
