@@ -40,7 +40,7 @@ public final class LogLine {
         boolean quote = value.isEmpty();
         for (int i = 0; i < value.length() && !quote; i++) {
             char c = value.charAt(i);
-            quote = c == ' ' || c == '"' || c == '=' || c == '\\' || Character.isISOControl(c);
+            quote = c == ' ' || c == '"' || c == '=' || c == '\\' || Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
         }
         if (quote) {
             text.append('"');
@@ -57,6 +57,12 @@ public final class LogLine {
             if (c == '"' && quoted || c == '\\') {
                 text.append('\\').append(c);
             } else if (Character.isISOControl(c)) { // C0, DEL and C1 (U+0085 NEL ends a line for some readers)
+                text.append(String.format("\\x%02x", (int) c));
+            } else if (c == '\u2028' || c == '\u2029') { // line and paragraph separators split lines in some viewers
+                text.append(String.format("\\u%04x", (int) c));
+            } else if (!quoted && (c == '>' || c == ' ')) {
+                // Inside <...>: a '>' or a space could end the address early and forge a field
+                // ("x> status=sent"@evil), so both are escaped there.
                 text.append(String.format("\\x%02x", (int) c));
             } else {
                 text.append(c);

@@ -91,7 +91,9 @@ class LogLineTest {
                 Arguments.of("app@app.example.test", "<app@app.example.test>"),
                 Arguments.of("", "<>"),
                 Arguments.of(null, "<>"),
-                Arguments.of("\"john doe\"@example.test", "<\"john doe\"@example.test>"),
+                Arguments.of("\"john doe\"@example.test", "<\"john\\x20doe\"@example.test>"),
+                Arguments.of("\"x> status=sent\"@evil.test", "<\"x\\x3e\\x20status=sent\"@evil.test>"),
+                Arguments.of("a\u2028b@example.test", "<a\\u2028b@example.test>"),
                 Arguments.of("\"a=b\"@example.test", "<\"a=b\"@example.test>"),
                 Arguments.of("\"quote\\\"inside\"@example.test", "<\"quote\\\\\"inside\"@example.test>"),
                 Arguments.of("bjørn@bücher.example", "<bjørn@bücher.example>"),
@@ -103,6 +105,11 @@ class LogLineTest {
     @MethodSource("addresses")
     void address_anyAddress_inAngleBrackets_controlsAndBackslashesEscaped(String address, String rendered) {
         assertThat(LogLine.of("queued").address("from", address)).hasToString("queued from=" + rendered);
+    }
+
+    @Test
+    void field_lineSeparators_areQuotedAndEscaped() {
+        assertThat(LogLine.of("event").field("helo", "a\u2028b\u2029c")).hasToString("event helo=\"a\\u2028b\\u2029c\"");
     }
 
     static IntStream everyChar() {
