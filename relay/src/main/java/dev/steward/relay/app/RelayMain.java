@@ -3,6 +3,7 @@ package dev.steward.relay.app;
 import dev.steward.common.text.LogLine;
 import dev.steward.relay.cleanup.Cleanup;
 import dev.steward.relay.cleanup.HeaderStamps;
+import dev.steward.relay.intake.HostPort;
 import dev.steward.relay.intake.SmtpIntakeServer;
 import dev.steward.relay.policy.SenderPolicy;
 import dev.steward.relay.queue.QueueStore;
@@ -67,10 +68,7 @@ public final class RelayMain implements AutoCloseable {
     }
 
     static String listenText(List<InetSocketAddress> addresses) {
-        return addresses.stream().map(a -> {
-            String host = a.getAddress().getHostAddress().replaceAll("%.*", "");
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
-        }).collect(Collectors.joining(","));
+        return addresses.stream().map(HostPort::format).collect(Collectors.joining(","));
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.steward.mail.model.header.HeaderSection;
 import dev.steward.relay.intake.MessageSink;
 import dev.steward.relay.intake.ReceivedMessage;
 import dev.steward.relay.intake.SpoolBuffer;
+import dev.steward.relay.intake.StorageReplies;
 import dev.steward.relay.policy.SenderPolicy;
 import dev.steward.relay.queue.MessageContent;
 import dev.steward.relay.queue.NewMessage;
@@ -98,9 +99,7 @@ public final class Cleanup implements MessageSink {
             log.warn(LogLine.of("queue_write_failed").field("disk_full", failure.diskFull())
                     .field("error", String.valueOf(failure.getMessage())).toString());
             // Never 250 without the message on disk; never the path or errno in the reply.
-            return failure.diskFull()
-                    ? SmtpReply.of(452, "4.3.1", "Insufficient system storage, try again later")
-                    : SmtpReply.of(451, "4.3.0", "Local error in processing, try again later");
+            return StorageReplies.failure(failure.diskFull());
         }
         log.info(LogLine.of("queued").field("queue_id", id.value()).address("from", message.sender())
                 .field("size", stored.size()).field("nrcpt", message.recipients().size())

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code host:port} and {@code [v6]:port} listen addresses; numeric addresses only (no DNS at startup). */
-final class HostPort {
+public final class HostPort {
 
     private HostPort() {
     }
@@ -53,7 +53,8 @@ final class HostPort {
         return List.copyOf(result);
     }
 
-    static String format(InetSocketAddress address) {
+    /** {@code 127.0.0.1:25} or {@code [::1]:25}, without an IPv6 scope id. */
+    public static String format(InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         int percent = host.indexOf('%');
         if (percent >= 0) {

@@ -1,5 +1,6 @@
 package dev.steward.relay.intake;
 
+import dev.steward.common.io.DiskFull;
 import dev.steward.common.text.LogLine;
 import dev.steward.mail.model.EmailAddress;
 import dev.steward.relay.policy.SenderPolicy;
@@ -408,10 +409,7 @@ final class IntakeSession {
     private SmtpReply spoolFailureReply() {
         IOException failure = spool.failure();
         log.warn(LogLine.of("spool_write_failed").field("session", sessionId).field("error", failure.toString()).toString());
-        String text = String.valueOf(failure.getMessage());
-        return text.contains("No space left on device") || text.contains("Disk quota exceeded")
-                ? SmtpReply.of(452, "4.3.1", "Insufficient system storage, try again later")
-                : SmtpReply.of(451, "4.3.0", "Local error in processing, try again later");
+        return StorageReplies.failure(DiskFull.isDiskFull(failure));
     }
 
     private void resetTransaction() {

@@ -1,8 +1,7 @@
 package dev.steward.relay.queue;
 
-import java.nio.file.FileSystemException;
-import java.util.HashSet;
-import java.util.Set;
+import dev.steward.common.io.DiskFull;
+
 
 /**
  * A commit failed: the message is not queued and must not be acknowledged. The intake replies
@@ -25,32 +24,8 @@ public final class QueueWriteException extends Exception {
         return diskFull;
     }
 
-    /**
-     * Whether {@code failure}, one of its causes or suppressed exceptions reports ENOSPC ("No
-     * space left on device") or EDQUOT ("Disk quota exceeded"). The JDK gives no errno, only the
-     * strerror text (in {@link FileSystemException#getReason()} or the plain IOException message);
-     * these texts are glibc's and are not translated by the JDK.
-     */
+    /** Whether the failure means a full disk or quota: see {@link DiskFull#isDiskFull(Throwable)}. */
     public static boolean isDiskFull(Throwable failure) {
-        Set<Throwable> seen = new HashSet<>();
-        return isDiskFull(failure, seen);
-    }
-
-    private static boolean isDiskFull(Throwable failure, Set<Throwable> seen) {
-        if (failure == null || !seen.add(failure)) {
-            return false;
-        }
-        String text = failure instanceof FileSystemException fileSystem && fileSystem.getReason() != null
-                ? fileSystem.getReason()
-                : failure.getMessage();
-        if (text != null && (text.contains("No space left on device") || text.contains("Disk quota exceeded"))) {
-            return true;
-        }
-        for (Throwable suppressed : failure.getSuppressed()) {
-            if (isDiskFull(suppressed, seen)) {
-                return true;
-            }
-        }
-        return isDiskFull(failure.getCause(), seen);
+        return DiskFull.isDiskFull(failure);
     }
 }
