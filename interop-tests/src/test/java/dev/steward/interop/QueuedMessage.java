@@ -1,59 +1,41 @@
 package dev.steward.interop;
 
+import dev.steward.relay.queue.QueueId;
+import dev.steward.relay.queue.QueueStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * One message file from the relay's queue ({@code <queue>/incoming/ID.msg}: the RFC 5322 bytes),
+ * One queued message of the relay (the RFC 5322 bytes),
  * split into header fields and body. Immutable.
  */
 record QueuedMessage(String id, byte[] bytes, List<String> headerFields, byte[] body) {
 
     /**
-     * Where committed messages can be. Intake commits into incoming/; once the relay has a queue
-     * manager it may already have moved the message on by the time a test looks.
+     * The message with this queue id, read through the relay's queue API: from its queue files or
+     * from the intake journal, wherever it lives now.
      */
-    static final List<String> QUEUES = List.of("incoming", "active", "deferred", "hold");
-
-    /** The message with this queue id, if its .msg file is in one of {@link #QUEUES}. */
     static Optional<QueuedMessage> find(Path queueDir, String id) {
-        for (String queue : QUEUES) {
-            Path file = queueDir.resolve(queue).resolve(id + ".msg");
-            try {
-                return Optional.of(parse(id, Files.readAllBytes(file)));
-            } catch (java.nio.file.NoSuchFileException e) {
-                continue; // not in this queue (or moved between two looks: the next one has it)
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        try {
+            return QueueStore.readContent(queueDir, QueueId.parse(id)).map(bytes -> parse(id, bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return Optional.empty();
     }
 
-    /** The queue ids of every committed .msg file, whatever queue it is in. */
+    /** The queue ids of every queued message, in arrival order. */
     static List<String> ids(Path queueDir) {
-        List<String> ids = new ArrayList<>();
-        for (String queue : QUEUES) {
-            Path dir = queueDir.resolve(queue);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".msg"))
-                        .map(n -> n.substring(0, n.length() - 4)).forEach(ids::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        try {
+            return QueueStore.list(queueDir).stream().map(entry -> entry.id().value()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return ids.stream().sorted().toList();
     }
 
     static QueuedMessage parse(String id, byte[] bytes) {

@@ -94,7 +94,7 @@ public final class SmtpIntakeServer implements AutoCloseable {
             throw failure;
         }
         for (ServerSocket server : listeners) {
-            acceptors.add(Thread.ofVirtual().name("intake-accept-" + server.getLocalPort()).start(() -> acceptLoop(server)));
+            acceptors.add((Boolean.getBoolean("exp.platform") ? Thread.ofPlatform().daemon() : Thread.ofVirtual()).name("intake-accept-" + server.getLocalPort()).start(() -> acceptLoop(server)));
         }
     }
 
@@ -123,7 +123,7 @@ public final class SmtpIntakeServer implements AutoCloseable {
                 continue;
             }
             openSockets.add(socket);
-            Thread thread = Thread.ofVirtual().name("intake-" + sessionId).unstarted(() -> {
+            Thread thread = (Boolean.getBoolean("exp.platform") ? Thread.ofPlatform().daemon().stackSize(256 * 1024) : Thread.ofVirtual()).name("intake-" + sessionId).unstarted(() -> {
                 try {
                     handler.handle(socket, sessionId);
                 } finally {

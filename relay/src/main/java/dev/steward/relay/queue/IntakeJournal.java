@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The write-ahead intake journal: appends one {@link JournalRecord} per commit to the current
  * segment in {@code journal/}, makes it durable with group commit, and checkpoints closed
- * segments (fsync the message files written from them, then delete the segment).
+ * segments (the messages still in them are written to files, then the segment is deleted).
  *
  * <p><b>Group commit.</b> Positions are counted as a log sequence number (LSN): bytes appended
  * since open, over all segments. {@link #append} writes the record at the segment's end under
@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Checkpoint.</b> Every {@code checkpointInterval}, or when a segment reaches
  * {@code segmentLimit} bytes, the current segment is closed and a new one is begun at the next
  * append. For each closed segment: wait until it is durable and until every commit appended to
- * it has written its files (or failed), fsync each message's {@code .msg} and {@code .env} in
- * whatever state directory holds it now (a missing message was removed), fsync the state
- * directories, then delete the segment and fsync {@code journal/}.
+ * it has finished (or failed), let the {@link Materializer} write the files of every message that
+ * still lives only in the journal (the queue store does that and fsyncs them), then delete the
+ * segment and fsync {@code journal/}.
  *
  * <p><b>Failure handling.</b> A failed append truncates the segment back to where the record
  * started, so no later record follows a partial one; if even that fails, the segment is closed
@@ -64,7 +64,8 @@ final class IntakeJournal implements AutoCloseable {
 
     static final String SUFFIX = ".wal";
     static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
-    static final long DEFAULT_SEGMENT_LIMIT = 64L << 20;
+    /** Small enough that replay can hold one segment in the relay's 64 MiB heap. */
+    static final long DEFAULT_SEGMENT_LIMIT = 16L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeJournal.class);
 
@@ -86,15 +87,29 @@ final class IntakeJournal implements AutoCloseable {
         }
     }
 
-    /** Where a record ended, for {@link #awaitDurable} and {@link #finished}. */
-    record Ticket(Segment segment, long endLsn) {
+    /**
+     * Where a record went: its segment, its first byte in that segment, and its end LSN (for
+     * {@link #awaitDurable} and {@link #finished}).
+     */
+    record Ticket(Segment segment, long start, long endLsn) {
+    }
+
+    /**
+     * What a checkpoint does with the messages of a closed segment before the segment is deleted:
+     * make every message that still lives only in the segment durable elsewhere (the queue store
+     * writes its files), so nothing the segment holds is needed any more.
+     */
+    interface Materializer {
+
+        /** {@code ids}: the messages whose {@link JournalRecord#MESSAGE} record is in {@code segment}. */
+        void checkpoint(Segment segment, List<QueueId> ids) throws IOException;
     }
 
     /** LSNs (from, to] that a failed force left undecided; their commits fail. */
     private record FailedRange(long from, long to, IOException failure) {
     }
 
-    private final QueueLayout layout;
+    private final Materializer materializer;
     private final Path directory;
     private final Duration checkpointInterval;
     private final long segmentLimit;
@@ -121,8 +136,8 @@ final class IntakeJournal implements AutoCloseable {
     private volatile Runnable beforeForce = () -> { }; // test seam: runs in the leader before its note
     private final Thread checkpointer;
 
-    IntakeJournal(QueueLayout layout, Duration checkpointInterval, long segmentLimit) {
-        this.layout = layout;
+    IntakeJournal(QueueLayout layout, Duration checkpointInterval, long segmentLimit, Materializer materializer) {
+        this.materializer = materializer;
         this.directory = layout.journal();
         this.checkpointInterval = checkpointInterval;
         this.segmentLimit = segmentLimit;
@@ -169,7 +184,7 @@ final class IntakeJournal implements AutoCloseable {
                 closeCurrent();
                 checkpointWanted.signalAll();
             }
-            return new Ticket(segment, segment.endLsn);
+            return new Ticket(segment, start, segment.endLsn);
         } finally {
             appendLock.unlock();
         }
@@ -408,7 +423,7 @@ final class IntakeJournal implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
-        JournalReplay.syncMessages(layout, ids);
+        materializer.checkpoint(segment, ids);
         segment.channel.close();
         Files.deleteIfExists(segment.path);
         QueueLayout.syncDirectory(directory);

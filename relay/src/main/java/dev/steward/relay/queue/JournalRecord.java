@@ -16,13 +16,15 @@ import java.util.zip.CRC32C;
  *
  * Kind {@link #MESSAGE} carries a committed message: the {@code .env} bytes exactly as
  * {@link EnvelopeFile#encode()} wrote them for the initial state, and the whole {@code .msg}.
- * Kind {@link #CANCEL} (empty {@code .env} and {@code .msg}) says that the message of an earlier
- * record in the journal was refused after all (its files could not be written), so replay must not
- * bring it back.
+ * Kind {@link #STATE} carries a later state of a message that is still in the journal: the new
+ * {@code .env} bytes, and in place of the {@code .msg} the name of its state directory (ASCII,
+ * for example {@code deferred}). Kind {@link #CANCEL} (empty {@code .env} and {@code .msg}) says
+ * that the message of an earlier record is gone (delivered, deleted, or refused after all), so
+ * replay must not bring it back.
  *
  * <p>Thread safety: immutable.
  *
- * @param kind {@link #MESSAGE} or {@link #CANCEL}
+ * @param kind {@link #MESSAGE}, {@link #STATE} or {@link #CANCEL}
  */
 record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
 
@@ -30,9 +32,24 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
     static final int HEADER = 12;
     static final byte MESSAGE = 1;
     static final byte CANCEL = 2;
+    static final byte STATE = 3;
 
     static JournalRecord message(QueueId id, byte[] env, byte[] msg) {
         return new JournalRecord(MESSAGE, id, env, msg);
+    }
+
+    static JournalRecord state(QueueId id, byte[] env, String state) {
+        return new JournalRecord(STATE, id, env, state.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Where the {@code .env} bytes start, counted from the start of the record's header. */
+    static int envOffset(QueueId id) {
+        return HEADER + 2 + id.value().length() + 4;
+    }
+
+    /** The state directory name of a {@link #STATE} record. */
+    String stateName() {
+        return new String(msg, StandardCharsets.US_ASCII);
     }
 
     static JournalRecord cancel(QueueId id) {
@@ -145,7 +162,7 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
         ByteBuffer payload = ByteBuffer.wrap(bytes, offset, length);
         try {
             byte kind = payload.get();
-            if (kind != MESSAGE && kind != CANCEL) {
+            if (kind != MESSAGE && kind != CANCEL && kind != STATE) {
                 throw new CorruptQueueFileException("unknown record kind " + kind);
             }
             byte[] idBytes = new byte[payload.get() & 0xff];

@@ -11,9 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,33 +57,46 @@ final class JournalReplay {
         this.layout = layout;
     }
 
-    /** Replays and removes every segment; returns how many messages were written again. */
-    static int run(QueueLayout layout) throws IOException {
+    /** The newest state a journal holds for one message id (pass one of a replay or a scan). */
+    private static final class Latest {
+        boolean cancelled; // a CANCEL record followed the message
+        byte[] env; // env bytes of the newest STATE record, or null
+        String state; // state directory of the newest STATE record, or null
+    }
+
+    /** A message that lives in the journal: its id, state directory and current {@code .env} bytes. */
+    record JournalMessage(QueueId id, String state, byte[] env, long size) {
+    }
+
+    /** The journal segments of a queue, oldest first. */
+    static List<Path> segments(QueueLayout layout) throws IOException {
         List<Path> segments = new ArrayList<>();
         for (Path file : QueueRecovery.entries(layout.journal())) {
             if (file.getFileName().toString().endsWith(IntakeJournal.SUFFIX) && Files.isRegularFile(file)) {
                 segments.add(file);
             }
         }
+        return segments;
+    }
+
+    /** Replays and removes every segment; returns how many messages were written again. */
+    static int run(QueueLayout layout) throws IOException {
+        List<Path> segments = segments(layout);
         if (segments.isEmpty()) {
             return 0;
         }
         JournalReplay replay = new JournalReplay(layout);
-        // Two passes, one segment in memory at a time: a cancel record may be in a later
+        // Two passes, one segment in memory at a time: a STATE or CANCEL record may be in a later
         // segment than its message.
-        Set<QueueId> cancelled = new HashSet<>();
-        for (Path segment : segments) {
-            for (JournalRecord record : read(segment, false)) {
-                if (record.kind() == JournalRecord.CANCEL) {
-                    cancelled.add(record.id());
-                }
-            }
-        }
+        Map<QueueId, Latest> latest = latest(segments, true);
         Set<QueueId> ids = new LinkedHashSet<>();
         for (Path segment : segments) {
-            for (JournalRecord record : read(segment)) {
-                if (record.kind() == JournalRecord.MESSAGE && !cancelled.contains(record.id())) {
-                    replay.restore(record);
+            for (JournalRecord record : read(segment, false)) {
+                Latest newest = latest.get(record.id());
+                if (record.kind() == JournalRecord.MESSAGE && !newest.cancelled) {
+                    byte[] env = newest.env != null ? newest.env : record.env();
+                    String state = newest.state != null ? newest.state : QueueLayout.INCOMING;
+                    replay.restore(record, env, state);
                     ids.add(record.id());
                 }
             }
@@ -94,6 +108,90 @@ final class JournalReplay {
         }
         QueueLayout.syncDirectory(layout.journal());
         return replay.replayed;
+    }
+
+    /**
+     * The messages that live in the journal now, read-only (for the listing next to a running
+     * relay). A segment the relay deletes while this reads it is skipped: its messages are in
+     * files by then.
+     */
+    static List<JournalMessage> scan(QueueLayout layout) throws IOException {
+        List<Path> segments = segments(layout);
+        Map<QueueId, Latest> latest = new HashMap<>();
+        List<List<JournalRecord>> records = new ArrayList<>();
+        for (Path segment : segments) {
+            try {
+                List<JournalRecord> inSegment = read(segment, false);
+                records.add(inSegment);
+                note(latest, inSegment);
+            } catch (NoSuchFileException checkpointed) {
+                // Deleted by the relay's checkpointer after it wrote the files.
+            }
+        }
+        List<JournalMessage> messages = new ArrayList<>();
+        for (List<JournalRecord> inSegment : records) {
+            for (JournalRecord record : inSegment) {
+                Latest newest = latest.get(record.id());
+                if (record.kind() == JournalRecord.MESSAGE && !newest.cancelled) {
+                    messages.add(new JournalMessage(record.id(),
+                            newest.state != null ? newest.state : QueueLayout.INCOMING,
+                            newest.env != null ? newest.env : record.env(), record.msg().length));
+                }
+            }
+        }
+        return messages;
+    }
+
+    /** The message bytes of {@code id} if a segment holds a live record of it (read-only). */
+    static Optional<byte[]> content(QueueLayout layout, QueueId id) throws IOException {
+        List<Path> segments = segments(layout);
+        Map<QueueId, Latest> latest = new HashMap<>();
+        byte[] content = null;
+        for (Path segment : segments) {
+            try {
+                List<JournalRecord> inSegment = read(segment, false);
+                note(latest, inSegment);
+                for (JournalRecord record : inSegment) {
+                    if (record.kind() == JournalRecord.MESSAGE && record.id().equals(id)) {
+                        content = record.msg();
+                    }
+                }
+            } catch (NoSuchFileException checkpointed) {
+                // Its messages are in files now.
+            }
+        }
+        Latest newest = latest.get(id);
+        return content == null || newest.cancelled ? Optional.empty() : Optional.of(content);
+    }
+
+    private static Map<QueueId, Latest> latest(List<Path> segments, boolean log) throws IOException {
+        Map<QueueId, Latest> latest = new HashMap<>();
+        for (Path segment : segments) {
+            note(latest, read(segment, log));
+        }
+        return latest;
+    }
+
+    private static void note(Map<QueueId, Latest> latest, List<JournalRecord> records) {
+        for (JournalRecord record : records) {
+            Latest newest = latest.computeIfAbsent(record.id(), id -> new Latest());
+            switch (record.kind()) {
+                case JournalRecord.CANCEL -> newest.cancelled = true;
+                case JournalRecord.STATE -> {
+                    String state = record.stateName();
+                    if (QueueLayout.STATES.contains(state) && !state.equals(QueueLayout.CORRUPT)) {
+                        newest.env = record.env();
+                        newest.state = state;
+                    } else {
+                        LOG.warn(LogLine.of("queue_journal_bad_record").field("queue_id", record.id())
+                                .field("reason", "unknown state " + state).toString());
+                    }
+                }
+                default -> {
+                    // MESSAGE: pass two restores it.
+                }
+            }
+        }
     }
 
     /**
@@ -151,7 +249,7 @@ final class JournalReplay {
         return read(segment, true);
     }
 
-    private static List<JournalRecord> read(Path segment, boolean log) throws IOException {
+    static List<JournalRecord> read(Path segment, boolean log) throws IOException {
         byte[] bytes = Files.readAllBytes(segment);
         ByteBuffer view = ByteBuffer.wrap(bytes);
         List<JournalRecord> records = new ArrayList<>();
@@ -191,11 +289,16 @@ final class JournalReplay {
         return records;
     }
 
-    private void restore(JournalRecord record) throws IOException {
+    /**
+     * Writes the files of one journal message unless they are intact. Intact files are never older
+     * than the journal's state: the checkpointer writes them from the newest state, and later
+     * updates go to the files.
+     */
+    private void restore(JournalRecord record, byte[] env, String state) throws IOException {
         QueueId id = record.id();
         EnvelopeFile envelope;
         try {
-            envelope = EnvelopeFile.decode(record.env(), id);
+            envelope = EnvelopeFile.decode(env, id);
         } catch (CorruptQueueFileException e) {
             LOG.warn(LogLine.of("queue_journal_bad_record").field("queue_id", id).field("reason", e.getMessage()).toString());
             return;
@@ -205,9 +308,9 @@ final class JournalReplay {
                     .field("reason", "size " + envelope.size() + " but " + record.msg().length + " bytes").toString());
             return;
         }
-        Optional<String> state = intactEnvelope(id, record.msg().length);
-        if (state.isPresent()) {
-            Path msg = layout.msg(state.get(), id);
+        Optional<String> onDisk = intactEnvelope(id, record.msg().length);
+        if (onDisk.isPresent()) {
+            Path msg = layout.msg(onDisk.get(), id);
             if (!sameContent(msg, record.msg())) {
                 replace(msg, record.msg());
                 replayed++;
@@ -215,8 +318,8 @@ final class JournalReplay {
             return;
         }
         removeLeftovers(id);
-        replace(layout.msg(QueueLayout.INCOMING, id), record.msg());
-        replace(layout.env(QueueLayout.INCOMING, id), record.env());
+        replace(layout.msg(state, id), record.msg());
+        replace(layout.env(state, id), env);
         replayed++;
     }
 

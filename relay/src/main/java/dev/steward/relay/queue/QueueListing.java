@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The read-only scan behind {@link QueueStore#list}: never creates, moves or deletes anything, and
  * takes no lock, so it can run next to a live relay (Postfix {@code showq}).
  *
- * <p>A message is listed when its {@code .env} is readable; a {@code .msg} alone is a commit in
+ * <p>Messages that live in the intake journal (not yet checkpointed into files) are listed from
+ * their newest journal record. A message is listed when its {@code .env} is readable; a {@code .msg} alone is a commit in
  * progress and is not listed. A file that disappears between the directory read and the file read
  * was moved by the relay and is skipped silently (the message may then be missed by this scan, as
  * with {@code showq}). Other unreadable entries outside {@code corrupt/} are skipped with one WARN
@@ -38,6 +39,19 @@ final class QueueListing {
     static List<QueueEntry> list(Path root) throws IOException {
         QueueLayout layout = new QueueLayout(root);
         List<QueueEntry> entries = new ArrayList<>();
+        // The journal first: a message the relay moves from the journal into files meanwhile is
+        // then seen in one place or both (files win), never in neither.
+        Map<QueueId, QueueEntry> inJournal = new LinkedHashMap<>();
+        if (Files.isDirectory(layout.journal())) {
+            for (JournalReplay.JournalMessage message : JournalReplay.scan(layout)) {
+                try {
+                    inJournal.put(message.id(), EnvelopeFile.decode(message.env(), message.id()).toEntry(message.state()));
+                } catch (CorruptQueueFileException e) {
+                    LOG.warn(LogLine.of("queue_unreadable").field("queue_id", message.id()).field("state", "journal")
+                            .field("reason", e.getMessage()).toString());
+                }
+            }
+        }
         for (String state : QueueLayout.STATES) {
             Path directory = layout.state(state);
             if (!Files.isDirectory(directory)) {
@@ -54,6 +68,7 @@ final class QueueListing {
                 }
                 try {
                     entries.add(QueueRecovery.read(layout, state, id.get()).toEntry(state));
+                    inJournal.remove(id.get());
                 } catch (NoSuchFileException e) {
                     // Moved by the relay while we looked: not an error.
                 } catch (IOException | CorruptQueueFileException e) {
@@ -62,6 +77,7 @@ final class QueueListing {
                 }
             }
         }
+        entries.addAll(inJournal.values());
         entries.sort(Comparator.comparing(QueueEntry::id).thenComparing(QueueEntry::state));
         return entries;
     }

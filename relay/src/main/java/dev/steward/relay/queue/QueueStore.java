@@ -1,22 +1,29 @@
 package dev.steward.relay.queue;
 
 import java.io.BufferedOutputStream;
+import java.io.InputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The queue directories of one relay: durable commit of new messages, startup recovery, and the
@@ -25,11 +32,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Commit protocol ({@link #commit}) for messages up to {@link #JOURNAL_LIMIT} bytes: append
  * one record (id, the initial {@code .env} bytes, the {@code .msg} bytes) to the intake journal
  * and wait until it is durable; concurrent commits share one fdatasync (group commit, see
- * {@link IntakeJournal}). Then write {@code incoming/ID.msg} and {@code incoming/ID.env.new}
- * without fsync, rename the latter to {@code ID.env}, and return. Until the checkpointer has fsynced
- * those files and deleted the segment, the journal is what makes the {@code 250} safe: recovery
- * writes the files again from it. <b>A message exists exactly when its {@code .env} is in a
- * state directory</b> (after recovery): the {@code .env} is renamed in last and is always whole.
+ * {@link IntakeJournal}). Nothing else is written: the message lives in the journal, found
+ * through an in-memory index, until {@link #remove} appends a cancel record or the checkpointer
+ * writes its files ({@link #checkpoint}). {@link #update} and {@link #remove} work on either
+ * place and are durable on return. <b>A message in files exists exactly when its {@code .env}
+ * is in a state directory</b> (after recovery): the {@code .env} is renamed in last and is
+ * always whole.
  *
  * <p>Larger messages take the direct path: write {@code tmp/ID.msg} and {@code tmp/ID.env} (mode
  * 0600), fsync each, rename the {@code .msg} into {@code incoming/}, then the {@code .env}, then
@@ -37,11 +45,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * only then return; a crash between the renames leaves a {@code .msg} alone, which recovery
  * deletes; the client got no 250 for it. {@code tmp/} is never fsynced: what is in it after a
  * crash is deleted anyway.
- *
- * <p>XXX: a message removed (delivered) before the segment holding its record is checkpointed
- * would be brought back by replay after a crash. Nothing removes messages yet; the queue manager
- * must either keep a delivered message's files until its segment is checkpointed or append a
- * tombstone record ({@link JournalRecord#CANCEL} already means "do not replay") before removing.
  *
  * <p>One process at a time: {@link #open} takes an exclusive lock on {@code <directory>/lock}
  * and fails if another process holds it, because recovery moves files a live relay owns.
@@ -67,15 +70,48 @@ public final class QueueStore implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final AtomicBoolean closed = new AtomicBoolean(); // set once by close()
+    private final Map<QueueId, Resident> resident = new ConcurrentHashMap<>(); // messages only in the journal
+    private final ReentrantLock[] stripes = new ReentrantLock[64]; // per-message lock for state changes
+    private final Map<String, DirectorySync> stateSyncs = new HashMap<>(); // per state directory
+
+    /**
+     * A message that lives only in the journal: where its bytes and its newest {@code .env} are.
+     * Fields other than the final ones change under the message's stripe lock.
+     */
+    private static final class Resident {
+        final IntakeJournal.Segment segment; // holds the MESSAGE record
+        final long msgPosition; // first .msg byte in segment
+        final int msgLength; // .msg bytes
+        volatile Path envSegment; // segment file with the newest .env bytes
+        volatile long envPosition; // first byte of the newest .env in envSegment
+        volatile int envLength; // bytes of the newest .env
+        volatile String state; // state directory the message belongs to
+
+        Resident(IntakeJournal.Segment segment, long msgPosition, int msgLength, long envPosition, int envLength) {
+            this.segment = segment;
+            this.msgPosition = msgPosition;
+            this.msgLength = msgLength;
+            this.envSegment = segment.path;
+            this.envPosition = envPosition;
+            this.envLength = envLength;
+            this.state = QueueLayout.INCOMING;
+        }
+    }
 
     private QueueStore(QueueLayout layout, RecoveryReport recovery, long journalLimit,
-            IntakeJournal journal, QueueId highestIdAtOpen, FileChannel lockChannel, FileLock lock) {
+            Duration checkpointInterval, QueueId highestIdAtOpen, FileChannel lockChannel, FileLock lock) {
         this.layout = layout;
         this.highestIdAtOpen = highestIdAtOpen;
         this.recovery = recovery;
         this.incomingSync = new DirectorySync(layout.state(QueueLayout.INCOMING), true);
+        for (String state : QueueLayout.STATES) {
+            stateSyncs.put(state, new DirectorySync(layout.state(state), true));
+        }
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
         this.journalLimit = journalLimit;
-        this.journal = journal;
+        this.journal = new IntakeJournal(layout, checkpointInterval, IntakeJournal.DEFAULT_SEGMENT_LIMIT, this::checkpoint);
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
@@ -109,10 +145,9 @@ public final class QueueStore implements AutoCloseable {
             }
             int replayed = JournalReplay.run(layout);
             RecoveryReport report = QueueRecovery.run(layout, replayed);
-            IntakeJournal journal = new IntakeJournal(layout, checkpointInterval, IntakeJournal.DEFAULT_SEGMENT_LIMIT);
-            QueueStore store = new QueueStore(layout, report, journalLimit, journal, highestId(layout),
+            QueueStore store = new QueueStore(layout, report, journalLimit, checkpointInterval, highestId(layout),
                     lockChannel, lock);
-            journal.start();
+            store.journal.start();
             return store;
         } catch (IOException | RuntimeException e) {
             OPEN.remove(layout.root());
@@ -178,36 +213,278 @@ public final class QueueStore implements AutoCloseable {
     }
 
     /**
-     * Journal path: one record appended and made durable by group commit, then both files
-     * written without fsync; the checkpointer fsyncs them later.
+     * Journal path: one record appended and made durable by group commit; nothing else is
+     * written. The message lives in the journal until it is removed (the common case: delivered
+     * within seconds) or until the checkpointer writes its files (see {@link #checkpoint}).
      */
     private void commitJournaled(QueueId id, NewMessage message, MessageContent content) throws IOException {
         byte[] env = EnvelopeFile.initial(id, message, content.size()).encode();
         JournalRecord.Encoded record = JournalRecord.encodeMessage(id, env, content);
         IntakeJournal.Ticket ticket = journal.append(record.buffer());
-        Path msgFile = layout.msg(QueueLayout.INCOMING, id);
-        Path envFile = layout.env(QueueLayout.INCOMING, id);
-        // Same-directory rename: a rename across directories takes the file system's rename
-        // mutex and both directory locks, which perf showed as the main contention at 50
-        // committers. Recovery deletes a leftover ID.env.new like any unfinished state update.
-        Path tmpEnv = envFile.resolveSibling(id.value() + QueueLayout.ENV + QueueLayout.NEW);
-        boolean written = false;
+        boolean durable = false;
         try {
             journal.awaitDurable(ticket);
-            QueueLayout.write(msgFile, record.msg(), false);
-            QueueLayout.write(tmpEnv, env, false);
-            Files.move(tmpEnv, envFile, StandardCopyOption.ATOMIC_MOVE);
-            written = true;
+            resident.put(id, new Resident(ticket.segment(), ticket.start() + record.msgOffset(), record.msgLength(),
+                    ticket.start() + JournalRecord.envOffset(id), env.length));
+            durable = true;
         } finally {
-            if (!written) {
-                removeQuietly(envFile, msgFile, tmpEnv);
-                // XXX: best effort; if the cancel record is lost and the process crashes before
-                // the segment is checkpointed, replay brings back a message that got a 451/452: a
+            if (!durable) {
+                // XXX: best effort; if the cancel record is lost and the record did reach the disk
+                // despite the failed fsync, replay brings back a message that got a 451: a
                 // possible duplicate, never a loss.
                 journal.appendQuietly(JournalRecord.cancel(id));
             }
-            journal.finished(ticket, written ? id : null);
+            journal.finished(ticket, durable ? id : null);
         }
+    }
+
+    /**
+     * The checkpoint of one closed segment ({@link IntakeJournal.Materializer}): every message
+     * whose record is in it and that is still queued gets its files, written from the segment
+     * and its newest state into its state directory; then all of them are fsynced with their
+     * directories. Runs on the checkpointer thread; each message is moved out of the journal
+     * under its stripe lock, so a concurrent {@link #update} or {@link #remove} sees it either in
+     * the journal or in files, never half.
+     */
+    private void checkpoint(IntakeJournal.Segment segment, List<QueueId> ids) throws IOException {
+        List<QueueId> written = new ArrayList<>();
+        Map<Path, FileChannel> readers = new HashMap<>();
+        try {
+            for (QueueId id : ids) {
+                ReentrantLock stripe = stripe(id);
+                stripe.lock();
+                try {
+                    Resident message = resident.get(id);
+                    if (message == null || message.segment != segment) {
+                        continue; // removed meanwhile
+                    }
+                    ByteBuffer msg = readAt(reader(readers, segment.path), message.msgPosition, message.msgLength);
+                    ByteBuffer env = readAt(reader(readers, message.envSegment), message.envPosition, message.envLength);
+                    String state = message.state;
+                    Path msgFile = layout.msg(state, id);
+                    Path envFile = layout.env(state, id);
+                    Path tmpEnv = envFile.resolveSibling(id.value() + QueueLayout.ENV + QueueLayout.NEW);
+                    Files.deleteIfExists(msgFile); // left by an earlier checkpoint that failed half-way
+                    Files.deleteIfExists(tmpEnv);
+                    QueueLayout.write(msgFile, msg, false);
+                    QueueLayout.write(tmpEnv, env, false);
+                    Files.move(tmpEnv, envFile, StandardCopyOption.ATOMIC_MOVE);
+                    resident.remove(id);
+                    written.add(id);
+                } finally {
+                    stripe.unlock();
+                }
+            }
+        } finally {
+            for (FileChannel reader : readers.values()) {
+                reader.close();
+            }
+        }
+        // The segment is deleted only after this: a crash before it replays the segment, and
+        // replay keeps files that are intact.
+        JournalReplay.syncMessages(layout, written);
+    }
+
+    private static FileChannel reader(Map<Path, FileChannel> readers, Path segment) throws IOException {
+        FileChannel reader = readers.get(segment);
+        if (reader == null) {
+            reader = FileChannel.open(segment, StandardOpenOption.READ);
+            readers.put(segment, reader);
+        }
+        return reader;
+    }
+
+    private static ByteBuffer readAt(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException("journal segment ends before the record it indexed");
+            }
+        }
+        return buffer.flip();
+    }
+
+    private ReentrantLock stripe(QueueId id) {
+        return stripes[(id.hashCode() & 0x7fffffff) % stripes.length];
+    }
+
+    /** Where a message is now. */
+    enum Place { JOURNAL, FILES, GONE }
+
+    /**
+     * The envelope and delivery state of a queued message, or empty when it is not queued (any
+     * more).
+     */
+    Optional<EnvelopeFile> envelope(QueueId id) throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Resident message = resident.get(id);
+            if (message != null) {
+                try (FileChannel channel = FileChannel.open(message.envSegment, StandardOpenOption.READ)) {
+                    return Optional.of(EnvelopeFile.decode(
+                            readAt(channel, message.envPosition, message.envLength).array(), id));
+                } catch (NoSuchFileException checkpointed) {
+                    continue; // in files now: look again
+                } catch (CorruptQueueFileException e) {
+                    throw new IOException("journal record of " + id + " does not decode: " + e.getMessage(), e);
+                }
+            }
+            Optional<String> state = stateOnDisk(id);
+            if (state.isEmpty()) {
+                if (resident.containsKey(id)) {
+                    continue;
+                }
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(QueueRecovery.read(layout, state.get(), id));
+            } catch (NoSuchFileException moved) {
+                continue;
+            } catch (CorruptQueueFileException e) {
+                throw new IOException("queue file of " + id + " does not decode: " + e.getMessage(), e);
+            }
+        }
+        throw new IOException("message " + id + " kept moving while being read");
+    }
+
+    /**
+     * The message bytes of a queued message (RFC 5322, as committed), or empty when it is not
+     * queued (any more). The caller closes the stream.
+     */
+    Optional<InputStream> openContent(QueueId id) throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Resident message = resident.get(id);
+            if (message != null) {
+                FileChannel channel;
+                try {
+                    channel = FileChannel.open(message.segment.path, StandardOpenOption.READ);
+                } catch (NoSuchFileException checkpointed) {
+                    continue;
+                }
+                channel.position(message.msgPosition);
+                return Optional.of(new BoundedChannelStream(channel, message.msgLength));
+            }
+            Optional<String> state = stateOnDisk(id);
+            if (state.isEmpty()) {
+                if (resident.containsKey(id)) {
+                    continue;
+                }
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Files.newInputStream(layout.msg(state.get(), id)));
+            } catch (NoSuchFileException moved) {
+                continue;
+            }
+        }
+        throw new IOException("message " + id + " kept moving while being read");
+    }
+
+    /**
+     * Records a new envelope state and moves the message to {@code state} ({@code incoming},
+     * {@code active}, {@code deferred} or {@code hold}); durable on return. A message in the
+     * journal gets a {@link JournalRecord#STATE} record (group commit); one in files gets its
+     * {@code .env} replaced ({@code .env.new}, fsync, rename) and, if the state changes, both
+     * files renamed ({@code .msg} first) and the directories fsynced.
+     *
+     * @return false when the message is not queued (any more)
+     */
+    boolean update(EnvelopeFile envelope, String state) throws IOException {
+        if (!QueueLayout.STATES.contains(state) || state.equals(QueueLayout.CORRUPT)) {
+            throw new IllegalArgumentException("not a queue state: " + state);
+        }
+        QueueId id = envelope.id();
+        byte[] env = envelope.encode();
+        ReentrantLock stripe = stripe(id);
+        stripe.lock();
+        try {
+            Resident message = resident.get(id);
+            if (message != null) {
+                IntakeJournal.Ticket ticket = journal.append(JournalRecord.state(id, env, state).encode());
+                try {
+                    journal.awaitDurable(ticket);
+                } finally {
+                    journal.finished(ticket, null);
+                }
+                message.envSegment = ticket.segment().path;
+                message.envPosition = ticket.start() + JournalRecord.envOffset(id);
+                message.envLength = env.length;
+                message.state = state;
+                return true;
+            }
+            Optional<String> current = stateOnDisk(id);
+            if (current.isEmpty()) {
+                return false;
+            }
+            String from = current.get();
+            Path envFile = layout.env(from, id);
+            Path tmpEnv = envFile.resolveSibling(id.value() + QueueLayout.ENV + QueueLayout.NEW);
+            Files.deleteIfExists(tmpEnv); // left by an update that failed half-way
+            QueueLayout.writeSynced(tmpEnv, env);
+            Files.move(tmpEnv, envFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (!from.equals(state)) {
+                // .msg first, .env last: the .env says where the message is (recovery re-joins a
+                // .msg that went ahead).
+                Files.move(layout.msg(from, id), layout.msg(state, id), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(envFile, layout.env(state, id), StandardCopyOption.ATOMIC_MOVE);
+                stateSyncs.get(state).sync();
+            }
+            stateSyncs.get(from).sync();
+            return true;
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /**
+     * Removes a message (delivered, bounced, or deleted by an operator); durable on return, so a
+     * restart does not bring it back. A message in the journal gets a {@link JournalRecord#CANCEL}
+     * record; one in files loses its {@code .env} (which defines existence), then its {@code .msg}.
+     *
+     * @return false when the message was not queued
+     */
+    boolean remove(QueueId id) throws IOException {
+        ReentrantLock stripe = stripe(id);
+        stripe.lock();
+        try {
+            Resident message = resident.remove(id);
+            if (message != null) {
+                IntakeJournal.Ticket ticket = journal.append(JournalRecord.cancel(id).encode());
+                try {
+                    journal.awaitDurable(ticket);
+                } finally {
+                    journal.finished(ticket, null);
+                }
+                return true;
+            }
+            Optional<String> state = stateOnDisk(id);
+            if (state.isEmpty()) {
+                return false;
+            }
+            Files.delete(layout.env(state.get(), id));
+            Files.deleteIfExists(layout.msg(state.get(), id));
+            stateSyncs.get(state.get()).sync();
+            return true;
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /** Where {@code id} is now (tests). */
+    Place place(QueueId id) {
+        if (resident.containsKey(id)) {
+            return Place.JOURNAL;
+        }
+        return stateOnDisk(id).isPresent() ? Place.FILES : Place.GONE;
+    }
+
+    /** The state directory holding {@code ID.env}, if any. */
+    private Optional<String> stateOnDisk(QueueId id) {
+        for (String state : QueueLayout.STATES) {
+            if (!state.equals(QueueLayout.CORRUPT) && Files.exists(layout.env(state, id))) {
+                return Optional.of(state);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -242,6 +519,31 @@ public final class QueueStore implements AutoCloseable {
      */
     public static List<QueueEntry> list(Path directory) throws IOException {
         return QueueListing.list(directory);
+    }
+
+    /**
+     * The bytes of a queued message in the queue at {@code directory}, from its files or from the
+     * journal; empty when it is not queued. Read-only and safe next to a running relay (tests,
+     * {@code queue show}).
+     */
+    public static Optional<byte[]> readContent(Path directory, QueueId id) throws IOException {
+        QueueLayout layout = new QueueLayout(directory.toAbsolutePath().normalize());
+        for (int attempt = 0; attempt < 2; attempt++) {
+            for (String state : QueueLayout.STATES) {
+                try {
+                    if (Files.exists(layout.env(state, id))) {
+                        return Optional.of(Files.readAllBytes(layout.msg(state, id)));
+                    }
+                } catch (NoSuchFileException moved) {
+                    // Moved by the relay meanwhile: look again.
+                }
+            }
+            Optional<byte[]> inJournal = JournalReplay.content(layout, id);
+            if (inJournal.isPresent()) {
+                return inJournal;
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -17,8 +17,8 @@
  * <p><b>Files/queues touched.</b> Under {@code [queue] directory}:
  * <pre>
  * lock              exclusive lock of the running relay (one process per queue)
- * journal/          intake journal segments 00000001.wal ... (write-ahead, see Strategy);
- *                   empty after a clean stop
+ * journal/          intake journal segments 00000001.wal ... (messages live here first, see
+ *                   Strategy); empty after a clean stop
  * tmp/              files being written; never fsynced; emptied at startup
  * incoming/         new messages, not yet seen by the queue manager
  * active/           messages being delivered; moved back to incoming/ at startup
@@ -33,8 +33,8 @@
  * state directories rename the {@code .msg} first and the {@code .env} last; state updates write
  * {@code ID.env.new}, fsync, and rename it over {@code ID.env} (maddy {@code updateMetadataOnDisk}).
  * A journal segment is a sequence of records, each {@code magic | payload length | CRC32C} and a
- * payload of the queue id, the initial {@code .env} bytes and the {@code .msg} bytes (see
- * {@code JournalRecord}).
+ * payload of a kind ({@code MESSAGE}, {@code STATE}, {@code CANCEL}), the queue id, the
+ * {@code .env} bytes and the {@code .msg} bytes (see {@code JournalRecord}).
  *
  * <p><b>Strategy.</b> Commit of a message up to 1 MiB ({@code IntakeJournal}, the common case):
  * append one record to the current journal segment (appends are serialized), then wait until it
@@ -42,32 +42,38 @@
  * leader, notes the journal's end, calls {@code fdatasync} once and wakes every committer whose
  * record ends before the noted position; the others wait on a condition. One fsync thus
  * acknowledges everything appended before it started, so N concurrent sessions cost about one
- * device round trip instead of 3N. Then the committer writes {@code incoming/ID.msg} and
- * {@code incoming/ID.env.new} without fsync, renames the latter to {@code ID.env}, and returns the
- * id: until the checkpoint, the journal is what makes the {@code 250} safe. The checkpointer (one
- * thread) closes the current segment every 30 s or at 64 MiB; for each closed segment it fsyncs
- * the files of every message written from it, wherever the message is now (a missing message was
- * removed), fsyncs the state directories, deletes the segment and fsyncs {@code journal/}. After
- * 30 s the kernel's writeback has usually written the files already, so those fsyncs are cheap.
- * Larger messages take the direct path: write both files into {@code tmp/}, fsync each, rename the
- * {@code .msg} then the {@code .env} into {@code incoming/} ({@code ATOMIC_MOVE}), fsync
- * {@code incoming/} (shared between concurrent committers by {@code DirectorySync}), return the id
- * (Postfix {@code mail_stream_finish_file}). Queue ids are time-ordered, so sorting by id sorts by
- * arrival.
+ * device round trip instead of 3N. <b>Nothing else is written</b>: the message lives in the
+ * journal (an in-memory index says where its bytes and its newest {@code .env} are) until it is
+ * removed or checkpointed. A state change of such a message appends a {@code STATE} record (the
+ * new {@code .env} and its state directory), its removal (delivered, bounced, deleted) a
+ * {@code CANCEL} record, both durable by the same group commit before the call returns. The
+ * checkpointer (one thread) closes the current segment every 30 s or at 16 MiB; for each closed
+ * segment it writes {@code ID.msg} and {@code ID.env} of every message from it that is still
+ * queued into its state directory, fsyncs them and the directories, then deletes the segment and
+ * fsyncs {@code journal/}. A message delivered within seconds, the normal case of a relay, is
+ * thus never written anywhere but the journal. Once in files, a message is changed the file way:
+ * {@code .env.new}, fsync, rename, and for a state change the {@code .msg} then the {@code .env}
+ * renamed into the new directory, which is then fsynced. Larger messages take the direct path:
+ * write both files into {@code tmp/}, fsync each, rename the {@code .msg} then the {@code .env}
+ * into {@code incoming/} ({@code ATOMIC_MOVE}), fsync {@code incoming/} (shared between concurrent
+ * committers by {@code DirectorySync}), return the id (Postfix {@code mail_stream_finish_file}).
+ * Queue ids are time-ordered, so sorting by id sorts by arrival.
  *
  * <p>Recovery at startup: first replay the journal ({@code JournalReplay}): for every whole,
- * CRC-correct record whose message is not intact on disk (no decodable {@code .env} in any state
- * directory, or a {@code .msg} whose bytes differ from the record's, as after a crash of ext4
- * without a journal), write the files again from the record; then checkpoint and delete all
+ * CRC-correct {@code MESSAGE} record not followed by a {@code CANCEL} record, write its files from
+ * the record and the newest {@code STATE} record unless they are intact on disk (a decodable
+ * {@code .env} in a state directory and a {@code .msg} with exactly the record's bytes; on ext4
+ * without a journal a crash can leave a file with its new size but zero-filled blocks). Intact
+ * files are kept: they are never older than the journal's state. Then fsync and delete all
  * segments. Then empty {@code tmp/}, delete {@code *.env.new}, move {@code active/*} back to
  * {@code incoming/}, re-join or delete {@code .msg} files without an {@code .env}, and move every
  * message whose {@code .env} is unreadable, lacks the end marker, or disagrees with its
  * {@code .msg} size to {@code corrupt/}.
  *
- * <p>XXX: a message removed (delivered) before the segment holding its record is checkpointed
- * would be brought back by replay after a crash (a duplicate delivery). Nothing removes messages
- * yet; the queue manager must either keep a delivered message's files until its segment is
- * checkpointed or append a cancel/tombstone record ({@code JournalRecord.CANCEL}) first.
+ * <p>Listing ({@code mailq}) and reading a message next to a running relay read the journal
+ * segments first, then the state directories: a message the checkpointer moves meanwhile is seen
+ * in one place or both (files win), never in neither. A removal whose cancel record is lost in a
+ * crash brings the message back: at-least-once delivery, never a loss.
  *
  * <p><b>Failure handling.</b> Any I/O error in a commit removes the message's files and throws
  * {@code QueueWriteException}, which the intake maps to {@code 452 4.3.1} when the disk or quota is
@@ -89,7 +95,8 @@
  * {@code queued}.
  *
  * <p><b>Config keys.</b> {@code [queue] directory}. The checkpoint interval (30 s), segment size
- * (64 MiB) and journal threshold (1 MiB) are constants for now ({@code QueueStore.open} takes the
+ * (16 MiB, so that replay can hold a segment in the relay's 64 MiB heap) and journal threshold
+ * (1 MiB) are constants for now ({@code QueueStore.open} takes the
  * interval for tests and the benchmark).
  *
  * <p><b>Standards.</b> RFC 5321 §4.5.3 and §6.1 (a 250 after DATA takes responsibility for the

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.steward.relay.queue.QueueEntry;
+import dev.steward.relay.queue.QueueId;
 import dev.steward.relay.queue.QueueStore;
 import dev.steward.relay.testing.RelayFixture;
 import dev.steward.relay.testing.SmtpTestClient;
@@ -88,8 +89,8 @@ class DiskFullIT {
                 .map(id -> id.value()).toList();
         assertThat(queued).containsExactlyInAnyOrderElementsOf(acknowledged);
         for (String id : acknowledged) {
-            Path stored = relay.queueDirectory().resolve("incoming").resolve(id + ".msg");
-            assertThat(Files.readString(stored, StandardCharsets.UTF_8)).endsWith("x".repeat(998) + "\r\n");
+            byte[] stored = QueueStore.readContent(relay.queueDirectory(), QueueId.parse(id)).orElseThrow();
+            assertThat(new String(stored, StandardCharsets.UTF_8)).endsWith("x".repeat(998) + "\r\n");
         }
     }
 

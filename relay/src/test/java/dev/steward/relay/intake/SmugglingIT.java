@@ -69,7 +69,7 @@ class SmugglingIT {
                 assertThat(before).isEmpty();
             }
 
-            List<Path> messages = relay.queuedMessages();
+            List<RelayFixture.Queued> messages = relay.queuedMessages();
             assertThat(messages).hasSizeLessThanOrEqualTo(1);
             if (endOfData.startsWith("250")) {
                 assertThat(messages).hasSize(1);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.steward.relay.testing.RelayFixture;
 import dev.steward.relay.testing.RelayProcess;
 import dev.steward.relay.testing.SmtpTestClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,9 +94,9 @@ class CrashIT {
             idCounts.merge(entry.id().value(), 1, Integer::sum);
         }
         Map<String, Integer> markerCounts = new HashMap<>();
-        Path incoming = temp.resolve("queue/incoming");
         for (QueueEntry entry : entries) {
-            String content = Files.readString(incoming.resolve(entry.id().value() + ".msg"));
+            String content = new String(QueueStore.readContent(temp.resolve("queue"), entry.id()).orElseThrow(),
+                    java.nio.charset.StandardCharsets.UTF_8);
             String marker = content.substring(content.indexOf("Subject: ") + 9, content.indexOf("\r\n", content.indexOf("Subject: ")));
             markerCounts.merge(marker, 1, Integer::sum);
         }

@@ -89,14 +89,129 @@ class IntakeJournalTest {
     }
 
     @Test
-    void commit_oneThread_oneForcePerCommitFilesWrittenBeforeReturn() throws Exception {
+    void commit_oneThread_oneForcePerCommitNothingButTheJournalWritten() throws Exception {
         try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
             QueueId first = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("one\r\n"));
             QueueId second = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("two\r\n"));
             assertThat(store.journalForces()).isEqualTo(2);
-            assertThat(Files.readString(queue.resolve("incoming/" + first + ".msg"))).isEqualTo("one\r\n");
+            assertThat(content(store, first)).isEqualTo("one\r\n");
+            assertThat(store.place(first)).isEqualTo(QueueStore.Place.JOURNAL);
             assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(first, second);
-            assertThat(Files.list(queue.resolve("tmp"))).isEmpty();
+            assertThat(queue.resolve("incoming")).isEmptyDirectory();
+            assertThat(queue.resolve("tmp")).isEmptyDirectory();
+        }
+    }
+
+    @Test
+    void checkpointNow_messagesStillQueued_writtenToFilesAndStillReadable() throws Exception {
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            QueueId id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("one\r\n"));
+
+            store.checkpointNow();
+
+            assertThat(store.place(id)).isEqualTo(QueueStore.Place.FILES);
+            assertThat(Files.readString(queue.resolve("incoming/" + id + ".msg"))).isEqualTo("one\r\n");
+            assertThat(content(store, id)).isEqualTo("one\r\n");
+            assertThat(store.envelope(id)).hasValueSatisfying(env -> assertThat(env.size()).isEqualTo(5));
+        }
+    }
+
+    @Test
+    void openContent_segmentCheckpointedWhileOpen_streamStillReadsTheMessage() throws Exception {
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            QueueId id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("kept\r\n"));
+            try (java.io.InputStream in = store.openContent(id).orElseThrow()) {
+                store.checkpointNow();
+                assertThat(journal()).isEmpty();
+                assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("kept\r\n");
+            }
+        }
+    }
+
+    @Test
+    void update_inJournalThenCrash_replayRestoresTheNewestStateInItsDirectory() throws Exception {
+        QueueId id;
+        Path copy = queue.resolve("copy.wal");
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("late\r\n"));
+            EnvelopeFile deferred = withAttempts(store.envelope(id).orElseThrow(), 3);
+            assertThat(store.update(deferred, "deferred")).isTrue();
+            assertThat(store.envelope(id)).hasValueSatisfying(env -> assertThat(env.attempts()).isEqualTo(3));
+            assertThat(QueueStore.list(queue)).extracting(QueueEntry::state).containsExactly("deferred");
+            Files.copy(queue.resolve("journal/00000001.wal"), copy); // the crash image
+        }
+        Files.copy(copy, queue.resolve("journal/00000001.wal"));
+        clearStateDirectories();
+        try (QueueStore again = QueueStore.open(queue)) {
+            assertThat(again.recovery().replayed()).isEqualTo(1);
+            assertThat(again.envelope(id)).hasValueSatisfying(env -> assertThat(env.attempts()).isEqualTo(3));
+            assertThat(Files.readString(queue.resolve("deferred/" + id + ".msg"))).isEqualTo("late\r\n");
+        }
+    }
+
+    @Test
+    void update_afterCheckpoint_filesRewrittenAndMoved() throws Exception {
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            QueueId id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("x\r\n"));
+            store.checkpointNow();
+            assertThat(store.update(withAttempts(store.envelope(id).orElseThrow(), 1), "deferred")).isTrue();
+            assertThat(queue.resolve("incoming")).isEmptyDirectory();
+            assertThat(Files.readString(queue.resolve("deferred/" + id + ".msg"))).isEqualTo("x\r\n");
+            assertThat(store.envelope(id)).hasValueSatisfying(env -> assertThat(env.attempts()).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void remove_inJournalThenCrash_cancelRecordKeepsItGone() throws Exception {
+        QueueId id;
+        Path copy = queue.resolve("copy.wal");
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("gone\r\n"));
+            assertThat(store.remove(id)).isTrue();
+            assertThat(store.remove(id)).isFalse();
+            assertThat(store.place(id)).isEqualTo(QueueStore.Place.GONE);
+            assertThat(store.openContent(id)).isEmpty();
+            assertThat(JournalReplay.read(queue.resolve("journal/00000001.wal")))
+                    .extracting(JournalRecord::kind).containsExactly(JournalRecord.MESSAGE, JournalRecord.CANCEL);
+            assertThat(QueueStore.list(queue)).isEmpty();
+            Files.copy(queue.resolve("journal/00000001.wal"), copy);
+        }
+        Files.copy(copy, queue.resolve("journal/00000001.wal"));
+        try (QueueStore again = QueueStore.open(queue)) {
+            assertThat(again.recovery().replayed()).isZero();
+            assertThat(again.place(id)).isEqualTo(QueueStore.Place.GONE);
+        }
+    }
+
+    @Test
+    void remove_afterCheckpoint_filesDeleted() throws Exception {
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            QueueId id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("x\r\n"));
+            store.checkpointNow();
+            assertThat(store.remove(id)).isTrue();
+            assertThat(queue.resolve("incoming")).isEmptyDirectory();
+            assertThat(QueueStore.list(queue)).isEmpty();
+        }
+    }
+
+    private static String content(QueueStore store, QueueId id) throws Exception {
+        try (java.io.InputStream in = store.openContent(id).orElseThrow()) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static EnvelopeFile withAttempts(EnvelopeFile env, int attempts) {
+        return new EnvelopeFile(env.id(), env.sender(), env.arrival(), env.client(), env.helo(), env.smtputf8(),
+                env.body(), env.messageId(), env.size(), attempts, "451 4.3.0 try later", env.recipients());
+    }
+
+    private void clearStateDirectories() throws Exception {
+        for (String state : List.of("incoming", "active", "deferred", "hold")) {
+            try (var files = Files.list(queue.resolve(state))) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
         }
     }
 
@@ -122,16 +237,16 @@ class IntakeJournalTest {
         try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
             QueueId moved = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("a\r\n"));
             QueueId removed = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("b\r\n"));
-            for (String suffix : List.of(".msg", ".env")) {
-                Files.move(queue.resolve("incoming/" + moved + suffix), queue.resolve("deferred/" + moved + suffix));
-                Files.delete(queue.resolve("incoming/" + removed + suffix));
-            }
+            store.update(store.envelope(moved).orElseThrow(), "deferred");
+            store.remove(removed);
 
             store.checkpointNow();
 
             assertThat(journal()).isEmpty();
             assertThat(QueueStore.list(queue)).extracting(QueueEntry::id, QueueEntry::state)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(moved, "deferred"));
+            assertThat(Files.exists(queue.resolve("deferred/" + moved + ".msg"))).isTrue();
+            assertThat(queue.resolve("incoming")).isEmptyDirectory();
         }
     }
 
@@ -159,36 +274,6 @@ class IntakeJournalTest {
             assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(big, small);
             assertThat(store.journalForces()).isEqualTo(1);
         }
-    }
-
-    @Test
-    void commit_filesCannotBeWritten_refusedCancelRecordNotReplayed() throws Exception {
-        QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER);
-        try {
-            QueueId id = store.newId();
-            // Something already holds the name: the write after the journal append fails.
-            Files.createDirectory(queue.resolve("incoming/" + id + ".env.new"));
-            assertThatThrownBy(() -> store.commit(id, TestMessages.envelope("bob@example.org"),
-                    TestMessages.content("refused\r\n")))
-                    .isInstanceOfSatisfying(QueueWriteException.class, e -> assertThat(e.diskFull()).isFalse());
-            Files.deleteIfExists(queue.resolve("incoming/" + id + ".env.new"));
-            assertThat(JournalReplay.read(queue.resolve("journal/00000001.wal")))
-                    .extracting(JournalRecord::kind, JournalRecord::id)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(JournalRecord.MESSAGE, id),
-                            org.assertj.core.groups.Tuple.tuple(JournalRecord.CANCEL, id));
-            assertThat(QueueStore.list(queue)).isEmpty();
-            // A crash now: replay the segment as it is.
-            Path copy = queue.resolve("copy.wal");
-            Files.copy(queue.resolve("journal/00000001.wal"), copy);
-            store.close();
-            Files.copy(copy, queue.resolve("journal/00000001.wal"));
-        } finally {
-            store.close();
-        }
-        try (QueueStore again = QueueStore.open(queue)) {
-            assertThat(again.recovery().replayed()).isZero();
-        }
-        assertThat(QueueStore.list(queue)).isEmpty();
     }
 
     @Test

@@ -2,6 +2,9 @@ package dev.steward.relay.testing;
 
 import dev.steward.relay.app.RelayConfig;
 import dev.steward.relay.app.RelayMain;
+import dev.steward.relay.queue.QueueEntry;
+import dev.steward.relay.queue.QueueStore;
+import dev.steward.relay.queue.RecipientState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -71,25 +74,36 @@ public final class RelayFixture implements AutoCloseable {
         return directory.resolve("queue");
     }
 
-    /** The stored messages (*.msg in incoming/), sorted by queue id. */
-    public List<Path> queuedMessages() throws IOException {
-        Path incoming = queueDirectory().resolve("incoming");
-        try (Stream<Path> files = Files.list(incoming)) {
-            return new ArrayList<>(files.filter(p -> p.toString().endsWith(".msg")).sorted().toList());
+    /** One queued message as the tests see it: id, bytes as text, and an envelope summary. */
+    public record Queued(String id, String content, String envelope) {
+    }
+
+    /**
+     * The queued messages, sorted by queue id, read through the queue's own read API (the
+     * journal and the queue files), so the tests do not depend on where a message lives.
+     */
+    public List<Queued> queuedMessages() throws IOException {
+        List<Queued> messages = new ArrayList<>();
+        for (QueueEntry entry : QueueStore.list(queueDirectory())) {
+            byte[] bytes = QueueStore.readContent(queueDirectory(), entry.id())
+                    .orElseThrow(() -> new IOException("listed but not readable: " + entry.id()));
+            String envelope = "sender=" + entry.sender() + " recipients="
+                    + entry.recipients().stream().map(RecipientState::address).toList();
+            messages.add(new Queued(entry.id().value(), new String(bytes, StandardCharsets.UTF_8), envelope));
         }
+        return messages;
     }
 
     public String onlyMessage() throws IOException {
-        List<Path> messages = queuedMessages();
+        List<Queued> messages = queuedMessages();
         if (messages.size() != 1) {
             throw new AssertionError("expected exactly one queued message, found " + messages.size());
         }
-        return Files.readString(messages.get(0), StandardCharsets.UTF_8);
+        return messages.get(0).content();
     }
 
-    public String envelopeOf(Path message) throws IOException {
-        String name = message.getFileName().toString();
-        return Files.readString(message.resolveSibling(name.substring(0, name.length() - 4) + ".env"));
+    public String envelopeOf(Queued message) {
+        return message.envelope();
     }
 
     @Override
