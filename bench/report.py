@@ -82,7 +82,7 @@ def main():
     w("- Both servers run at once on 127.0.0.1, queues on the same filesystem (%s), and get the same load, one"
       " target after the other, the order alternating between runs." % machine.get("filesystem", "?").split(" ")[0])
     w("- **Steward**: `bin/steward relay` with a generated config (JVM options as in `bin/steward`: serial GC, 64 MiB"
-      " heap). It has no delivery yet, so accepted mail stays in `queue/incoming`; the files are removed between runs.")
+      " heap). It has no delivery yet, so accepted mail stays queued: in the intake journal, and after the 30 s checkpoint in `queue/incoming`; accepted = `queued` lines in its log. Its queue is not emptied between runs (the relay owns it while it runs), so later runs also pay for checkpointing earlier runs' mail.")
     w("- **Postfix**: a private instance (`scripts/postfix-instance start DIR --smtpd-port P --hold`), default"
       " `main.cf` otherwise. `--hold` sets `smtpd_end_of_data_restrictions = check_client_access static:HOLD`:"
       " every accepted message is written, fsynced and then parked in the hold queue, so the queue manager never"
