@@ -31,6 +31,8 @@ import java.util.List;
  *   "attempts": 0,
  *   "last_failure": null,
  *   "recipients": [ {"address": "bob@example.org", "status": "pending", "last_failure": null} ],
+ *   "next_attempt": "2026-11-28T11:05:00Z" or null,   when the queue manager tries again
+ *   "delay_warned": false,              whether the sender got a delay notice
  *   "end": true                          last field: a file without it is truncated, so corrupt
  * }
  * </pre>
@@ -41,7 +43,7 @@ import java.util.List;
  */
 record EnvelopeFile(QueueId id, String sender, Instant arrival, String client, String helo,
         boolean smtputf8, String body, String messageId, long size, int attempts,
-        String lastFailure, List<RecipientState> recipients) {
+        String lastFailure, List<RecipientState> recipients, Instant nextAttempt, boolean delayWarned) {
 
     static final int FORMAT = 1;
 
@@ -52,6 +54,25 @@ record EnvelopeFile(QueueId id, String sender, Instant arrival, String client, S
 
     EnvelopeFile {
         recipients = List.copyOf(recipients);
+    }
+
+    /** A message not yet tried: no next attempt planned, no delay warning sent. */
+    EnvelopeFile(QueueId id, String sender, Instant arrival, String client, String helo, boolean smtputf8,
+            String body, String messageId, long size, int attempts, String lastFailure, List<RecipientState> recipients) {
+        this(id, sender, arrival, client, helo, smtputf8, body, messageId, size, attempts, lastFailure, recipients,
+                null, false);
+    }
+
+    /** This state after an attempt: new recipient states, attempt count, last failure and next attempt. */
+    EnvelopeFile afterAttempt(List<RecipientState> newRecipients, int newAttempts, String newLastFailure,
+            Instant newNextAttempt, boolean newDelayWarned) {
+        return new EnvelopeFile(id, sender, arrival, client, helo, smtputf8, body, messageId, size, newAttempts,
+                newLastFailure, newRecipients, newNextAttempt, newDelayWarned);
+    }
+
+    /** The recipients still to be delivered. */
+    List<String> pendingRecipients() {
+        return recipients.stream().filter(r -> r.status().equals(RecipientState.PENDING)).map(RecipientState::address).toList();
     }
 
     static EnvelopeFile initial(QueueId id, NewMessage message, long size) {
@@ -94,6 +115,8 @@ record EnvelopeFile(QueueId id, String sender, Instant arrival, String client, S
                 json.writeEndObject();
             }
             json.writeEndArray();
+            json.writeStringField("next_attempt", nextAttempt == null ? null : nextAttempt.toString());
+            json.writeBooleanField("delay_warned", delayWarned);
             json.writeBooleanField("end", true);
             json.writeEndObject();
         } catch (IOException e) {
@@ -157,7 +180,21 @@ record EnvelopeFile(QueueId id, String sender, Instant arrival, String client, S
         return new EnvelopeFile(id, text(root, "sender", false), arrival, text(root, "client", false),
                 text(root, "helo", false), bool(root, "smtputf8"), text(root, "body", false),
                 text(root, "message_id", true), number(root, "size"), (int) number(root, "attempts"),
-                text(root, "last_failure", true), recipients);
+                text(root, "last_failure", true), recipients, instant(root, "next_attempt"),
+                root.path("delay_warned").asBoolean(false));
+    }
+
+    /** An optional instant (absent in files written before the queue manager existed). */
+    private static Instant instant(JsonNode node, String field) throws CorruptQueueFileException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.asText());
+        } catch (DateTimeParseException e) {
+            throw new CorruptQueueFileException("bad " + field + " time", e);
+        }
     }
 
     private static QueueId parseId(String text) throws CorruptQueueFileException {

@@ -73,6 +73,7 @@ public final class QueueStore implements AutoCloseable {
     private final Map<QueueId, Resident> resident = new ConcurrentHashMap<>(); // messages only in the journal
     private final ReentrantLock[] stripes = new ReentrantLock[64]; // per-message lock for state changes
     private final Map<String, DirectorySync> stateSyncs = new HashMap<>(); // per state directory
+    private volatile java.util.function.Consumer<EnvelopeFile> commitListener = envelope -> { }; // the queue manager
 
     /**
      * A message that lives only in the journal: where its bytes and its newest {@code .env} are.
@@ -199,11 +200,13 @@ public final class QueueStore implements AutoCloseable {
             throw new IllegalStateException("queue store " + layout.root() + " is closed");
         }
         try {
+            EnvelopeFile envelope;
             if (content.size() <= journalLimit) {
-                commitJournaled(id, message, content);
+                envelope = commitJournaled(id, message, content);
             } else {
-                commitDirect(id, message, content);
+                envelope = commitDirect(id, message, content);
             }
+            commitListener.accept(envelope);
             return id;
         } catch (IOException e) {
             boolean diskFull = QueueWriteException.isDiskFull(e);
@@ -217,8 +220,9 @@ public final class QueueStore implements AutoCloseable {
      * written. The message lives in the journal until it is removed (the common case: delivered
      * within seconds) or until the checkpointer writes its files (see {@link #checkpoint}).
      */
-    private void commitJournaled(QueueId id, NewMessage message, MessageContent content) throws IOException {
-        byte[] env = EnvelopeFile.initial(id, message, content.size()).encode();
+    private EnvelopeFile commitJournaled(QueueId id, NewMessage message, MessageContent content) throws IOException {
+        EnvelopeFile envelope = EnvelopeFile.initial(id, message, content.size());
+        byte[] env = envelope.encode();
         JournalRecord.Encoded record = JournalRecord.encodeMessage(id, env, content);
         IntakeJournal.Ticket ticket = journal.append(record.buffer());
         boolean durable = false;
@@ -236,6 +240,7 @@ public final class QueueStore implements AutoCloseable {
             }
             journal.finished(ticket, durable ? id : null);
         }
+        return envelope;
     }
 
     /**
@@ -469,6 +474,25 @@ public final class QueueStore implements AutoCloseable {
         }
     }
 
+    /** Tells {@code listener} of every message committed from now on, after it is durable. */
+    void onCommit(java.util.function.Consumer<EnvelopeFile> listener) {
+        this.commitListener = listener;
+    }
+
+    /** The queued messages of this store, journal and files. */
+    List<QueueEntry> listLive() throws IOException {
+        return QueueListing.list(layout.root());
+    }
+
+    /** The state directory a queued message belongs to, or empty when it is not queued. */
+    Optional<String> stateOf(QueueId id) {
+        Resident message = resident.get(id);
+        if (message != null) {
+            return Optional.of(message.state);
+        }
+        return stateOnDisk(id);
+    }
+
     /** Where {@code id} is now (tests). */
     Place place(QueueId id) {
         if (resident.containsKey(id)) {
@@ -491,15 +515,17 @@ public final class QueueStore implements AutoCloseable {
      * Direct path for large messages: write both files into {@code tmp/}, fsync each, rename
      * into {@code incoming/}, fsync {@code incoming/}.
      */
-    private void commitDirect(QueueId id, NewMessage message, MessageContent content) throws IOException {
+    private EnvelopeFile commitDirect(QueueId id, NewMessage message, MessageContent content) throws IOException {
         Path tmpMsg = layout.tmp().resolve(id.value() + QueueLayout.MSG);
         Path tmpEnv = layout.tmp().resolve(id.value() + QueueLayout.ENV);
         Path msg = layout.msg(QueueLayout.INCOMING, id);
         Path env = layout.env(QueueLayout.INCOMING, id);
         boolean committed = false;
+        EnvelopeFile envelope;
         try {
             long size = writeMessage(tmpMsg, content);
-            QueueLayout.writeSynced(tmpEnv, EnvelopeFile.initial(id, message, size).encode());
+            envelope = EnvelopeFile.initial(id, message, size);
+            QueueLayout.writeSynced(tmpEnv, envelope.encode());
             Files.move(tmpMsg, msg, StandardCopyOption.ATOMIC_MOVE);
             Files.move(tmpEnv, env, StandardCopyOption.ATOMIC_MOVE);
             incomingSync.sync();
@@ -511,6 +537,7 @@ public final class QueueStore implements AutoCloseable {
                 removeQuietly(env, msg, tmpEnv, tmpMsg);
             }
         }
+        return envelope;
     }
 
     /**
