@@ -123,6 +123,10 @@ public final class QueueManager implements AutoCloseable {
 
         default void removed(QueueId id) {
         }
+
+        /** One recipient of one attempt, as its delivery log line says. */
+        default void recipientAttempted(DeliveryStatus status, TlsSummary tls, Duration delay) {
+        }
     }
 
     /** What to do with a message in flight once its attempt ends. */
@@ -399,6 +403,28 @@ public final class QueueManager implements AutoCloseable {
             lock.unlock();
         }
         return true;
+    }
+
+    /** Messages by state for metrics: {@code active} (in flight), {@code incoming} (never tried), {@code deferred}. */
+    public Map<String, Integer> countsByState() {
+        lock.lock();
+        try {
+            int active = 0;
+            int incoming = 0;
+            int deferred = 0;
+            for (Tracked message : tracked.values()) {
+                if (message.inFlight) {
+                    active++;
+                } else if (message.envelope.attempts() == 0) {
+                    incoming++;
+                } else {
+                    deferred++;
+                }
+            }
+            return Map.of("active", active, "incoming", incoming, "deferred", deferred);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** How many messages the manager tracks (queued, not on hold). */
@@ -694,9 +720,10 @@ public final class QueueManager implements AutoCloseable {
                 status = DeliveryStatus.EXPIRED;
             }
             Delays delays = new Delays(beforeQueue, Duration.ZERO, report.connectionSetup(), report.transmission());
+            Duration delay = Duration.between(envelope.arrival(), now);
             DeliveryLog.attempt(new LoggedAttempt(envelope.id().value(), entry.getKey(), null, entry.getValue(),
-                    report.connectionReused(), attemptNumber, Duration.between(envelope.arrival(), now), delays,
-                    report.tls(), status));
+                    report.connectionReused(), attemptNumber, delay, delays, report.tls(), status));
+            events.recipientAttempted(status, report.tls(), delay);
         }
     }
 
