@@ -119,6 +119,30 @@ public final class MailqFormatter {
         return out.append('\n').toString();
     }
 
+    /**
+     * The text listing from {@link #renderJson} output (the admin socket answers JSON; the CLI
+     * prints text). Throws {@link IllegalArgumentException} on JSON that is not such a listing.
+     */
+    public static String textFromJson(String jsonText, ZoneId zone) {
+        try {
+            List<QueueEntry> entries = new java.util.ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode node : JSON.readTree(jsonText)) {
+                List<RecipientState> recipients = new java.util.ArrayList<>();
+                for (com.fasterxml.jackson.databind.JsonNode recipient : node.path("recipients")) {
+                    recipients.add(new RecipientState(recipient.path("address").asText(), recipient.path("status").asText(),
+                            recipient.path("delay_reason").isNull() ? null : recipient.path("delay_reason").asText()));
+                }
+                entries.add(new QueueEntry(dev.steward.relay.queue.QueueId.parse(node.path("queue_id").asText()),
+                        node.path("queue_name").asText(), node.path("message_size").asLong(),
+                        java.time.Instant.ofEpochSecond(node.path("arrival_time").asLong()), node.path("sender").asText(),
+                        recipients, node.path("last_failure").isNull() ? null : node.path("last_failure").asText()));
+            }
+            return new MailqFormatter(zone).render(entries);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a queue listing: " + e.getMessage(), e);
+        }
+    }
+
     private static String marker(String state) {
         return switch (state) {
             case "active" -> "*";

@@ -44,6 +44,7 @@ public final class StewardCli {
         return switch (args[0]) {
             case "relay" -> relay(rest, out, err);
             case "mailq" -> mailq(rest, out, err);
+            case "queue" -> queue(rest, out, err);
             case "sendmail" -> SendmailCommand.run(rest, System.in, err);
             case "dev-config" -> DevConfig.run(rest, out, err);
             case "help", "--help", "-h" -> {
@@ -64,6 +65,9 @@ public final class StewardCli {
                   relay --config FILE [--check-config]     run the mail relay in the foreground
                   relay --print-default-config             print every relay setting with its default
                   mailq [--config FILE] [--json]           list the queue
+                  queue list|show ID|flush [ID]|delete ID|hold ID|release ID [--config FILE] [--json]
+                                                           act on the queue (through the running relay,
+                                                           or on the queue directory when it is stopped)
                   sendmail [-C FILE] [-t] [-i] [-f addr] [-F name] [rcpt ...]
                                                            submit a message from standard input
                   dev-config --dir DIR --listen HOST:PORT --app-domain DOMAIN
@@ -120,6 +124,26 @@ public final class StewardCli {
         }
         err.println(invalid.problems().size() + (invalid.problems().size() == 1 ? " problem" : " problems")
                 + " in the configuration; nothing was started");
+    }
+
+    private static int queue(String[] args, PrintStream out, PrintStream err) {
+        Path configFile = RelayConfig.DEFAULT_PATH;
+        boolean json = false;
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if ("--config".equals(args[i]) && i + 1 < args.length) {
+                configFile = Path.of(args[++i]);
+            } else if ("--json".equals(args[i])) {
+                json = true;
+            } else {
+                words.add(args[i]);
+            }
+        }
+        RelayConfig config = loadOrReport(configFile, err);
+        if (config == null) {
+            return ConfigException.EX_CONFIG;
+        }
+        return dev.steward.relay.admin.QueueCommand.run(words, config.queue().directory(), json, out, err);
     }
 
     private static int mailq(String[] args, PrintStream out, PrintStream err) {

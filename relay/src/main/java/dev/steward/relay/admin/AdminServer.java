@@ -1,0 +1,161 @@
+package dev.steward.relay.admin;
+
+import dev.steward.common.text.LogLine;
+import dev.steward.relay.queue.QueueId;
+import dev.steward.relay.queue.QueueOperations;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's local admin channel: a UNIX domain socket ({@code <queue>/admin.sock}, mode 0600 in
+ * the 0700 queue directory, so only the relay's user and root can talk to it) that
+ * {@code bin/steward queue ...} uses while the relay runs (Postfix's {@code public/showq} and
+ * {@code qmgr} FIFO, with the same trust model: file permissions).
+ *
+ * <p>Protocol: one request line per connection ({@code list}, {@code show ID}, {@code flush},
+ * {@code flush ID}, {@code delete ID}, {@code hold ID}, {@code release ID}); the answer is a
+ * status line ({@code ok} or {@code error <text>}) followed by the payload ({@code list}: the
+ * {@code mailq --json} array; {@code show}: the {@code mailq} entry, a blank line, the message).
+ * Every change is logged with its verb and queue id.
+ *
+ * <p>Thread safety: {@code start}/{@code close} one-thread-at-a-time; one virtual thread per
+ * connection.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    public static final String SOCKET = "admin.sock";
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    private static final int MAX_REQUEST = 256;
+
+    private final Path path;
+    private final QueueOperations operations;
+    private ServerSocketChannel server; // bound between start and close
+    private Thread acceptor; // accepts between start and close
+
+    public AdminServer(Path queueDirectory, QueueOperations operations) {
+        this.path = queueDirectory.resolve(SOCKET);
+        this.operations = operations;
+    }
+
+    public void start() throws IOException {
+        Files.deleteIfExists(path); // left by a relay that was killed; the queue lock says we own it
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(path));
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        acceptor = Thread.ofVirtual().name("admin-accept").start(this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel connection = server.accept();
+                Thread.ofVirtual().name("admin").start(() -> serve(connection));
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private void serve(SocketChannel connection) {
+        try (connection;
+                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(connection),
+                        StandardCharsets.UTF_8));
+                OutputStream out = Channels.newOutputStream(connection)) {
+            String request = in.readLine();
+            byte[] answer = answer(request);
+            out.write(answer);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn(LogLine.of("admin_request_failed").field("error", e.toString()).toString());
+        }
+    }
+
+    private byte[] answer(String request) {
+        if (request == null || request.length() > MAX_REQUEST) {
+            return error("no request, or a request longer than " + MAX_REQUEST + " characters");
+        }
+        String[] words = request.trim().split(" +");
+        String verb = words[0];
+        try {
+            Optional<QueueId> id = words.length > 1 ? Optional.of(QueueId.parse(words[1])) : Optional.empty();
+            if (words.length > 2) {
+                return error("too many arguments");
+            }
+            return switch (verb) {
+                case "list" -> ok(new MailqFormatter(ZoneId.systemDefault()).renderJson(operations.list()) + "\n");
+                case "show" -> operations.show(required(id, verb))
+                        .map(shown -> concat(("ok\n" + new MailqFormatter(ZoneId.systemDefault())
+                                .render(java.util.List.of(shown.entry())) + "\n").getBytes(StandardCharsets.UTF_8), shown.content()))
+                        .orElseGet(() -> error("no such message: " + id.get()));
+                case "flush" -> change(verb, id, operations.flush(id));
+                case "delete" -> change(verb, id, operations.delete(required(id, verb)));
+                case "hold" -> change(verb, id, operations.hold(required(id, verb)));
+                case "release" -> change(verb, id, operations.release(required(id, verb)));
+                default -> error("unknown request \"" + verb + "\"; known: list, show, flush, delete, hold, release");
+            };
+        } catch (IllegalArgumentException badId) {
+            return error(badId.getMessage());
+        } catch (IOException e) {
+            return error("queue error: " + e.getMessage());
+        }
+    }
+
+    private static QueueId required(Optional<QueueId> id, String verb) {
+        return id.orElseThrow(() -> new IllegalArgumentException(verb + " needs a queue id"));
+    }
+
+    private static byte[] change(String verb, Optional<QueueId> id, boolean done) {
+        LOG.info(LogLine.of("queue_admin").field("action", verb).field("queue_id", id.map(QueueId::value).orElse("ALL"))
+                .field("result", done ? "ok" : "not_found").toString());
+        return done ? ok("") : error(id.isPresent() ? "no such message (or not in a state that allows " + verb + "): "
+                + id.get().value() : "nothing to " + verb);
+    }
+
+    private static byte[] ok(String payload) {
+        return ("ok\n" + payload).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] error(String text) {
+        return ("error " + text.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        byte[] all = new byte[head.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warn(LogLine.of("admin_close_failed").field("error", e.toString()).toString());
+        }
+        if (acceptor != null) {
+            try {
+                acceptor.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
