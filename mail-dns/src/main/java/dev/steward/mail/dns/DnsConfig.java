@@ -14,8 +14,7 @@ import java.util.regex.Pattern;
  * the relay config. The semantics are those of {@code resolv.conf(5)}: each try waits up to
  * {@code timeout} for one server; a round asks every server in order; there are {@code attempts}
  * rounds. So a question that no server answers gives up after at most
- * {@code timeout × servers × attempts} (twice that if every answer is truncated and retried over
- * TCP, which gets a fresh timeout).
+ * {@code timeout × servers × attempts} (a try includes the TCP retry of a truncated answer).
  *
  * <p>An empty server list means the system resolver configuration ({@code /etc/resolv.conf}, read
  * through dnsjava's {@code ResolverConfig}). Servers are numeric addresses: the resolver cannot

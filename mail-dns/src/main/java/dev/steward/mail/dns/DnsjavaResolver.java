@@ -33,7 +33,7 @@ import org.xbill.DNS.Type;
  * try failed the answer is {@link DnsAnswer.TempFail} whose reason lists what each server did, e.g.
  * {@code "SERVFAIL from 192.0.2.53:53 (2 tries); timed out after 5s at 192.0.2.54:53 (2 tries)"}.
  * A UDP response with the TC bit is asked again over TCP by {@link SimpleResolver} itself
- * (RFC 7766 §5); the TCP try gets its own timeout.
+ * (RFC 7766 §5), within the same try and the same timeout.
  *
  * <p>We do not use dnsjava's {@code Lookup}: its cache, search list and hidden retries would make
  * the outcome depend on earlier questions, and it reports SERVFAIL and timeouts through the same
@@ -135,9 +135,10 @@ public final class DnsjavaResolver implements Resolver {
                 CompletableFuture<Message> pending = transports.get(i).sendAsync(query).toCompletableFuture();
                 String failure;
                 try {
-                    // SimpleResolver times out by itself; the guard covers a UDP timeout followed by
-                    // the TCP retry of a truncated answer, each with its own timeout.
-                    Message response = pending.get(timeout.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
+                    // Our own deadline, not only SimpleResolver's: dnsjava checks its timeouts on a
+                    // selector tick of up to a second, so a 300 ms timeout would fire after ~1 s.
+                    // The deadline covers the TCP retry of a truncated answer too.
+                    Message response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     int rcode = response.getRcode();
                     if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
                         return new ResponseReader.Reply.Answered(response);

@@ -59,7 +59,9 @@ public final class MxLookup {
      * @param resolver          asks the questions
      * @param addressPreference the order of a host's IPv6 and IPv4 addresses
      * @param ipv6Enabled       false: no AAAA question is asked and no IPv6 address is returned
-     * @param random            shuffles hosts of equal preference; tests pass a seeded generator
+     * @param random            shuffles hosts of equal preference, e.g. {@code new SplittableRandom()};
+     *                          tests pass a seeded one (not {@code java.util.Random}, whose first
+     *                          draw barely differs between nearby seeds)
      */
     public MxLookup(Resolver resolver, AddressPreference addressPreference, boolean ipv6Enabled,
             RandomGenerator random) {
