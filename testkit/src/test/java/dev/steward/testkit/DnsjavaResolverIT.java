@@ -151,6 +151,21 @@ class DnsjavaResolverIT {
     }
 
     @Test
+    void serverNotListening_isTempFail_withAOneLineReason() {
+        FakeDnsServer gone = new FakeDnsServer(DnsZone.empty()).start();
+        String address = gone.server();
+        gone.close();
+        DnsjavaResolver resolver = new DnsjavaResolver(DnsConfig.of(List.of(address), Duration.ofMillis(300), 1));
+
+        DnsAnswer<MxRecord> answer = resolver.mx("example.test");
+
+        // Linux reports the ICMP port unreachable; elsewhere the try may simply time out.
+        assertThat(answer).isIn(
+                new DnsAnswer.TempFail<>("example.test", "nothing listens at " + address + " (ICMP port unreachable)"),
+                new DnsAnswer.TempFail<>("example.test", "timed out after 300ms at " + address));
+    }
+
+    @Test
     void truncatedUdpAnswer_isAskedAgainOverTcp() throws Exception {
         FakeDnsServer server = serve(DnsZone.builder()
                 .a("big.example.test", "127.0.0.1")

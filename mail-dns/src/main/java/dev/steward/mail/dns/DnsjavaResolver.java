@@ -1,8 +1,10 @@
 package dev.steward.mail.dns;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,6 +168,12 @@ public final class DnsjavaResolver implements Resolver {
     private String describe(Throwable failure, String server) {
         if (failure instanceof SocketTimeoutException || failure instanceof TimeoutException) {
             return "timed out after " + DnsNames.describe(timeout) + " at " + server;
+        }
+        if (failure instanceof PortUnreachableException) {
+            return "nothing listens at " + server + " (ICMP port unreachable)";
+        }
+        if (failure instanceof ConnectException) {
+            return "connection refused by " + server;
         }
         String message = failure.getMessage();
         String what = failure instanceof IOException && message != null ? message

@@ -40,9 +40,11 @@
  * {@link dev.steward.mail.dns.LocalAddresses#atPort(int)}, built from {@code [intake] listen}.
  *
  * <p><b>Config keys.</b> {@code [dns] servers} (list of {@code host[:port]}, numeric; empty = the
- * system's), timeout and attempts, as {@link dev.steward.mail.dns.DnsConfig} (defaults 5 s and 2,
- * bounds there). The address preference and whether IPv6 is used are constructor arguments of
- * {@code MxLookup}, set by the relay. This package reads no file itself.
+ * system's) becomes {@link dev.steward.mail.dns.DnsConfig#servers()}. Timeout and attempts are
+ * {@code DnsConfig} fields with {@code resolv.conf} defaults (5 s, 2) and bounds declared there;
+ * whether they become {@code [dns]} keys is the relay's choice. The address preference and the
+ * IPv6 switch are {@code MxLookup} constructor arguments, also set by the relay. This package reads
+ * no configuration file itself.
  *
  * <p><b>Standards.</b> RFC 1035 (messages, MX), RFC 2181 §10.1 (CNAME), RFC 2308 (NXDOMAIN vs
  * NODATA), RFC 3596 (AAAA), RFC 5321 §5.1 (MX ordering, implicit MX, loops), RFC 5452 §9 (response
