@@ -18,9 +18,10 @@ import java.util.random.RandomGenerator;
  * <p><b>Strategy.</b>
  * <ol>
  *   <li>Ask for the domain's MX records. NXDOMAIN is {@link MxRoute.NoSuchDomain}; a temporary
- *       failure is {@link MxRoute.TempFail}; a single MX whose exchange is the root ({@code "."})
- *       is {@link MxRoute.NullMx}. We accept any preference on it (RFC 7505 §3 says 0), since the
- *       intent is unmistakable. A root exchange next to real ones is ignored, and the real ones used.
+ *       failure is {@link MxRoute.TempFail}; MX records that all name the root ({@code "."}, in
+ *       practice a single {@code MX 0 .}) are {@link MxRoute.NullMx}. We accept any preference
+ *       there (RFC 7505 §3 says 0), since the intent is unmistakable. A root exchange next to real
+ *       ones is ignored, and the real ones used.
  *   <li>No MX records (NODATA): the domain itself is the only host, an implicit MX of preference 0.
  *   <li>Sort by preference; hosts of equal preference are shuffled with the injected
  *       {@link RandomGenerator} to spread load (RFC 5321 §5.1). A host named twice keeps its lowest
