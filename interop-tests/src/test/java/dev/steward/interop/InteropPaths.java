@@ -26,6 +26,10 @@ final class InteropPaths {
         return root().resolve("scripts/postfix-instance");
     }
 
+    static Path dnsInstanceScript() {
+        return root().resolve("scripts/dns-instance");
+    }
+
     static Path javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
