@@ -7,7 +7,8 @@ import java.util.List;
  * What a {@link RecordingSmtpServer} saw on one connection: the transcript ({@code C: } lines from
  * the client, {@code S: } reply lines, {@code -- } notes such as TLS or a scripted hang-up), and
  * the client's commands grouped by the read that brought them, which shows pipelining: a
- * pipelined transaction arrives as one group {@code [MAIL..., RCPT..., DATA]}.
+ * pipelined transaction arrives as one group {@code [MAIL..., RCPT..., DATA]}. DATA content also
+ * ends a group, so a QUIT pipelined after the end-of-data line starts a new one.
  *
  * <p>Thread safety: thread-safe; the connection's thread appends while tests read snapshots.
  * Read after {@link RecordingSmtpServer#awaitNoOpenConnections} to see the whole conversation.

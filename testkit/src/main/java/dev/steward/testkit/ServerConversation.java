@@ -52,6 +52,7 @@ final class ServerConversation {
     private String sender;                        // MAIL FROM path; null outside a transaction
     private Map<String, String> mailParameters;   // MAIL FROM parameters of the current transaction
     private List<String> recipients;              // accepted recipients of the current transaction
+    private boolean afterContent;                 // DATA content was just read: the next command starts a batch
 
     /** Ends the conversation: a scripted hang-up or stall, or a failed TLS handshake. */
     private static final class HangUp extends Exception {
@@ -92,7 +93,8 @@ final class ServerConversation {
 
     /** Reads and answers one command; false when the conversation is over. */
     private boolean commandLoop() throws IOException, HangUp {
-        boolean newBatch = !in.hasBufferedInput();
+        boolean newBatch = !in.hasBufferedInput() || afterContent;
+        afterContent = false;
         String line;
         try {
             line = in.readCommandLine(COMMAND_LINE_LIMIT);
@@ -379,6 +381,7 @@ final class ServerConversation {
         }
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         DataResult result = in.readData(limits(), content);
+        afterContent = true;
         record.note("content " + content.size() + " octets");
         if (result instanceof DataResult.Refused refused) {
             send(reply(550, "5.6.0", "Message refused: " + refused.problem()));
