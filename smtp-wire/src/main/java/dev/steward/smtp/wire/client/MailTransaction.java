@@ -18,7 +18,8 @@ import java.util.List;
  * Without PIPELINING each command waits for its reply; DATA is sent only after a recipient was
  * accepted. Either way the content is sent only if MAIL and at least one RCPT were accepted and
  * DATA got 354; if the server said 354 with no recipient accepted (possible when pipelining), a
- * lone "." ends the empty transaction and its reply is read and dropped.
+ * lone "." ends the empty transaction and its reply is read and dropped. A 421 ends the reading:
+ * the result holds the replies up to it.
  */
 final class MailTransaction {
 
@@ -26,6 +27,12 @@ final class MailTransaction {
     static final int PIPELINE_WINDOW = 100;
 
     private static final int CHUNK_SIZE = 16 * 1024;
+
+    /**
+     * RFC 5321 §3.8: 421 means the server is closing the connection. The replies to the commands
+     * still in flight will never come, so reading stops there and the 421 is the fact reported.
+     */
+    private static final int CLOSING = 421;
 
     private final ClientWire wire;
     private final ClientTimeouts timeouts;
@@ -56,10 +63,16 @@ final class MailTransaction {
             mail = command(Stage.MAIL, mailCommand());
             data = null;
             if (mail.isPositiveCompletion()) {
+                boolean closing = false;
                 for (String recipient : envelope.recipients()) {
-                    recipients.add(new TransactionResult.RecipientReply(recipient, command(Stage.RCPT, rcptCommand(recipient))));
+                    SmtpReply reply = command(Stage.RCPT, rcptCommand(recipient));
+                    recipients.add(new TransactionResult.RecipientReply(recipient, reply));
+                    if (reply.code() == CLOSING) {
+                        closing = true;
+                        break;
+                    }
                 }
-                if (anyAccepted(recipients)) {
+                if (!closing && anyAccepted(recipients)) {
                     data = commandWithLimit(Stage.DATA, "DATA", timeouts.dataInitiation());
                 }
             }
@@ -102,9 +115,16 @@ final class MailTransaction {
             wire.flush(mail == null ? Stage.MAIL : Stage.RCPT, timeouts.command());
             if (mail == null) {
                 mail = wire.read(Stage.MAIL, timeouts.command());
+                if (mail.code() == CLOSING) {
+                    return new Replies(mail, null);
+                }
             }
             for (int i = first; i < next; i++) {
-                recipients.add(new TransactionResult.RecipientReply(addresses.get(i), wire.read(Stage.RCPT, timeouts.command())));
+                SmtpReply reply = wire.read(Stage.RCPT, timeouts.command());
+                recipients.add(new TransactionResult.RecipientReply(addresses.get(i), reply));
+                if (reply.code() == CLOSING) {
+                    return new Replies(mail, null);
+                }
             }
             if (withData) {
                 return new Replies(mail, wire.read(Stage.DATA, timeouts.dataInitiation()));

@@ -27,9 +27,9 @@ public sealed interface TransactionResult {
      * The transaction was attempted.
      *
      * @param mail       the reply to MAIL FROM
-     * @param recipients the reply to each RCPT TO sent, in order; with PIPELINING every recipient
-     *                   was sent, without it none are sent after a refused MAIL FROM, so this list
-     *                   may be shorter than the envelope's
+     * @param recipients the reply to each RCPT TO, in order; shorter than the envelope's list when
+     *                   MAIL FROM was refused (without PIPELINING no RCPT is sent then) or a 421
+     *                   ended the conversation (no reply is read after it)
      * @param data       the reply to DATA, or null if DATA was not sent (MAIL refused, or without
      *                   PIPELINING no recipient accepted)
      * @param end        the reply after the end-of-data line, or null if the content was not sent

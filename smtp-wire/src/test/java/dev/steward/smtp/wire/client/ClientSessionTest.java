@@ -354,6 +354,20 @@ class ClientSessionTest {
     }
 
     @Test
+    void reply421_toRcpt_whilePipelined_readingStops_factKept() throws IOException {
+        MemoryTransport transport = new MemoryTransport(GREETING + EHLO_FULL
+                + "250 2.1.0 Ok\r\n421 4.7.0 Too many errors\r\n", MemoryTransport.End.EOF);
+        ClientSession session = ready(transport);
+
+        TransactionResult.Attempted result = (TransactionResult.Attempted) session.send(
+                envelope("a@x.test", "b@y.test", "c@y.test"), content(MESSAGE));
+
+        assertThat(result.recipients()).extracting(r -> r.reply().code()).containsExactly(421);
+        assertThat(result.data()).isNull();
+        assertThat(session.isOpen()).isFalse();
+    }
+
+    @Test
     void authenticate_withoutTls_refusedBeforeSending() throws IOException {
         MemoryTransport transport = new MemoryTransport(GREETING + "250-mx.test\r\n250 AUTH PLAIN LOGIN\r\n",
                 MemoryTransport.End.EOF);
