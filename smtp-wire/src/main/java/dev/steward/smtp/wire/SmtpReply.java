@@ -52,6 +52,43 @@ public record SmtpReply(int code, String enhancedStatus, List<String> lines) {
         return of(250, "2.0.0", "Ok");
     }
 
+    /** RFC 5321 §4.2.1: 2yz, the requested action has been completed. */
+    public boolean isPositiveCompletion() {
+        return code / 100 == 2;
+    }
+
+    /** RFC 5321 §4.2.1: 3yz, the server waits for more (354 after DATA, 334 during AUTH). */
+    public boolean isPositiveIntermediate() {
+        return code / 100 == 3;
+    }
+
+    /** RFC 5321 §4.2.1: 4yz, the action was not taken but may succeed if asked again. */
+    public boolean isTransientNegative() {
+        return code / 100 == 4;
+    }
+
+    /** RFC 5321 §4.2.1: 5yz, the action was not taken and the same request will not succeed. */
+    public boolean isPermanentNegative() {
+        return code / 100 == 5;
+    }
+
+    /**
+     * The reply on one line for logs and diagnostics: code, enhanced status when present, and the
+     * text lines joined by a space, as in {@code 550 5.1.1 No such user here}.
+     */
+    public String oneLine() {
+        StringBuilder text = new StringBuilder(16 + 64 * lines.size()).append(code);
+        if (enhancedStatus != null) {
+            text.append(' ').append(enhancedStatus);
+        }
+        for (String line : lines) {
+            if (!line.isEmpty()) {
+                text.append(' ').append(line);
+            }
+        }
+        return text.toString();
+    }
+
     /** The wire form: {@code 250-2.0.0 first} ... {@code 250 2.0.0 last}, each line ending in CRLF, UTF-8. */
     public byte[] toBytes() {
         StringBuilder text = new StringBuilder(64 * lines.size());

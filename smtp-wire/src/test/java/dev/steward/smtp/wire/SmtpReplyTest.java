@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SmtpReplyTest {
@@ -57,5 +58,27 @@ class SmtpReplyTest {
     @MethodSource("invalid")
     void constructor_invalid_throws(int code, String enhanced, List<String> lines) {
         assertThatThrownBy(() -> new SmtpReply(code, enhanced, lines)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+            250 | 2.0.0 | Ok            | 250 2.0.0 Ok              | true  | false | false | false
+            354 |       | go ahead      | 354 go ahead              | false | true  | false | false
+            450 | 4.2.0 | busy          | 450 4.2.0 busy            | false | false | true  | false
+            550 | 5.1.1 | ''            | 550 5.1.1                 | false | false | false | true
+            """)
+    void categories_andOneLine(int code, String enhanced, String text, String oneLine, boolean completion,
+                               boolean intermediate, boolean transientNegative, boolean permanentNegative) {
+        SmtpReply reply = SmtpReply.of(code, enhanced, text);
+        assertThat(reply.oneLine()).isEqualTo(oneLine);
+        assertThat(reply.isPositiveCompletion()).isEqualTo(completion);
+        assertThat(reply.isPositiveIntermediate()).isEqualTo(intermediate);
+        assertThat(reply.isTransientNegative()).isEqualTo(transientNegative);
+        assertThat(reply.isPermanentNegative()).isEqualTo(permanentNegative);
+    }
+
+    @Test
+    void oneLine_joinsLines() {
+        assertThat(SmtpReply.of(550, "5.7.1", "first", "", "second").oneLine()).isEqualTo("550 5.7.1 first second");
     }
 }
