@@ -137,6 +137,10 @@ public final class BounceComposer {
         if (message.sender().isEmpty()) {
             return "the message has the null sender <>: no notice is ever sent about a notice";
         }
+        if (message.sender().chars().anyMatch(c -> c < ' ' || c == 0x7f || c == '<' || c == '>')) {
+            // Intake never queues such a sender; a damaged queue file might. It must not reach To:.
+            return "the envelope sender is not a valid address (control characters or angle brackets)";
+        }
         int at = message.sender().lastIndexOf('@');
         String localPart = at < 0 ? message.sender() : message.sender().substring(0, at);
         if (localPart.equalsIgnoreCase("MAILER-DAEMON")) {

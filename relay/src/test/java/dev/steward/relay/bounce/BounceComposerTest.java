@@ -86,6 +86,15 @@ class BounceComposerTest {
     }
 
     @Test
+    void bounce_senderWithLineBreak_droppedNotInjected() {
+        ReturnedMessage message = new ReturnedMessage("Q5", "evil@example.test\r\nBcc: victim@example.org",
+                TestNotices.ARRIVAL, TestNotices.message(TestNotices.HEADERS), List.of(TestNotices.rejected()));
+
+        assertThat(COMPOSER.bounce(message)).isInstanceOfSatisfying(BounceOutcome.Drop.class,
+                drop -> assertThat(drop.reason()).contains("not a valid address"));
+    }
+
+    @Test
     void bounce_otherReports_stillBounced() {
         // A disposition notification (RFC 8098) or an auto-submitted message is no DSN: RFC 3834
         // leaves DSNs to RFC 3464, which sends them regardless of Auto-Submitted.
