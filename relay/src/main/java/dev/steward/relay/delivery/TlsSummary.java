@@ -12,10 +12,10 @@ import java.util.Objects;
 public sealed interface TlsSummary permits TlsSummary.Plaintext, TlsSummary.Encrypted {
 
     /** Plaintext because the server did not offer STARTTLS (or the attempt never connected). */
-    TlsSummary NONE = new Plaintext(false);
+    Plaintext NONE = new Plaintext(false);
 
     /** Plaintext after a failed STARTTLS, on a new connection to the same host. */
-    TlsSummary FALLBACK = new Plaintext(true);
+    Plaintext FALLBACK = new Plaintext(true);
 
     /** The {@code tls=} value. */
     String logValue();
