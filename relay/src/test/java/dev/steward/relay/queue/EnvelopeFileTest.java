@@ -65,7 +65,7 @@ class EnvelopeFileTest {
     @Test
     void decode_unknownFields_ignored() throws Exception {
         String text = new String(sample().encode(), StandardCharsets.UTF_8)
-                .replace("\"attempts\" : 2,", "\"attempts\" : 2, \"next_attempt\" : \"2026-11-28T12:00:00Z\",");
+                .replace("\"attempts\" : 2,", "\"attempts\" : 2, \"priority\" : \"bulk\",");
         assertThat(EnvelopeFile.decode(text.getBytes(StandardCharsets.UTF_8), ID)).isEqualTo(sample());
     }
 }
