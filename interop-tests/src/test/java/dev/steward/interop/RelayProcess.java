@@ -84,6 +84,10 @@ final class RelayProcess implements AutoCloseable {
 
                 [queue]
                 directory = "%s"
+
+                # The intake interop tests keep accepted mail queued (no DNS, no delivery).
+                [delivery]
+                enabled = false
                 """.formatted(settings.hostname(), port,
                 settings.appDomains().stream().map(d -> '"' + d + '"').collect(Collectors.joining(", ")),
                 settings.maxMessageSize(), settings.maxRecipients(), queueDir);

@@ -1,14 +1,16 @@
 package dev.steward.relay.app;
 
 import dev.steward.common.config.ConfigReader;
+import dev.steward.relay.policy.RetryConfig;
 import java.nio.file.Path;
 
 /**
  * {@code [queue]}.
  *
  * @param directory the queue root: {@code incoming/ active/ deferred/ hold/ corrupt/ tmp/} below it
+ * @param retry     retry schedule, lifetime and delay warnings
  */
-public record QueueConfig(Path directory) {
+public record QueueConfig(Path directory, RetryConfig retry) {
 
     static final String DEFAULT_DIRECTORY = "/var/spool/steward";
 
@@ -19,7 +21,8 @@ public record QueueConfig(Path directory) {
             section.problem("directory", "\"\"", "must be a directory path such as \"/var/spool/steward\"");
             directory = DEFAULT_DIRECTORY;
         }
+        RetryConfig retry = RetryConfig.read(section);
         section.finish();
-        return new QueueConfig(Path.of(directory));
+        return new QueueConfig(Path.of(directory), retry);
     }
 }

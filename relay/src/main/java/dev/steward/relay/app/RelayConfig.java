@@ -2,10 +2,14 @@ package dev.steward.relay.app;
 
 import dev.steward.common.config.ConfigException;
 import dev.steward.common.config.ConfigReader;
+import dev.steward.mail.dns.DnsConfig;
+import dev.steward.relay.delivery.DeliveryConfig;
+import dev.steward.relay.delivery.SmarthostConfig;
 import dev.steward.relay.intake.IntakeConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -15,20 +19,32 @@ import java.nio.file.Path;
  *
  * <p>Thread safety: immutable.
  */
-public record RelayConfig(ServerConfig server, IntakeConfig intake, QueueConfig queue) {
+public record RelayConfig(ServerConfig server, IntakeConfig intake, QueueConfig queue, DeliveryConfig delivery,
+        SmarthostConfig smarthost, DnsConfig dns, InetSocketAddress metricsListen, int mxPortOverride) {
 
     public static final Path DEFAULT_PATH = Path.of("/etc/steward/relay.toml");
 
     public static RelayConfig load(Path file) throws ConfigException {
-        return read(ConfigReader.open(file));
+        return load(file, false);
+    }
+
+    /** {@code allowTestOverrides}: whether {@code [testing]} is accepted ({@code --allow-test-overrides}). */
+    public static RelayConfig load(Path file, boolean allowTestOverrides) throws ConfigException {
+        return read(ConfigReader.open(file), allowTestOverrides);
     }
 
     public static RelayConfig parse(String fileName, String text) throws ConfigException {
-        return read(ConfigReader.parse(fileName, text));
+        return read(ConfigReader.parse(fileName, text), false);
     }
 
-    private static RelayConfig read(ConfigReader reader) throws ConfigException {
-        RelayConfig config = new RelayConfig(ServerConfig.read(reader), IntakeConfig.read(reader), QueueConfig.read(reader));
+    public static RelayConfig parse(String fileName, String text, boolean allowTestOverrides) throws ConfigException {
+        return read(ConfigReader.parse(fileName, text), allowTestOverrides);
+    }
+
+    private static RelayConfig read(ConfigReader reader, boolean allowTestOverrides) throws ConfigException {
+        RelayConfig config = new RelayConfig(ServerConfig.read(reader), IntakeConfig.read(reader), QueueConfig.read(reader),
+                DeliveryConfig.read(reader), SmarthostConfig.read(reader), ExtraConfig.dns(reader),
+                ExtraConfig.metrics(reader), ExtraConfig.mxPortOverride(reader, allowTestOverrides));
         reader.finish();
         return config;
     }

@@ -6,14 +6,31 @@ import dev.steward.relay.cleanup.HeaderStamps;
 import dev.steward.relay.intake.HostPort;
 import dev.steward.relay.intake.SmtpIntakeServer;
 import dev.steward.relay.policy.SenderPolicy;
+import dev.steward.mail.dns.AddressPreference;
+import dev.steward.mail.dns.DnsjavaResolver;
+import dev.steward.mail.dns.MxLookup;
+import dev.steward.relay.admin.AdminServer;
+import dev.steward.relay.admin.MetricsServer;
+import dev.steward.relay.admin.RelayMetrics;
+import dev.steward.relay.delivery.MxDeliveryAgent;
+import dev.steward.relay.policy.ExpiryPolicy;
+import dev.steward.relay.policy.FailureClassifier;
+import dev.steward.relay.policy.RetryPolicy;
+import dev.steward.relay.queue.QueueManager;
+import dev.steward.relay.queue.QueueOperations;
 import dev.steward.relay.queue.QueueStore;
+import dev.steward.smtp.wire.client.TlsSettings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +46,23 @@ public final class RelayMain implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayMain.class);
 
     private final RelayConfig config;
+    private final Clock clock;
     private QueueStore queue;             // open between start and close
     private SmtpIntakeServer intake;      // running between start and close
+    private QueueManager manager;         // running between start and close, when delivery is enabled
+    private MxDeliveryAgent agent;        // with the manager
+    private AdminServer admin;            // running between start and close
+    private MetricsServer metricsServer;  // running between start and close, when [metrics] listen is set
+    private final RelayMetrics metrics = new RelayMetrics();
 
     public RelayMain(RelayConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** With a clock (tests). */
+    public RelayMain(RelayConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     /** Opens the queue (running recovery) and starts the intake; throws before any port is open on failure. */
@@ -48,11 +77,23 @@ public final class RelayMain implements AutoCloseable {
                 new HeaderStamps(hostname, Clock.systemDefaultZone()));
         intake = new SmtpIntakeServer(config.intake(), hostname, config.queue().directory().resolve("tmp"), cleanup);
         try {
+            if (config.delivery().enabled()) {
+                startQueueManager(hostname);
+            }
             intake.start();
-        } catch (IOException bindFailure) {
-            queue.close();
-            queue = null;
-            throw bindFailure;
+            if (manager != null) {
+                manager.start();
+            }
+            admin = new AdminServer(queue.directory(), manager != null ? QueueOperations.of(manager, queue)
+                    : QueueOperations.offlineWhileRunning(queue));
+            admin.start();
+            if (config.metricsListen() != null) {
+                metricsServer = new MetricsServer(config.metricsListen(), metrics);
+                metricsServer.start();
+            }
+        } catch (IOException | RuntimeException startFailure) {
+            close();
+            throw startFailure;
         }
         log.info(LogLine.of("relay_started").field("listen", listenText(intake.boundAddresses()))
                 .field("hostname", hostname).field("queue", config.queue().directory())
@@ -61,6 +102,56 @@ public final class RelayMain implements AutoCloseable {
                 .field("moved_corrupt", recovery.movedCorrupt()).field("replayed", recovery.replayed())
                 .field("startup_ms", System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
                 .toString());
+    }
+
+    private void startQueueManager(String hostname) throws IOException {
+        FailureClassifier classifier = new FailureClassifier();
+        MxLookup lookup = new MxLookup(new DnsjavaResolver(config.dns()),
+                AddressPreference.valueOf(config.delivery().addressPreference().toUpperCase(Locale.ROOT)),
+                config.delivery().ipv6(), new SplittableRandom());
+        int port = config.mxPortOverride() > 0 ? config.mxPortOverride() : 25;
+        Predicate<InetAddress> isSelf = address -> listensOn(address, port);
+        agent = new MxDeliveryAgent(config.delivery(), config.smarthost(), hostname, lookup, classifier, isSelf,
+                config.mxPortOverride(), TlsSettings.opportunistic(), TlsSettings.verified());
+        var retry = config.queue().retry();
+        String smarthostKey = config.smarthost().enabled() ? "[" + config.smarthost().host() + "]:" + config.smarthost().port() : null;
+        manager = new QueueManager(queue, agent, classifier, new RetryPolicy(retry, clock), new ExpiryPolicy(retry, clock),
+                clock, new QueueManager.Limits(config.delivery().maxConcurrency(), config.delivery().maxPerDestination()),
+                smarthostKey != null ? recipient -> smarthostKey : QueueManager::domainOf,
+                new Notices(queue, hostname, config.intake().appDomains(), clock), metrics);
+        metrics.queueSizes(manager::countsByState);
+        manager.load();
+    }
+
+    /**
+     * Whether delivering to {@code address} on {@code port} would reach this relay's own intake (a
+     * mail loop, Postfix "loops back to myself"): a listen address equal to it, or a wildcard
+     * listen address and {@code address} is one of this machine's.
+     */
+    private boolean listensOn(InetAddress address, int port) {
+        for (InetSocketAddress listen : config.intake().listen()) {
+            if (listen.getPort() != port) {
+                continue;
+            }
+            if (listen.getAddress().equals(address)) {
+                return true;
+            }
+            if (listen.getAddress().isAnyLocalAddress()) {
+                try {
+                    if (address.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(address) != null) {
+                        return true;
+                    }
+                } catch (java.net.SocketException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The metrics (tests). */
+    public RelayMetrics metrics() {
+        return metrics;
     }
 
     public List<InetSocketAddress> boundAddresses() {
@@ -76,6 +167,22 @@ public final class RelayMain implements AutoCloseable {
         if (intake != null) {
             intake.stop(Duration.ofSeconds(10));
             intake = null;
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+            metricsServer = null;
+        }
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+        if (manager != null) {
+            manager.stop(Duration.ofSeconds(10));
+            manager = null;
+        }
+        if (agent != null) {
+            agent.close();
+            agent = null;
         }
         if (queue != null) {
             try {

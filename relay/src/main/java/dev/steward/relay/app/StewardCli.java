@@ -63,6 +63,7 @@ public final class StewardCli {
         out.println("""
                 usage: steward COMMAND [options]
                   relay --config FILE [--check-config]     run the mail relay in the foreground
+                        [--allow-test-overrides]           accept a [testing] section (tests only)
                   relay --print-default-config             print every relay setting with its default
                   mailq [--config FILE] [--json]           list the queue
                   queue list|show ID|flush [ID]|delete ID|hold ID|release ID [--config FILE] [--json]
@@ -77,8 +78,10 @@ public final class StewardCli {
     private static int relay(String[] args, PrintStream out, PrintStream err) {
         Path configFile = RelayConfig.DEFAULT_PATH;
         boolean checkOnly = false;
+        boolean testOverrides = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--allow-test-overrides" -> testOverrides = true;
                 case "--config" -> {
                     if (i + 1 >= args.length) {
                         err.println("steward relay: --config needs a file");
@@ -97,8 +100,11 @@ public final class StewardCli {
                 }
             }
         }
-        RelayConfig config = loadOrReport(configFile, err);
-        if (config == null) {
+        RelayConfig config;
+        try {
+            config = RelayConfig.load(configFile, testOverrides);
+        } catch (ConfigException invalid) {
+            printProblems(invalid, err);
             return ConfigException.EX_CONFIG;
         }
         if (checkOnly) {

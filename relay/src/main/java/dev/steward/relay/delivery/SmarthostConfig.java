@@ -37,10 +37,12 @@ public record SmarthostConfig(String host, int port, boolean implicitTls, String
     }
 
     public static SmarthostConfig read(ConfigReader reader) {
-        if (!reader.hasSection("smarthost")) {
+        boolean present = reader.hasSection("smarthost");
+        ConfigReader.Section section = reader.section("smarthost"); // known, even when absent
+        if (!present) {
+            section.finish();
             return NONE;
         }
-        ConfigReader.Section section = reader.section("smarthost");
         String host = section.string("host", "");
         String tls = section.choice("tls", "starttls", List.of("starttls", "implicit"));
         int port = section.integer("port", tls.equals("implicit") ? 465 : 587, 1, 65_535);

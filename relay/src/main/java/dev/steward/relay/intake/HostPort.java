@@ -11,7 +11,7 @@ public final class HostPort {
     private HostPort() {
     }
 
-    static InetSocketAddress parse(String text) {
+    public static InetSocketAddress parse(String text) {
         String host;
         String port;
         if (text.startsWith("[")) {

@@ -53,6 +53,10 @@ public final class RelayFixture implements AutoCloseable {
 
                 [queue]
                 directory = "%s"
+
+                # Intake tests: accepted mail stays queued (no DNS, no delivery attempts).
+                [delivery]
+                enabled = false
                 """.formatted(listen, extraIntake, directory.resolve("queue")), StandardCharsets.UTF_8);
         return file;
     }

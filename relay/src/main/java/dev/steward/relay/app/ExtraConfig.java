@@ -1,0 +1,78 @@
+package dev.steward.relay.app;
+
+import dev.steward.common.config.ConfigReader;
+import dev.steward.mail.dns.DnsConfig;
+import dev.steward.relay.intake.HostPort;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The small sections of {@code relay.toml}: {@code [dns]}, {@code [metrics]} and the test-only
+ * {@code [testing]}.
+ */
+final class ExtraConfig {
+
+    private ExtraConfig() {
+    }
+
+    /** {@code [dns]}: the servers to ask (empty: the system's resolv.conf), timeout and attempts. */
+    static DnsConfig dns(ConfigReader reader) {
+        ConfigReader.Section section = reader.section("dns");
+        List<String> servers = section.stringList("servers", List.of());
+        Duration timeout = section.duration("timeout", DnsConfig.DEFAULT_TIMEOUT, DnsConfig.MIN_TIMEOUT, DnsConfig.MAX_TIMEOUT);
+        int attempts = section.integer("attempts", DnsConfig.DEFAULT_ATTEMPTS, DnsConfig.MIN_ATTEMPTS, DnsConfig.MAX_ATTEMPTS);
+        section.finish();
+        for (String server : servers) {
+            try {
+                DnsConfig.parseServer(server);
+            } catch (IllegalArgumentException bad) {
+                section.problem("servers", "\"" + server + "\"", bad.getMessage());
+                return DnsConfig.systemDefault();
+            }
+        }
+        return servers.isEmpty() ? DnsConfig.systemDefault() : DnsConfig.of(servers, timeout, attempts);
+    }
+
+    /** {@code [metrics] listen}: a loopback host:port for {@code GET /metrics}, or null (off, the default). */
+    static InetSocketAddress metrics(ConfigReader reader) {
+        ConfigReader.Section section = reader.section("metrics");
+        String listen = section.string("listen", "");
+        section.finish();
+        if (listen.isEmpty()) {
+            return null;
+        }
+        try {
+            InetSocketAddress address = HostPort.parse(listen);
+            if (!address.getAddress().isLoopbackAddress()) {
+                section.problem("listen", "\"" + listen + "\"", "must be a loopback address (127.0.0.1 or [::1]): metrics are not for the network");
+                return null;
+            }
+            return address;
+        } catch (IllegalArgumentException bad) {
+            section.problem("listen", "\"" + listen + "\"", bad.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * {@code [testing] mx_port_override}: the port for every MX host instead of 25 (tests on
+     * loopback only). Refused unless the relay runs with {@code --allow-test-overrides}.
+     */
+    static int mxPortOverride(ConfigReader reader, boolean allowed) {
+        boolean present = reader.hasSection("testing");
+        ConfigReader.Section section = reader.section("testing"); // known, even when absent
+        if (!present) {
+            section.finish();
+            return 0;
+        }
+        int port = section.integer("mx_port_override", 0, 0, 65_535);
+        section.finish();
+        if (!allowed) {
+            section.problem("mx_port_override", Integer.toString(port),
+                    "[testing] is for tests only; the relay refuses it unless started with --allow-test-overrides");
+            return 0;
+        }
+        return port;
+    }
+}
