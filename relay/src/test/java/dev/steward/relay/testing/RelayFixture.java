@@ -34,9 +34,19 @@ public final class RelayFixture implements AutoCloseable {
     }
 
     public static RelayFixture startFrom(Path directory, Path configFile) throws Exception {
-        RelayMain relay = new RelayMain(RelayConfig.load(configFile));
+        return startFrom(directory, configFile, false);
+    }
+
+    /** {@code testOverrides}: accept {@code [testing]} as {@code --allow-test-overrides} does. */
+    public static RelayFixture startFrom(Path directory, Path configFile, boolean testOverrides) throws Exception {
+        RelayMain relay = new RelayMain(RelayConfig.load(configFile, testOverrides));
         relay.start();
         return new RelayFixture(directory, relay);
+    }
+
+    /** The running relay (tests that look at its metrics). */
+    public RelayMain relay() {
+        return relay;
     }
 
     public static Path writeConfig(Path directory, String listen, String extraIntake) throws IOException {
