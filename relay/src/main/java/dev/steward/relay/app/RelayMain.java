@@ -149,6 +149,11 @@ public final class RelayMain implements AutoCloseable {
         return false;
     }
 
+    /** Where {@code GET /metrics} answers, when {@code [metrics] listen} is set (the real port for port 0). */
+    public java.util.Optional<InetSocketAddress> metricsAddress() {
+        return java.util.Optional.ofNullable(metricsServer).map(MetricsServer::address);
+    }
+
     /** The metrics (tests). */
     public RelayMetrics metrics() {
         return metrics;
