@@ -26,12 +26,13 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     /** Starts the relay and waits (on its log, not a timer) until it accepts connections. */
-    public static RelayProcess start(Path config) throws IOException {
+    public static RelayProcess start(Path config, String... extraArguments) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(List.of(java, "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
-                "dev.steward.relay.app.StewardCli", "relay", "--config", config.toString()))
-                .redirectErrorStream(true).start();
+                "dev.steward.relay.app.StewardCli", "relay", "--config", config.toString()));
+        command.addAll(List.of(extraArguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<InetSocketAddress> started = new CompletableFuture<>();
         StringBuilder log = new StringBuilder();
