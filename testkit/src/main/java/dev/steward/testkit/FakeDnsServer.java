@@ -248,8 +248,17 @@ public final class FakeDnsServer implements AutoCloseable {
             } catch (IOException closed) {
                 return; // stop() closed the socket
             }
-            connections.add(connection);
-            threads.add(Thread.ofVirtual().name("fake-dns-tcp-" + connection.getPort()).start(() -> serveTcp(connection)));
+            // Registered under the lifecycle lock, so stop() either sees this connection (and closes
+            // and joins it) or has already stopped, and then the connection is closed right here.
+            synchronized (lifecycle) {
+                if (stopped) {
+                    closeQuietly(connection);
+                    return;
+                }
+                connections.add(connection);
+                threads.add(Thread.ofVirtual().name("fake-dns-tcp-" + connection.getPort())
+                        .start(() -> serveTcp(connection)));
+            }
         }
     }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * tests (a map-based fake resolver, hand-built responses); the wire tests sit next to the fake
  * server.
  */
-@Timeout(20)
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked socket fails, not hangs
 class DnsjavaResolverIT {
 
     private final List<FakeDnsServer> servers = new ArrayList<>();

@@ -3,6 +3,8 @@ package dev.steward.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -21,7 +23,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /** The fake server itself: lifecycle, refusal of real names, raw-wire behaviour. */
-@Timeout(20)
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked socket fails, not hangs
 class FakeDnsServerIT {
 
     private static Message ask(FakeDnsServer server, String name, int type, boolean tcp) throws Exception {
@@ -49,11 +51,23 @@ class FakeDnsServerIT {
 
     @Test
     void stop_closesTheSockets() throws Exception {
-        FakeDnsServer server = new FakeDnsServer(DnsZone.empty()).start();
+        FakeDnsServer server = new FakeDnsServer(DnsZone.builder().a("host.test", "127.0.0.1").build()).start();
         int port = server.port();
         try (Socket open = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            open.setSoTimeout(5000); // a bug must fail the test, not hang it
+            // One query answered proves the server accepted this connection before stop().
+            byte[] query = Message.newQuery(Record.newRecord(DnsZone.name("host.test"), Type.A, DClass.IN)).toWire();
+            DataOutputStream out = new DataOutputStream(open.getOutputStream());
+            out.writeShort(query.length);
+            out.write(query);
+            out.flush();
+            DataInputStream in = new DataInputStream(open.getInputStream());
+            Message reply = new Message(in.readNBytes(in.readUnsignedShort()));
+            assertThat(reply.getSection(Section.ANSWER)).hasSize(1);
+
             server.stop();
-            assertThat(open.getInputStream().read()).as("server closed the open connection").isEqualTo(-1);
+
+            assertThat(in.read()).as("server closed the open connection").isEqualTo(-1);
         }
         // The UDP port is free again: binding it succeeds.
         new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).close();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code MxLookup} over {@code DnsjavaResolver} over {@link FakeDnsServer}: the whole mail-dns
  * stack on loopback. (In testkit for the reason given in {@link DnsjavaResolverIT}.)
  */
-@Timeout(20)
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked socket fails, not hangs
 class MxLookupIT {
 
     private static FakeDnsServer server;
