@@ -143,6 +143,7 @@ public final class QueueManager implements AutoCloseable {
         Instant dueAt; // when to try next
         boolean inFlight; // an attempt is running
         AfterAttempt afterAttempt = AfterAttempt.NOTHING; // an operator action waiting for the attempt
+        boolean flushAfterAttempt; // a flush came while the attempt ran: due again at once
 
         Tracked(QueueId id, EnvelopeFile envelope, Instant dueAt) {
             this.id = id;
@@ -339,7 +340,11 @@ public final class QueueManager implements AutoCloseable {
             boolean found = id.isEmpty();
             for (Tracked message : tracked.values()) {
                 if (id.isEmpty() || id.get().equals(message.id)) {
-                    schedule(message, now);
+                    if (message.inFlight) {
+                        message.flushAfterAttempt = true; // the attempt would reschedule it later
+                    } else {
+                        schedule(message, now);
+                    }
                     found = true;
                 }
             }
@@ -465,18 +470,61 @@ public final class QueueManager implements AutoCloseable {
                 lock.unlock();
             }
         } finally {
-            lock.lock();
-            try {
-                message.inFlight = false;
-                running--;
-                if (tracked.get(message.id) == message) {
-                    // An entry popped while the attempt ran was skipped as stale: queue it again.
-                    dueQueue.add(new Due(message.dueAt, message.id, message));
+            // Operator actions that came while the attempt ran are applied before the message
+            // counts as idle, so awaitIdle() sees their result; one arriving during that is
+            // applied in the next round.
+            while (true) {
+                AfterAttempt pending;
+                lock.lock();
+                try {
+                    pending = message.afterAttempt;
+                    message.afterAttempt = AfterAttempt.NOTHING;
+                    if (pending == AfterAttempt.NOTHING) {
+                        message.inFlight = false;
+                        running--;
+                        if (tracked.get(message.id) == message) {
+                            if (message.flushAfterAttempt) {
+                                message.dueAt = clock.instant();
+                            }
+                            // An entry popped while the attempt ran was skipped as stale: queue it again.
+                            dueQueue.add(new Due(message.dueAt, message.id, message));
+                        }
+                        message.flushAfterAttempt = false;
+                        changed.signalAll();
+                        break;
+                    }
+                    tracked.remove(message.id, message);
+                } finally {
+                    lock.unlock();
                 }
-                changed.signalAll();
-            } finally {
-                lock.unlock();
+                applyOperatorAction(message.id, pending);
             }
+        }
+    }
+
+    /** Carries out a hold or delete that came while the message's attempt ran. */
+    private void applyOperatorAction(QueueId id, AfterAttempt action) {
+        try {
+            switch (action) {
+                case DELETE -> {
+                    if (store.remove(id)) {
+                        LOG.info(LogLine.of("removed").field("queue_id", id.value()).field("reason", "deleted by operator").toString());
+                        events.removed(id);
+                    }
+                }
+                case HOLD -> {
+                    Optional<EnvelopeFile> envelope = store.envelope(id);
+                    if (envelope.isPresent()) {
+                        store.update(envelope.get(), QueueLayout.HOLD);
+                    }
+                }
+                case NOTHING -> {
+                    // nothing waited for the attempt
+                }
+            }
+        } catch (IOException e) {
+            LOG.error(LogLine.of("queue_admin_failed").field("queue_id", id.value())
+                    .field("action", action.name().toLowerCase(java.util.Locale.ROOT)).field("error", e.toString()).toString());
         }
     }
 
@@ -636,7 +684,12 @@ public final class QueueManager implements AutoCloseable {
             notice(NoticeKind.BOUNCE, envelope, bounced, null);
         }
         if (!anyPending) {
-            AfterAttempt ignored = takeAfterAttempt(message, true);
+            lock.lock();
+            try {
+                tracked.remove(message.id, message);
+            } finally {
+                lock.unlock();
+            }
             if (store.remove(envelope.id())) {
                 LOG.info(LogLine.of("removed").field("queue_id", envelope.id().value()).toString());
             }
@@ -656,37 +709,12 @@ public final class QueueManager implements AutoCloseable {
             warned = true;
         }
         EnvelopeFile updated = envelope.afterAttempt(recipients, attemptNumber, lastFailure, next, warned);
-        AfterAttempt action = takeAfterAttempt(message, false);
-        if (action == AfterAttempt.DELETE) {
-            store.remove(envelope.id());
-            LOG.info(LogLine.of("removed").field("queue_id", envelope.id().value()).field("reason", "deleted by operator").toString());
-            events.removed(envelope.id());
-            return;
-        }
-        store.update(updated, action == AfterAttempt.HOLD ? QueueLayout.HOLD : QueueLayout.DEFERRED);
+        // A hold or delete that arrives meanwhile is applied when the attempt ends (see attempt()).
+        store.update(updated, QueueLayout.DEFERRED);
         lock.lock();
         try {
-            if (action == AfterAttempt.HOLD) {
-                tracked.remove(message.id);
-            } else {
-                message.envelope = updated;
-                schedule(message, next);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Takes the pending operator action of a message; {@code done}: the message leaves the queue anyway. */
-    private AfterAttempt takeAfterAttempt(Tracked message, boolean done) {
-        lock.lock();
-        try {
-            AfterAttempt action = message.afterAttempt;
-            message.afterAttempt = AfterAttempt.NOTHING;
-            if (done || action != AfterAttempt.NOTHING) {
-                tracked.remove(message.id);
-            }
-            return action;
+            message.envelope = updated;
+            message.dueAt = next;
         } finally {
             lock.unlock();
         }

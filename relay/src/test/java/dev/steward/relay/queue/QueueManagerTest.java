@@ -264,6 +264,65 @@ class QueueManagerTest {
         assertThat(notices).isEmpty();
     }
 
+    /** The attempt blocks until the test lets it go: operator actions arrive while it runs. */
+    private java.util.concurrent.CountDownLatch blockNextAttempt(AttemptResult result) {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        agent.script = recipient -> {
+            started.countDown();
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return result;
+        };
+        blocked = started;
+        return go;
+    }
+
+    private java.util.concurrent.CountDownLatch blocked; // counted down when the blocked attempt started
+
+    @Test
+    void flush_whileTheAttemptRuns_dueAgainRightAfterIt() throws Exception {
+        java.util.concurrent.CountDownLatch go = blockNextAttempt(reply("451 4.3.0 try later"));
+        QueueId id = submit("app@app.example.test", "bob@example.org");
+        assertThat(manager.runDue()).isEqualTo(1);
+        blocked.await();
+        assertThat(manager.flush(Optional.empty())).isTrue();
+        go.countDown();
+        assertThat(manager.awaitIdle(Duration.ofSeconds(20))).isTrue();
+
+        assertThat(store.stateOf(id)).contains("deferred");
+        agent.script = recipient -> delivered();
+        assertThat(manager.runDue()).as("the flush was not lost to the attempt's own rescheduling").isEqualTo(1);
+        assertThat(manager.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(store.place(id)).isEqualTo(QueueStore.Place.GONE);
+    }
+
+    @Test
+    void deleteAndHold_whileTheAttemptRuns_appliedWhenItEnds() throws Exception {
+        java.util.concurrent.CountDownLatch go = blockNextAttempt(reply("451 4.3.0 try later"));
+        QueueId deleted = submit("app@app.example.test", "bob@example.org");
+        assertThat(manager.runDue()).isEqualTo(1);
+        blocked.await();
+        assertThat(manager.delete(deleted)).isTrue();
+        go.countDown();
+        assertThat(manager.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(store.place(deleted)).isEqualTo(QueueStore.Place.GONE);
+
+        go = blockNextAttempt(reply("451 4.3.0 try later"));
+        QueueId held = submit("app@app.example.test", "carol@example.org");
+        assertThat(manager.runDue()).isEqualTo(1);
+        blocked.await();
+        assertThat(manager.hold(held)).isTrue();
+        go.countDown();
+        assertThat(manager.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(store.stateOf(held)).contains("hold");
+        manager.flush(Optional.empty());
+        assertThat(manager.runDue()).isZero();
+    }
+
     @Test
     void holdReleaseDelete_operatorActions() throws Exception {
         agent.script = recipient -> reply("451 4.3.0 try later");
