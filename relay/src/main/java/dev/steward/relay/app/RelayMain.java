@@ -7,6 +7,7 @@ import dev.steward.relay.intake.HostPort;
 import dev.steward.relay.intake.SmtpIntakeServer;
 import dev.steward.relay.policy.SenderPolicy;
 import dev.steward.mail.dns.AddressPreference;
+import dev.steward.mail.dns.CachingResolver;
 import dev.steward.mail.dns.DnsjavaResolver;
 import dev.steward.mail.dns.MxLookup;
 import dev.steward.relay.admin.AdminServer;
@@ -106,7 +107,7 @@ public final class RelayMain implements AutoCloseable {
 
     private void startQueueManager(String hostname) throws IOException {
         FailureClassifier classifier = new FailureClassifier();
-        MxLookup lookup = new MxLookup(new DnsjavaResolver(config.dns()),
+        MxLookup lookup = new MxLookup(new CachingResolver(new DnsjavaResolver(config.dns())),
                 AddressPreference.valueOf(config.delivery().addressPreference().toUpperCase(Locale.ROOT)),
                 config.delivery().ipv6(), new SplittableRandom());
         int port = config.mxPortOverride() > 0 ? config.mxPortOverride() : 25;

@@ -118,11 +118,23 @@ public final class MxDeliveryAgent implements DeliveryAgent {
         if (routeFailure.isPresent()) {
             return DeliveryReport.all(request.recipients(), routeFailure.get(), TlsSummary.NONE, since(started));
         }
+        // What the transaction needs: 8BITMIME as the application declared it at intake; SMTPUTF8
+        // only for a message that asked for it and really has UTF-8 in its envelope or headers (as
+        // Postfix: an all-ASCII message goes to a server without SMTPUTF8). The content is read
+        // for that only when SMTPUTF8 was asked for, so the common message is read once per attempt.
         TransportNeeds needs;
-        try (InputStream content = request.content().open()) {
-            needs = TransportNeeds.scan(request.sender(), request.recipients(), content);
-        } catch (IOException e) {
-            return failAll(request, new FailureFact.LocalIo(e.getMessage()), null, TlsSummary.NONE, started);
+        if (request.smtputf8()) {
+            try (InputStream content = request.content().open()) {
+                TransportNeeds scanned = TransportNeeds.scan(request.sender(), request.recipients(), content);
+                needs = new TransportNeeds(request.eightBit() || scanned.eightBit(), scanned.utf8Envelope(),
+                        scanned.utf8Headers());
+            } catch (IOException e) {
+                return failAll(request, new FailureFact.LocalIo(e.getMessage()), null, TlsSummary.NONE, started);
+            }
+        } else {
+            boolean utf8Envelope = !TransportNeeds.isAscii(request.sender())
+                    || request.recipients().stream().anyMatch(recipient -> !TransportNeeds.isAscii(recipient));
+            needs = new TransportNeeds(request.eightBit(), utf8Envelope, false);
         }
         OutboundEnvelope envelope = new OutboundEnvelope(request.sender(), request.recipients(), request.size(), needs);
 
