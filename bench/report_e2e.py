@@ -104,7 +104,8 @@ def main():
 
     machine = dict(line.rstrip("\n").split(": ", 1) for line in open(a.machine) if ": " in line)
     rows = list(csv.DictReader(open(a.csv)))
-    targets = sorted({r["target"] for r in rows}, key=lambda t: 0 if t == "steward" else 1)
+    targets = sorted({r["target"] for r in rows} | set(machine.get("targets", "").split()),
+                     key=lambda t: 0 if t == "steward" else 1)
     both = "steward" in targets and "postfix" in targets
     runs = max((int(r["run"]) for r in rows), default=0)
 
@@ -122,6 +123,7 @@ def main():
         c[t + ".rss"].append(int(r["peak_rss_kib"]) / 1024.0 if r["peak_rss_kib"] else None)
         c[t + ".pss"].append(int(r["peak_pss_kib"]) / 1024.0 if r["peak_pss_kib"] else None)
         c[t + ".procs"].append(num(r["peak_procs"]))
+        c[t + ".hwmsum"].append(int(r["end_hwm_sum_kib"]) / 1024.0 if r["end_hwm_sum_kib"] else None)
         tt = totals[t]
         tt["messages"] += int(r["messages"])
         tt["received"] += int(r["sink_received"])
@@ -265,8 +267,8 @@ def main():
         head += " %s peak RSS MiB | %s peak PSS MiB |" % (t, t)
         rule += "---|---|"
     if "postfix" in targets:
-        head += " postfix processes (peak) |"
-        rule += "---|"
+        head += " postfix ΣVmHWM MiB | postfix processes (peak) |"
+        rule += "---|---|"
     w(head)
     w(rule)
     for key in sorted(cells):
@@ -280,11 +282,14 @@ def main():
             rs, ps = summary(c[t + ".rss"]), summary(c[t + ".pss"])
             line += " %s | %s |" % ("n/a" if rs is None else "%.0f" % rs[2], "n/a" if ps is None else "%.0f" % ps[2])
         if "postfix" in targets:
-            pr = summary(c["postfix.procs"])
-            line += " %s |" % ("n/a" if pr is None else "%d" % pr[2])
+            pr, hw = summary(c["postfix.procs"]), summary(c["postfix.hwmsum"])
+            line += " %s | %s |" % ("n/a" if hw is None else "%.0f" % hw[2], "n/a" if pr is None else "%d" % pr[2])
         w(line)
     w("")
-    w("RSS and PSS columns are the maximum over the cell's runs.")
+    w("RSS, PSS and ΣVmHWM columns are the maximum over the cell's runs. Postfix's ΣVmHWM is the sum of the"
+      " peak RSS of every Postfix process alive at the end of the run; like the RSS sum it counts the pages"
+      " its processes share (libraries, the master's shared memory) once per process, so PSS is the figure"
+      " to compare with Steward's single JVM.")
     if jvm_hwm:
         w("Steward's JVM VmHWM (peak resident set since it started, warm-up included) at the end: **%.1f MiB**."
           % max(jvm_hwm))
