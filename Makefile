@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build run test interop bench clean check-java package-relay
+.PHONY: build run test interop bench bench-intake bench-e2e clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
@@ -37,10 +37,21 @@ interop: check-java
 	scripts/install-peers
 	$(MVN) -Pinterop -DskipUnitTests=true verify
 
-## make bench: the side-by-side intake benchmark (Steward and Postfix), results in docs/benchmarks.md
+## make bench: both side-by-side benchmarks (Steward and Postfix): intake, then end to end
 bench: build
 	scripts/install-peers
 	bench/intake-bench
+	bench/e2e-bench
+
+## make bench-intake: the intake benchmark alone, results in docs/benchmarks.md
+bench-intake: build
+	scripts/install-peers
+	bench/intake-bench
+
+## make bench-e2e: the end-to-end benchmark alone (smtp-source → relay → smtp-sink), results in docs/benchmarks-e2e.md
+bench-e2e: build
+	scripts/install-peers
+	bench/e2e-bench
 
 clean:
 	$(MVN) -q clean
