@@ -67,6 +67,9 @@ class DeliveryIT {
                 .mx("app.example.test", 10, "mx1.example.test")
                 .a("mx1.example.test", "127.0.0.1")
                 .nullMx("nullmx.test")
+                .mx("dual.test", 10, "mx-dual.example.test")
+                .aaaa("mx-dual.example.test", "::1")
+                .a("mx-dual.example.test", "127.0.0.1")
                 .mx("loop.test", 10, "self.example.test")
                 .a("self.example.test", "127.0.0.1")
                 .build();
@@ -229,6 +232,55 @@ class DeliveryIT {
         assertThat(bounce.sender()).isEmpty();
         assertThat(bounce.contentAsString()).contains("Status: 5.1.10");
         awaitQueue(() -> queue().isEmpty(), "original and bounce removed");
+    }
+
+    @Test
+    void delivery_ipv6AddressRefused_fallsBackToIpv4WithinTheSameAttempt() throws Exception {
+        // The recording server listens on 127.0.0.1 only: [::1] on its port refuses the connection.
+        start(RecordingSmtpServer.builder(), "address_preference = \"ipv6\"");
+        submit("bob@dual.test", "dual stack");
+        mx.awaitMessages(1, WAIT);
+        awaitQueue(() -> queue().isEmpty(), "message removed after delivery");
+        assertThat(metrics()).contains("steward_deliveries_total{status=\"sent\"} 1",
+                "steward_deliveries_total{status=\"deferred\"} 0");
+    }
+
+    @Test
+    void delivery_domainDoesNotExist_bouncedWith512() throws Exception {
+        start(RecordingSmtpServer.builder(), "");
+        submit("someone@no-such-domain.test", "nowhere");
+        ReceivedMessage bounce = mx.awaitMessages(1, WAIT).get(0);
+        assertThat(bounce.sender()).isEmpty();
+        assertThat(bounce.contentAsString()).contains("Status: 5.1.2");
+        awaitQueue(() -> queue().isEmpty(), "original and bounce removed");
+    }
+
+    @Test
+    void delivery_needsSmtputf8ReceiverLacksIt_bouncedWith567() throws Exception {
+        start(RecordingSmtpServer.builder().smtpUtf8(false), "");
+        try (SmtpTestClient client = relay.connect()) {
+            client.command("EHLO app.example.test");
+            assertThat(client.command("MAIL FROM:<" + FROM + "> SMTPUTF8")).startsWith("250");
+            assertThat(client.command("RCPT TO:<b\u00f8b@example.test>")).startsWith("250");
+            assertThat(client.command("DATA")).startsWith("354");
+            client.send("From: " + FROM + "\r\nTo: b\u00f8b@example.test\r\nSubject: utf8\r\n\r\nhej\r\n.\r\n");
+            assertThat(client.reply()).startsWith("250 ");
+        }
+        ReceivedMessage bounce = mx.awaitMessages(1, WAIT).get(0);
+        assertThat(bounce.sender()).isEmpty();
+        assertThat(bounce.contentAsString()).contains("Status: 5.6.7");
+        awaitQueue(() -> queue().isEmpty(), "original and bounce removed");
+    }
+
+    @Test
+    void delivery_severalMessagesToOneDestination_shareOneConnection() throws Exception {
+        start(RecordingSmtpServer.builder(), "");
+        for (int i = 1; i <= 3; i++) {
+            submit("bob@example.test", "message " + i);
+            mx.awaitMessages(i, WAIT);
+        }
+        awaitQueue(() -> queue().isEmpty(), "messages removed after delivery");
+        assertThat(mx.acceptedConnections()).isEqualTo(1);
     }
 
     @Test
