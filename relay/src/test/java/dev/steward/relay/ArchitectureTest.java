@@ -32,12 +32,12 @@ class ArchitectureTest {
     void intake_knowsNothingOfTheQueue_itHandsMessagesToAMessageSink() {
         noClasses().that().resideInAPackage("dev.steward.relay.intake..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.steward.relay.queue..", "dev.steward.relay.cleanup..",
-                        "dev.steward.relay.app..")
+                        "dev.steward.relay.app..", "dev.steward.relay.delivery..", "dev.steward.relay.bounce..")
                 .check(relay);
     }
 
     @Test
-    void queue_dependsOnNoOtherRelayPackage() {
+    void queue_dependsOnlyOnDeliveryAndPolicy_neverOnIntakeCleanupAppAdminOrSendmail() {
         noClasses().that().resideInAPackage("dev.steward.relay.queue..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.steward.relay.intake..", "dev.steward.relay.cleanup..",
                         "dev.steward.relay.app..", "dev.steward.relay.admin..", "dev.steward.relay.sendmail..")

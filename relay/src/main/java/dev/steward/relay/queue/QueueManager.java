@@ -536,36 +536,56 @@ public final class QueueManager implements AutoCloseable {
             byDestination.computeIfAbsent(router.apply(recipient), key -> new ArrayList<>()).add(recipient);
         }
         int attemptNumber = envelope.attempts() + 1;
-        Map<String, Future<DeliveryReport>> running = new LinkedHashMap<>();
-        Map<String, DeliveryReport> reports = new HashMap<>();
-        try (ExecutorService groups = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Map.Entry<String, List<String>> group : byDestination.entrySet()) {
-                DeliveryRequest request = new DeliveryRequest(envelope.id().value(), envelope.sender(), group.getValue(),
-                        group.getKey(), envelope.size(), envelope.smtputf8(), "8BITMIME".equals(envelope.body()),
-                        () -> store.openContent(envelope.id())
-                                .orElseThrow(() -> new IOException("message " + envelope.id() + " is no longer queued")),
-                        attemptNumber);
-                running.put(group.getKey(), groups.submit(() -> deliverTo(request)));
+        Map<String, DeliveryReport> byGroup = new LinkedHashMap<>();
+        if (byDestination.size() == 1) {
+            // The common case (one recipient domain): deliver on this thread, no hand-off.
+            Map.Entry<String, List<String>> only = byDestination.entrySet().iterator().next();
+            DeliveryRequest request = request(envelope, only.getKey(), only.getValue(), attemptNumber);
+            DeliveryReport report;
+            try {
+                report = deliverTo(request);
+            } catch (RuntimeException e) {
+                report = unexpected(only.getValue(), e);
             }
-            for (Map.Entry<String, Future<DeliveryReport>> group : running.entrySet()) {
-                DeliveryReport report;
-                try {
-                    report = group.getValue().get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    report = unexpected(byDestination.get(group.getKey()), e.getCause());
+            byGroup.put(only.getKey(), report);
+        } else {
+            Map<String, Future<DeliveryReport>> running = new LinkedHashMap<>();
+            try (ExecutorService groups = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Map.Entry<String, List<String>> group : byDestination.entrySet()) {
+                    DeliveryRequest request = request(envelope, group.getKey(), group.getValue(), attemptNumber);
+                    running.put(group.getKey(), groups.submit(() -> deliverTo(request)));
                 }
-                for (String recipient : byDestination.get(group.getKey())) {
-                    AttemptResult result = report.results().get(recipient);
-                    if (result == null) {
-                        result = unexpected(List.of(recipient), new IllegalStateException(
-                                "the delivery agent returned no result for a recipient")).results().get(recipient);
+                for (Map.Entry<String, Future<DeliveryReport>> group : running.entrySet()) {
+                    try {
+                        byGroup.put(group.getKey(), group.getValue().get());
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        byGroup.put(group.getKey(), unexpected(byDestination.get(group.getKey()), e.getCause()));
                     }
-                    results.put(recipient, result);
-                    reports.put(recipient, report);
                 }
             }
         }
+        Map<String, DeliveryReport> reports = new HashMap<>();
+        for (Map.Entry<String, DeliveryReport> group : byGroup.entrySet()) {
+            DeliveryReport report = group.getValue();
+            for (String recipient : byDestination.get(group.getKey())) {
+                AttemptResult result = report.results().get(recipient);
+                if (result == null) {
+                    result = unexpected(List.of(recipient), new IllegalStateException(
+                            "the delivery agent returned no result for a recipient")).results().get(recipient);
+                }
+                results.put(recipient, result);
+                reports.put(recipient, report);
+            }
+        }
         return reports;
+    }
+
+    private DeliveryRequest request(EnvelopeFile envelope, String destination, List<String> recipients, int attemptNumber) {
+        return new DeliveryRequest(envelope.id().value(), envelope.sender(), recipients, destination, envelope.size(),
+                envelope.smtputf8(), "8BITMIME".equals(envelope.body()),
+                () -> store.openContent(envelope.id())
+                        .orElseThrow(() -> new IOException("message " + envelope.id() + " is no longer queued")),
+                attemptNumber);
     }
 
     /** One destination: honour its backoff and concurrency limit, then ask the agent. */
