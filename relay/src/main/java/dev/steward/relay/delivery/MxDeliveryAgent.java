@@ -127,25 +127,38 @@ public final class MxDeliveryAgent implements DeliveryAgent {
         this.mtaSts = smarthost.enabled() ? null : mtaSts;
     }
 
-    /** A host to try: its name (for TLS and logs), one address, and the domain's MTA-STS mode. */
-    private record Target(String name, InetAddress address, MtaStsMode mtaSts) {
+    /** A host to try: its name (for TLS and logs) and one address. */
+    private record Target(String name, InetAddress address) {
         RemoteHost host(int port) {
             return RemoteHost.of(name, address, port);
         }
     }
 
-    /** Where to deliver: the hosts to try and the domain's MTA-STS policy, or why nowhere. */
-    private record Routed(List<Target> targets, MtaStsMode mtaSts, AttemptResult failure) {
+    /**
+     * Where to deliver: the hosts to try and the domain's MTA-STS mode, or why nowhere. A class,
+     * not a record: the delivery package's value types stay free of {@code relay.policy}
+     * (ArchitectureTest).
+     */
+    private static final class Routed {
+        final List<Target> targets;
+        final MtaStsMode mtaSts;
+        final AttemptResult failure; // null when there are targets
+
+        Routed(List<Target> targets, MtaStsMode mtaSts, AttemptResult failure) {
+            this.targets = targets;
+            this.mtaSts = mtaSts;
+            this.failure = failure;
+        }
     }
 
     @Override
     public DeliveryReport deliver(DeliveryRequest request) throws InterruptedException {
         long started = System.nanoTime();
         Routed routed = route(request);
-        if (routed.failure() != null) {
-            return DeliveryReport.all(request.recipients(), routed.failure(), TlsSummary.NONE, since(started));
+        if (routed.failure != null) {
+            return DeliveryReport.all(request.recipients(), routed.failure, TlsSummary.NONE, since(started));
         }
-        List<Target> targets = routed.targets();
+        List<Target> targets = routed.targets;
         TransportNeeds needs;
         try (InputStream content = request.content().open()) {
             needs = TransportNeeds.scan(request.sender(), request.recipients(), content);
@@ -155,7 +168,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
         OutboundEnvelope envelope = new OutboundEnvelope(request.sender(), request.recipients(), request.size(), needs);
 
         Optional<ConnectionCache.Cached> cached = cache.take(request.destination());
-        if (cached.isPresent() && routed.mtaSts() == MtaStsMode.ENFORCE && !verifiedToAllowedHost(cached.get(), targets)) {
+        if (cached.isPresent() && routed.mtaSts == MtaStsMode.ENFORCE && !verifiedToAllowedHost(cached.get(), targets)) {
             // Opened before the domain's policy was known, or to a host it no longer lists.
             ConnectionCache.quit(cached.get());
             cached = Optional.empty();
@@ -172,7 +185,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("relay stopping");
             }
-            Connected connected = connect(request, target, started);
+            Connected connected = connect(request, target, routed.mtaSts, started);
             if (connected.failure != null) {
                 last = connected.failure;
                 continue;
@@ -196,7 +209,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
             try {
                 for (InetAddress address : InetAddress.getAllByName(smarthost.host())) {
                     if (config.ipv6() || !(address instanceof Inet6Address)) {
-                        targets.add(new Target(smarthost.host(), address, MtaStsMode.NONE));
+                        targets.add(new Target(smarthost.host(), address));
                     }
                 }
                 return new Routed(targets, MtaStsMode.NONE, null);
@@ -240,7 +253,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
                         continue; // RFC 8461 §5: enforce never delivers to an unlisted host
                     }
                     for (InetAddress address : host.addresses()) {
-                        targets.add(new Target(host.name(), address, mode));
+                        targets.add(new Target(host.name(), address));
                     }
                 }
                 yield targets.isEmpty() ? new FailureFact.MxNotInMtaStsPolicy(usable.get().hosts().get(0).name()) : null;
@@ -270,12 +283,12 @@ public final class MxDeliveryAgent implements DeliveryAgent {
     }
 
     /** Connects to one address: greeting, EHLO, STARTTLS (with plaintext fallback), AUTH. */
-    private Connected connect(DeliveryRequest request, Target target, long started) {
+    private Connected connect(DeliveryRequest request, Target target, MtaStsMode mtaStsMode, long started) {
         RemoteHost host = target.host(port);
-        TlsLevel level = tlsPolicy.levelFor(smarthost.enabled(), target.mtaSts());
+        TlsLevel level = tlsPolicy.levelFor(smarthost.enabled(), mtaStsMode);
         boolean verifiedRequired = level == TlsLevel.VERIFIED;
         boolean tryTls = verifiedRequired || config.opportunisticTls();
-        boolean testing = target.mtaSts() == MtaStsMode.TESTING;
+        boolean testing = mtaStsMode == MtaStsMode.TESTING;
         for (int round = 0; round < 2; round++) { // round 1: the plaintext retry after a failed handshake
             boolean fallback = round == 1;
             ClientSession session = null;
