@@ -55,24 +55,36 @@ final class ExtraConfig {
         }
     }
 
+    /** The test-only ports of {@code [testing]}; 0 means the standard port. */
+    record TestPorts(int mxPortOverride, int httpsPortOverride) {
+    }
+
     /**
-     * {@code [testing] mx_port_override}: the port for every MX host instead of 25 (tests on
+     * {@code [testing]}: {@code mx_port_override}, the port for every MX host instead of 25, and
+     * {@code https_port_override}, the port for every MTA-STS policy host instead of 443 (tests on
      * loopback only). Refused unless the relay runs with {@code --allow-test-overrides}.
      */
-    static int mxPortOverride(ConfigReader reader, boolean allowed) {
+    static TestPorts testPorts(ConfigReader reader, boolean allowed) {
         boolean present = reader.hasSection("testing");
         ConfigReader.Section section = reader.section("testing"); // known, even when absent
         if (!present) {
             section.finish();
-            return 0;
+            return new TestPorts(0, 0);
         }
-        int port = section.integer("mx_port_override", 0, 0, 65_535);
+        boolean httpsGiven = section.has("https_port_override");
+        int mxPort = section.integer("mx_port_override", 0, 0, 65_535);
+        int httpsPort = section.integer("https_port_override", 0, 0, 65_535);
         section.finish();
         if (!allowed) {
-            section.problem("mx_port_override", Integer.toString(port),
-                    "[testing] is for tests only; the relay refuses it unless started with --allow-test-overrides");
-            return 0;
+            String refusal = "[testing] is for tests only; the relay refuses it unless started with --allow-test-overrides";
+            if (httpsGiven) {
+                section.problem("https_port_override", Integer.toString(httpsPort), refusal);
+            }
+            if (!httpsGiven || section.has("mx_port_override")) {
+                section.problem("mx_port_override", Integer.toString(mxPort), refusal);
+            }
+            return new TestPorts(0, 0);
         }
-        return port;
+        return new TestPorts(mxPort, httpsPort);
     }
 }

@@ -20,7 +20,8 @@ import java.nio.file.Path;
  * <p>Thread safety: immutable.
  */
 public record RelayConfig(ServerConfig server, IntakeConfig intake, QueueConfig queue, DeliveryConfig delivery,
-        SmarthostConfig smarthost, DnsConfig dns, InetSocketAddress metricsListen, int mxPortOverride) {
+        SmarthostConfig smarthost, DnsConfig dns, InetSocketAddress metricsListen, int mxPortOverride,
+        int httpsPortOverride) {
 
     public static final Path DEFAULT_PATH = Path.of("/etc/steward/relay.toml");
 
@@ -42,9 +43,16 @@ public record RelayConfig(ServerConfig server, IntakeConfig intake, QueueConfig 
     }
 
     private static RelayConfig read(ConfigReader reader, boolean allowTestOverrides) throws ConfigException {
-        RelayConfig config = new RelayConfig(ServerConfig.read(reader), IntakeConfig.read(reader), QueueConfig.read(reader),
-                DeliveryConfig.read(reader), SmarthostConfig.read(reader), ExtraConfig.dns(reader),
-                ExtraConfig.metrics(reader), ExtraConfig.mxPortOverride(reader, allowTestOverrides));
+        ServerConfig server = ServerConfig.read(reader);
+        IntakeConfig intake = IntakeConfig.read(reader);
+        QueueConfig queue = QueueConfig.read(reader);
+        DeliveryConfig delivery = DeliveryConfig.read(reader);
+        SmarthostConfig smarthost = SmarthostConfig.read(reader);
+        DnsConfig dns = ExtraConfig.dns(reader);
+        InetSocketAddress metrics = ExtraConfig.metrics(reader);
+        ExtraConfig.TestPorts testPorts = ExtraConfig.testPorts(reader, allowTestOverrides);
+        RelayConfig config = new RelayConfig(server, intake, queue, delivery, smarthost, dns, metrics,
+                testPorts.mxPortOverride(), testPorts.httpsPortOverride());
         reader.finish();
         return config;
     }

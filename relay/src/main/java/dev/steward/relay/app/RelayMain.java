@@ -10,9 +10,12 @@ import dev.steward.mail.dns.AddressPreference;
 import dev.steward.mail.dns.CachingResolver;
 import dev.steward.mail.dns.DnsjavaResolver;
 import dev.steward.mail.dns.MxLookup;
+import dev.steward.mail.dns.Resolver;
 import dev.steward.relay.admin.AdminServer;
 import dev.steward.relay.admin.MetricsServer;
 import dev.steward.relay.admin.RelayMetrics;
+import dev.steward.relay.delivery.MtaStsHttpsClient;
+import dev.steward.relay.delivery.MtaStsPolicies;
 import dev.steward.relay.delivery.MxDeliveryAgent;
 import dev.steward.relay.policy.ExpiryPolicy;
 import dev.steward.relay.policy.FailureClassifier;
@@ -33,6 +36,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +52,7 @@ public final class RelayMain implements AutoCloseable {
 
     private final RelayConfig config;
     private final Clock clock;
+    private final X509ExtendedTrustManager trustAnchors; // null: the JDK's cacerts
     private QueueStore queue;             // open between start and close
     private SmtpIntakeServer intake;      // running between start and close
     private QueueManager manager;         // running between start and close, when delivery is enabled
@@ -62,8 +67,18 @@ public final class RelayMain implements AutoCloseable {
 
     /** With a clock (tests). */
     public RelayMain(RelayConfig config, Clock clock) {
+        this(config, clock, null);
+    }
+
+    /**
+     * With a clock and the trust anchors for verified TLS (tests, which trust their own CA): the
+     * certificates of the smarthost, of MTA-STS policy hosts and of MX hosts under an enforced
+     * MTA-STS policy are checked against {@code trustAnchors}; null means the JDK's {@code cacerts}.
+     */
+    public RelayMain(RelayConfig config, Clock clock, X509ExtendedTrustManager trustAnchors) {
         this.config = config;
         this.clock = clock;
+        this.trustAnchors = trustAnchors;
     }
 
     /** Opens the queue (running recovery) and starts the intake; throws before any port is open on failure. */
@@ -107,13 +122,20 @@ public final class RelayMain implements AutoCloseable {
 
     private void startQueueManager(String hostname) throws IOException {
         FailureClassifier classifier = new FailureClassifier();
-        MxLookup lookup = new MxLookup(new CachingResolver(new DnsjavaResolver(config.dns())),
+        Resolver resolver = new CachingResolver(new DnsjavaResolver(config.dns()));
+        MxLookup lookup = new MxLookup(resolver,
                 AddressPreference.valueOf(config.delivery().addressPreference().toUpperCase(Locale.ROOT)),
                 config.delivery().ipv6(), new SplittableRandom());
         int port = config.mxPortOverride() > 0 ? config.mxPortOverride() : 25;
         Predicate<InetAddress> isSelf = address -> listensOn(address, port);
+        X509ExtendedTrustManager trust = trustAnchors != null ? trustAnchors : TlsSettings.defaultTrust();
+        MtaStsPolicies mtaSts = null;
+        if (config.delivery().mtaSts() && !config.smarthost().enabled()) {
+            MtaStsHttpsClient https = new MtaStsHttpsClient(resolver, trust, config.delivery(), config.httpsPortOverride());
+            mtaSts = new MtaStsPolicies(resolver, https::fetch, clock);
+        }
         agent = new MxDeliveryAgent(config.delivery(), config.smarthost(), hostname, lookup, classifier, isSelf,
-                config.mxPortOverride(), TlsSettings.opportunistic(), TlsSettings.verified());
+                config.mxPortOverride(), new TlsSettings(false, trust), new TlsSettings(true, trust), mtaSts);
         var retry = config.queue().retry();
         String smarthostKey = config.smarthost().enabled() ? "[" + config.smarthost().host() + "]:" + config.smarthost().port() : null;
         manager = new QueueManager(queue, agent, classifier, new RetryPolicy(retry, clock), new ExpiryPolicy(retry, clock),

@@ -95,7 +95,7 @@ final class ConnectionCache {
         all.forEach(ConnectionCache::quit);
     }
 
-    private static void quit(Cached connection) {
+    static void quit(Cached connection) {
         try {
             if (connection.session().isOpen()) {
                 connection.session().quit();

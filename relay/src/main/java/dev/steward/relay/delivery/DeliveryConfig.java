@@ -29,12 +29,14 @@ import java.util.List;
  * @param dataDoneTimeout       the reply after the final dot (§4.5.3.2.6: 10 minutes)
  * @param starttlsTimeout       the TLS handshake; a stall past it falls back to plaintext
  * @param idleTimeout           how long an idle connection is kept for the next message
+ * @param mtaSts                whether recipient domains' MTA-STS policies (RFC 8461) are fetched and applied
+ * @param mtaStsTimeout         the whole HTTPS fetch of one policy (RFC 8461 §3.3 suggests at most a minute)
  */
 public record DeliveryConfig(boolean enabled, int maxConcurrency, int maxPerDestination, int messagesPerConnection,
         String addressPreference, boolean ipv6, InetAddress sourceIpv4, InetAddress sourceIpv6,
         boolean opportunisticTls, Duration connectTimeout, Duration greetingTimeout, Duration commandTimeout,
         Duration dataInitTimeout, Duration dataBlockTimeout, Duration dataDoneTimeout, Duration starttlsTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout, boolean mtaSts, Duration mtaStsTimeout) {
 
     public static DeliveryConfig read(ConfigReader reader) {
         ConfigReader.Section section = reader.section("delivery");
@@ -58,7 +60,9 @@ public record DeliveryConfig(boolean enabled, int maxConcurrency, int maxPerDest
                 section.duration("data_block_timeout", Duration.ofMinutes(3), minimum, hour),
                 section.duration("data_done_timeout", Duration.ofMinutes(10), minimum, hour),
                 section.duration("starttls_timeout", Duration.ofSeconds(30), minimum, hour),
-                section.duration("idle_timeout", Duration.ofSeconds(10), Duration.ZERO, hour));
+                section.duration("idle_timeout", Duration.ofSeconds(10), Duration.ZERO, hour),
+                section.bool("mta_sts", true),
+                section.duration("mta_sts_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1)));
         if (maxPerDestination > maxConcurrency) {
             section.problem("max_per_destination", Integer.toString(maxPerDestination),
                     "must be <= max_concurrency (" + maxConcurrency + ")");

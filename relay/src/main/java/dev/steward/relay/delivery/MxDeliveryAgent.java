@@ -8,7 +8,13 @@ import dev.steward.mail.dns.MxRoute;
 import dev.steward.mail.model.DomainName;
 import dev.steward.relay.policy.FailureClassifier;
 import dev.steward.relay.policy.FailureFact;
+import dev.steward.relay.policy.MtaStsPolicy;
 import dev.steward.relay.policy.SmtpStage;
+import dev.steward.relay.policy.StartTlsResult;
+import dev.steward.relay.policy.TlsDecision;
+import dev.steward.relay.policy.TlsPolicy;
+import dev.steward.relay.policy.TlsPolicy.MtaStsMode;
+import dev.steward.relay.policy.TlsPolicy.TlsLevel;
 import dev.steward.smtp.wire.SmtpReply;
 import dev.steward.smtp.wire.client.AuthMechanism;
 import dev.steward.smtp.wire.client.Capabilities;
@@ -32,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -55,7 +62,18 @@ import org.slf4j.LoggerFactory;
  * certificate checked and the result recorded but not required; if the handshake fails or
  * stalls, the same address is tried again at once without STARTTLS ({@code tls=fallback}, as
  * Postfix does with {@code smtp_tls_security_level = may}); a refused STARTTLS goes on in
- * plaintext. Toward a smarthost there is no plaintext ever.
+ * plaintext. Toward a smarthost there is no plaintext ever. {@link TlsPolicy} makes each of
+ * these decisions; this class carries them out.
+ *
+ * <p><b>MTA-STS (RFC 8461).</b> For direct delivery, with {@code [delivery] mta_sts = true}, the
+ * recipient domain's policy comes from {@link MtaStsPolicies} after the MX lookup. Mode
+ * {@code enforce}: MX hosts that match none of the policy's {@code mx} patterns are not used (none
+ * left: {@link FailureFact.MxNotInMtaStsPolicy}, temporary), and TLS toward the others is required
+ * and verified as toward a smarthost (no plaintext fallback; STARTTLS not offered, refused, failed
+ * or an untrusted certificate defers). A cached connection is reused for such a domain only if it
+ * is verified TLS to an allowed host. Mode {@code testing}: delivery as without a policy, and one
+ * {@code mta_sts_violation} line for each check that would have failed. Mode {@code none} or no
+ * policy: opportunistic.
  *
  * <p><b>Connection reuse.</b> After a transaction the connection is kept in a
  * {@link ConnectionCache} for the next message to the same destination, up to
@@ -81,14 +99,19 @@ public final class MxDeliveryAgent implements DeliveryAgent {
     private final TlsSettings verified;
     private final ClientTimeouts timeouts;
     private final ConnectionCache cache;
+    private final MtaStsPolicies mtaSts; // null: MTA-STS off (config, or a smarthost)
+    private final TlsPolicy tlsPolicy = new TlsPolicy();
 
     /**
-     * @param portOverride 0 for port 25; otherwise the port used for every MX host (tests only,
-     *                     {@code [testing] mx_port_override})
+     * @param portOverride  0 for port 25; otherwise the port used for every MX host (tests only,
+     *                      {@code [testing] mx_port_override})
+     * @param opportunistic TLS toward MX hosts without an enforced MTA-STS policy
+     * @param verified      TLS toward the smarthost and toward MX hosts of MTA-STS {@code enforce} domains
+     * @param mtaSts        the recipient domains' MTA-STS policies, or null to apply none
      */
     public MxDeliveryAgent(DeliveryConfig config, SmarthostConfig smarthost, String heloName, MxLookup lookup,
             FailureClassifier classifier, Predicate<InetAddress> isSelf, int portOverride, TlsSettings opportunistic,
-            TlsSettings verified) {
+            TlsSettings verified, MtaStsPolicies mtaSts) {
         this.config = config;
         this.smarthost = smarthost;
         this.heloName = heloName;
@@ -101,6 +124,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
         this.timeouts = new ClientTimeouts(config.connectTimeout(), config.greetingTimeout(), config.commandTimeout(),
                 config.dataInitTimeout(), config.dataBlockTimeout(), config.dataDoneTimeout(), config.starttlsTimeout());
         this.cache = new ConnectionCache(config.idleTimeout(), config.messagesPerConnection());
+        this.mtaSts = smarthost.enabled() ? null : mtaSts;
     }
 
     /** A host to try: its name (for TLS and logs) and one address. */
@@ -110,14 +134,31 @@ public final class MxDeliveryAgent implements DeliveryAgent {
         }
     }
 
+    /**
+     * Where to deliver: the hosts to try and the domain's MTA-STS mode, or why nowhere. A class,
+     * not a record: the delivery package's value types stay free of {@code relay.policy}
+     * (ArchitectureTest).
+     */
+    private static final class Routed {
+        final List<Target> targets;
+        final MtaStsMode mtaSts;
+        final AttemptResult failure; // null when there are targets
+
+        Routed(List<Target> targets, MtaStsMode mtaSts, AttemptResult failure) {
+            this.targets = targets;
+            this.mtaSts = mtaSts;
+            this.failure = failure;
+        }
+    }
+
     @Override
     public DeliveryReport deliver(DeliveryRequest request) throws InterruptedException {
         long started = System.nanoTime();
-        List<Target> targets = new ArrayList<>();
-        Optional<AttemptResult> routeFailure = route(request, targets);
-        if (routeFailure.isPresent()) {
-            return DeliveryReport.all(request.recipients(), routeFailure.get(), TlsSummary.NONE, since(started));
+        Routed routed = route(request);
+        if (routed.failure != null) {
+            return DeliveryReport.all(request.recipients(), routed.failure, TlsSummary.NONE, since(started));
         }
+        List<Target> targets = routed.targets;
         // What the transaction needs: 8BITMIME as the application declared it at intake; SMTPUTF8
         // only for a message that asked for it and really has UTF-8 in its envelope or headers (as
         // Postfix: an all-ASCII message goes to a server without SMTPUTF8). The content is read
@@ -139,6 +180,11 @@ public final class MxDeliveryAgent implements DeliveryAgent {
         OutboundEnvelope envelope = new OutboundEnvelope(request.sender(), request.recipients(), request.size(), needs);
 
         Optional<ConnectionCache.Cached> cached = cache.take(request.destination());
+        if (cached.isPresent() && routed.mtaSts == MtaStsMode.ENFORCE && !verifiedToAllowedHost(cached.get(), targets)) {
+            // Opened before the domain's policy was known, or to a host it no longer lists.
+            ConnectionCache.quit(cached.get());
+            cached = Optional.empty();
+        }
         if (cached.isPresent()) {
             Optional<DeliveryReport> report = transact(request, envelope, cached.get(), started, true);
             if (report.isPresent()) {
@@ -151,7 +197,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("relay stopping");
             }
-            Connected connected = connect(request, target, started);
+            Connected connected = connect(request, target, routed.mtaSts, started);
             if (connected.failure != null) {
                 last = connected.failure;
                 continue;
@@ -168,8 +214,9 @@ public final class MxDeliveryAgent implements DeliveryAgent {
                 TlsSummary.NONE, started);
     }
 
-    /** Fills {@code targets}, or returns the failure that ends the attempt before any connection. */
-    private Optional<AttemptResult> route(DeliveryRequest request, List<Target> targets) {
+    /** The hosts to try, or the failure that ends the attempt before any connection. */
+    private Routed route(DeliveryRequest request) {
+        List<Target> targets = new ArrayList<>();
         if (smarthost.enabled()) {
             try {
                 for (InetAddress address : InetAddress.getAllByName(smarthost.host())) {
@@ -177,9 +224,9 @@ public final class MxDeliveryAgent implements DeliveryAgent {
                         targets.add(new Target(smarthost.host(), address));
                     }
                 }
-                return Optional.empty();
+                return new Routed(targets, MtaStsMode.NONE, null);
             } catch (java.net.UnknownHostException e) {
-                return Optional.of(classifier.classify(new FailureFact.DnsFailure(FailureFact.DnsLookup.DOMAIN_ADDRESS,
+                return failed(classifier.classify(new FailureFact.DnsFailure(FailureFact.DnsLookup.DOMAIN_ADDRESS,
                         smarthost.host(), new DnsAnswer.TempFail<InetAddress>(smarthost.host(), "not found: " + e.getMessage())))
                         .toResult(null));
             }
@@ -188,10 +235,11 @@ public final class MxDeliveryAgent implements DeliveryAgent {
         try {
             domain = DomainName.parse(request.destination());
         } catch (IllegalArgumentException bad) {
-            return Optional.of(classifier.classify(new FailureFact.DnsFailure(FailureFact.DnsLookup.MX, request.destination(),
+            return failed(classifier.classify(new FailureFact.DnsFailure(FailureFact.DnsLookup.MX, request.destination(),
                     new DnsAnswer.NxDomain<>(request.destination()))).toResult(null));
         }
         MxRoute route = lookup.lookup(domain);
+        MtaStsMode mode = MtaStsMode.NONE;
         FailureFact fact = switch (route) {
             case MxRoute.NullMx nullMx -> new FailureFact.NullMx(nullMx.domain());
             case MxRoute.NoSuchDomain none -> new FailureFact.DnsFailure(FailureFact.DnsLookup.MX, none.domain(),
@@ -205,15 +253,41 @@ public final class MxDeliveryAgent implements DeliveryAgent {
                 if (usable.isEmpty()) {
                     yield new FailureFact.LoopsBackToMyself(hosts.domain());
                 }
+                Optional<MtaStsPolicy> policy = mtaSts == null ? Optional.empty() : mtaSts.policyFor(domain);
+                mode = policy.map(MtaStsPolicy::mode).orElse(MtaStsMode.NONE);
+                List<String> patterns = policy.map(MtaStsPolicy::mxPatterns).orElse(List.of());
                 for (MxHost host : usable.get().hosts()) {
+                    if (mode != MtaStsMode.NONE && !tlsPolicy.mxAllowed(MtaStsMode.ENFORCE, host.name(), patterns)) {
+                        LOG.info(violation(request, mode).field("mx", host.name()).field("problem", "mx_not_listed")
+                                .field("detail", "mx patterns: " + String.join(",", patterns)).toString());
+                    }
+                    if (!tlsPolicy.mxAllowed(mode, host.name(), patterns)) {
+                        continue; // RFC 8461 §5: enforce never delivers to an unlisted host
+                    }
                     for (InetAddress address : host.addresses()) {
                         targets.add(new Target(host.name(), address));
                     }
                 }
-                yield null;
+                yield targets.isEmpty() ? new FailureFact.MxNotInMtaStsPolicy(usable.get().hosts().get(0).name()) : null;
             }
         };
-        return fact == null ? Optional.empty() : Optional.of(classifier.classify(fact).toResult(null));
+        return fact == null ? new Routed(targets, mode, null) : failed(classifier.classify(fact).toResult(null));
+    }
+
+    private static Routed failed(AttemptResult failure) {
+        return new Routed(List.of(), MtaStsMode.NONE, failure);
+    }
+
+    /** Whether a cached connection may carry mail for an MTA-STS {@code enforce} domain. */
+    private static boolean verifiedToAllowedHost(ConnectionCache.Cached cached, List<Target> targets) {
+        return cached.tls() instanceof TlsSummary.Encrypted encrypted && encrypted.verified()
+                && targets.stream().anyMatch(target -> target.name().equals(cached.host().name()));
+    }
+
+    /** The start of an {@code mta_sts_violation} line: what the policy forbids, or (testing) would forbid. */
+    private static LogLine violation(DeliveryRequest request, MtaStsMode mode) {
+        return LogLine.of("mta_sts_violation").field("queue_id", request.queueId()).field("domain", request.destination())
+                .field("mode", mode.name().toLowerCase(Locale.ROOT));
     }
 
     /** A connected, greeted session, or the report of why not. */
@@ -221,16 +295,20 @@ public final class MxDeliveryAgent implements DeliveryAgent {
     }
 
     /** Connects to one address: greeting, EHLO, STARTTLS (with plaintext fallback), AUTH. */
-    private Connected connect(DeliveryRequest request, Target target, long started) {
+    private Connected connect(DeliveryRequest request, Target target, MtaStsMode mtaStsMode, long started) {
         RemoteHost host = target.host(port);
-        boolean tryTls = smarthost.enabled() || config.opportunisticTls();
+        TlsLevel level = tlsPolicy.levelFor(smarthost.enabled(), mtaStsMode);
+        boolean verifiedRequired = level == TlsLevel.VERIFIED;
+        boolean tryTls = verifiedRequired || config.opportunisticTls();
+        boolean testing = mtaStsMode == MtaStsMode.TESTING;
         for (int round = 0; round < 2; round++) { // round 1: the plaintext retry after a failed handshake
             boolean fallback = round == 1;
             ClientSession session = null;
             try {
                 session = ClientSession.over(open(target.address()), timeouts);
                 TlsSummary tls = TlsSummary.NONE;
-                if (smarthost.enabled() && smarthost.implicitTls()) {
+                boolean implicitTls = smarthost.enabled() && smarthost.implicitTls();
+                if (implicitTls) {
                     TlsOutcome outcome = session.implicitTls(smarthost.host(), verified);
                     if (!(outcome instanceof TlsOutcome.Established established)) {
                         return new Connected(null, failAll(request, tlsFact(outcome, host), host, TlsSummary.NONE, started));
@@ -239,42 +317,41 @@ public final class MxDeliveryAgent implements DeliveryAgent {
                 }
                 session.readGreeting();
                 Capabilities capabilities = session.ehlo(heloName);
-                if (tryTls && !fallback && tls == TlsSummary.NONE) {
-                    if (capabilities.startTls()) {
-                        TlsOutcome outcome = session.startTls(target.name(), smarthost.enabled() ? verified : opportunistic);
-                        switch (outcome) {
-                            case TlsOutcome.Established established -> {
-                                tls = summary(established);
-                                session.ehlo(heloName); // RFC 3207 §4.2: forget what was learnt before TLS
-                            }
-                            case TlsOutcome.Refused refused -> {
-                                if (smarthost.enabled()) {
-                                    session.close();
-                                    return new Connected(null, failAll(request, tlsFact(outcome, host), host,
-                                            TlsSummary.NONE, started));
-                                }
-                                // Opportunistic: a refused STARTTLS leaves the session as it was; go on in plaintext.
-                            }
-                            case TlsOutcome.Failed failed -> {
-                                session.close();
-                                if (smarthost.enabled()) {
-                                    return new Connected(null, failAll(request, tlsFact(outcome, host), host,
-                                            TlsSummary.NONE, started));
-                                }
-                                LOG.info(LogLine.of("tls_fallback").field("queue_id", request.queueId())
-                                        .field("relay", host.toString()).field("reason", failed.reason().name().toLowerCase(java.util.Locale.ROOT))
-                                        .field("detail", failed.detail()).toString());
-                                continue; // the same address again, without STARTTLS
-                            }
-                        }
-                    } else if (smarthost.enabled()) {
-                        session.close();
-                        return new Connected(null, failAll(request, new FailureFact.TlsFailed(
-                                FailureFact.TlsProblem.NOT_OFFERED, host, null), host, TlsSummary.NONE, started));
+                if (tryTls && !implicitTls) {
+                    if (testing && !fallback) {
+                        reportTesting(request, host, tlsPolicy.afterEhlo(TlsLevel.VERIFIED, capabilities.startTls(), false, host),
+                                null);
                     }
-                }
-                if (fallback) {
-                    tls = new TlsSummary.Plaintext(true);
+                    TlsDecision decision = tlsPolicy.afterEhlo(level, capabilities.startTls(), fallback, host);
+                    TlsOutcome outcome = null;
+                    if (decision instanceof TlsDecision.StartTls) {
+                        outcome = session.startTls(target.name(), verifiedRequired ? verified : opportunistic);
+                        StartTlsResult result = startTlsResult(outcome);
+                        if (testing) {
+                            reportTesting(request, host, tlsPolicy.afterStartTls(TlsLevel.VERIFIED, result, host), outcome);
+                        }
+                        decision = tlsPolicy.afterStartTls(level, result, host);
+                    }
+                    switch (decision) {
+                        case TlsDecision.Encrypted encrypted -> {
+                            tls = encrypted.summary();
+                            session.ehlo(heloName); // RFC 3207 §4.2: forget what was learnt before TLS
+                        }
+                        case TlsDecision.Plaintext plaintext -> tls = plaintext.summary();
+                        case TlsDecision.ReconnectWithoutTls reconnect -> {
+                            session.close();
+                            TlsOutcome.Failed failed = (TlsOutcome.Failed) outcome;
+                            LOG.info(LogLine.of("tls_fallback").field("queue_id", request.queueId())
+                                    .field("relay", host.toString()).field("reason", failed.reason().name().toLowerCase(Locale.ROOT))
+                                    .field("detail", failed.detail()).toString());
+                            continue; // the same address again, without STARTTLS
+                        }
+                        case TlsDecision.Defer defer -> {
+                            session.close();
+                            return new Connected(null, failAll(request, defer.fact(), host, TlsSummary.NONE, started));
+                        }
+                        case TlsDecision.StartTls again -> throw new IllegalStateException("STARTTLS decided after STARTTLS");
+                    }
                 }
                 if (smarthost.enabled() && smarthost.username() != null) {
                     Capabilities now = session.capabilities();
@@ -292,6 +369,44 @@ public final class MxDeliveryAgent implements DeliveryAgent {
             }
         }
         throw new IllegalStateException("cannot happen: the fallback round returns");
+    }
+
+    /**
+     * MTA-STS {@code testing} (RFC 8461 §5): logs what {@code enforce} would have refused, given the
+     * decision {@link TlsPolicy} makes at the verified level; the delivery goes on as it is.
+     */
+    private void reportTesting(DeliveryRequest request, RemoteHost host, TlsDecision strict, TlsOutcome outcome) {
+        if (!(strict instanceof TlsDecision.Defer defer)) {
+            return;
+        }
+        String problem = switch (defer.fact()) {
+            case FailureFact.TlsFailed failed -> failed.problem().name().toLowerCase(Locale.ROOT);
+            case FailureFact.RemoteReply refused -> "starttls_refused";
+            default -> "tls";
+        };
+        String detail = switch (outcome) {
+            case TlsOutcome.Established established -> established.verificationProblem();
+            case TlsOutcome.Failed failed -> failed.detail();
+            case TlsOutcome.Refused refused -> ReplyText.of(refused.reply());
+            case null -> null;
+        };
+        LOG.info(violation(request, MtaStsMode.TESTING).field("relay", host.toString()).field("problem", problem)
+                .field("detail", detail).toString());
+    }
+
+    /** The SMTP client's TLS outcome as the fact {@link TlsPolicy} decides on. */
+    private static StartTlsResult startTlsResult(TlsOutcome outcome) {
+        return switch (outcome) {
+            // The client records one verdict for chain and name together.
+            case TlsOutcome.Established established -> new StartTlsResult.Established(established.protocol(),
+                    established.cipherSuite(), established.verified(), established.verified());
+            case TlsOutcome.Refused refused -> new StartTlsResult.Refused(refused.reply());
+            case TlsOutcome.Failed failed -> switch (failed.reason()) {
+                case UNVERIFIED -> new StartTlsResult.Unverified(failed.detail());
+                case TIMEOUT -> new StartTlsResult.Stalled(failed.detail());
+                case HANDSHAKE, CONNECTION_LOST, PROTOCOL -> new StartTlsResult.HandshakeFailed(failed.detail());
+            };
+        };
     }
 
     /** A TCP connection to {@code address}, bound to the configured source address of its family. */

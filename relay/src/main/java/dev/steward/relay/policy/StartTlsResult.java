@@ -40,6 +40,17 @@ public sealed interface StartTlsResult {
         }
     }
 
+    /**
+     * The client ended the handshake because the certificate did not verify (chain not trusted,
+     * or not naming the host), as it does when told to require verification; the connection is
+     * unusable.
+     */
+    record Unverified(String detail) implements StartTlsResult {
+        public Unverified {
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
     /** The handshake did not finish in time; the connection is unusable. */
     record Stalled(String detail) implements StartTlsResult {
         public Stalled {

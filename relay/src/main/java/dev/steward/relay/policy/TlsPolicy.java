@@ -23,8 +23,8 @@ import java.util.Objects;
  *   <li>A reply 421 to STARTTLS always defers: the server is closing the connection.</li>
  * </ul>
  *
- * Fetching MTA-STS policies and DANE are elsewhere (not yet); this class only decides given the
- * mode.
+ * Fetching MTA-STS policies is the delivery agent's ({@code relay.delivery.MtaStsPolicies}); DANE
+ * is not done. This class only decides, given the mode.
  *
  * <p>Pure: no I/O, no logging. Thread safety: stateless, thread-safe.
  */
@@ -128,6 +128,10 @@ public final class TlsPolicy {
                     : new TlsDecision.Plaintext(TlsSummary.FALLBACK);
             case StartTlsResult.HandshakeFailed failed -> verifiedRequired
                     ? new TlsDecision.Defer(new FailureFact.TlsFailed(TlsProblem.HANDSHAKE_FAILED, host, failed.detail()))
+                    : new TlsDecision.ReconnectWithoutTls();
+            case StartTlsResult.Unverified unverified -> verifiedRequired
+                    ? new TlsDecision.Defer(new FailureFact.TlsFailed(TlsProblem.CERTIFICATE_NOT_TRUSTED, host, unverified.detail()))
+                    // Only a client that required verification ends a handshake for it; treat it as failed.
                     : new TlsDecision.ReconnectWithoutTls();
             case StartTlsResult.Stalled stalled -> verifiedRequired
                     ? new TlsDecision.Defer(new FailureFact.TlsFailed(TlsProblem.HANDSHAKE_FAILED, host, stalled.detail()))

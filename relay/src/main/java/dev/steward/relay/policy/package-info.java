@@ -12,7 +12,10 @@
  *       {@link dev.steward.relay.policy.Disposition}: TEMP or PERM, the
  *       {@link dev.steward.mail.model.Dsn}, the failure kind, and how far it reaches;</li>
  *   <li>{@link dev.steward.relay.policy.TlsPolicy} decides STARTTLS, plaintext fallback and
- *       deferral per destination;</li>
+ *       deferral per destination, and which MX hosts an MTA-STS policy allows;
+ *       {@link dev.steward.relay.policy.MtaStsPolicy} and
+ *       {@link dev.steward.relay.policy.MtaStsRecord} parse a domain's MTA-STS policy and TXT
+ *       record;</li>
  *   <li>{@link dev.steward.relay.policy.RetryPolicy} says when to try again, and
  *       {@link dev.steward.relay.policy.ExpiryPolicy} when to warn the sender and when to give up.</li>
  * </ul>
@@ -47,6 +50,8 @@
  *   <li>TLS: opportunistic for MX delivery (STARTTLS if offered, any certificate; handshake
  *       failure reconnects to the same MX in plaintext); verified for the smarthost and MTA-STS
  *       {@code enforce} domains, where every TLS problem defers.</li>
+ *   <li>MTA-STS texts: the RFC 8461 grammar, strictly; anything malformed is "no policy", the
+ *       reason kept for the log.</li>
  * </ul>
  *
  * <p><b>Failure handling.</b> A policy never throws for a decision; invalid input has been
@@ -61,14 +66,17 @@
  *
  * <p><b>Standards.</b> RFC 5321 §4.1.2, §3.3 (senders), §4.2 and §4.5.3.1.10 (replies; 552 to
  * RCPT), §5.1 (MX and implicit MX), §4.5.3.2 (timeouts); RFC 5322 §3.6.2 (From); RFC 3463
- * (enhanced codes); RFC 3207 (STARTTLS); RFC 7505 (null MX); RFC 8461 §4.1 and §5 (MTA-STS
- * matching and enforce mode); RFC 6531 (SMTPUTF8); RFC 1870 (SIZE); RFC 5890/3490 (IDNA).
+ * (enhanced codes); RFC 3207 (STARTTLS); RFC 7505 (null MX); RFC 8461 §3.1 and §3.2 (MTA-STS
+ * record and policy), §4.1 and §5 (matching and enforce mode); RFC 6531 (SMTPUTF8); RFC 1870
+ * (SIZE); RFC 5890/3490 (IDNA).
  *
  * <p><b>Security.</b> Sees client-supplied addresses, already parsed, and remote servers' replies.
  * Sender matching is on whole labels, so look-alikes such as {@code evil-app.example.test},
  * {@code xapp.example.test} or {@code app.example.test.evil.test} are refused, and so is the
  * parent {@code example.test}. Remote text only ever lands in a {@code Dsn}, which strips control
  * characters. A remote server cannot talk us into plaintext where verified TLS is required: every
- * TLS refusal there defers.
+ * TLS refusal there defers. MTA-STS policy texts and TXT records come from the recipient's
+ * servers: matched only by patterns of bounded length (no catastrophic backtracking), and quoted
+ * in reasons only in pieces of at most 64 characters.
  */
 package dev.steward.relay.policy;

@@ -79,6 +79,8 @@ class TlsPolicyTest {
                         new TlsDecision.ReconnectWithoutTls()),
                 Arguments.of(TlsLevel.OPPORTUNISTIC, new StartTlsResult.Stalled("no ServerHello in 30s"),
                         new TlsDecision.ReconnectWithoutTls()),
+                Arguments.of(TlsLevel.OPPORTUNISTIC, new StartTlsResult.Unverified("PKIX path building failed"),
+                        new TlsDecision.ReconnectWithoutTls()),
                 Arguments.of(TlsLevel.VERIFIED, good,
                         new TlsDecision.Encrypted(new TlsSummary.Encrypted("TLSv1.3", "TLS_AES_256_GCM_SHA384", true))),
                 Arguments.of(TlsLevel.VERIFIED, selfSigned, new TlsDecision.Defer(
@@ -90,7 +92,9 @@ class TlsPolicyTest {
                 Arguments.of(TlsLevel.VERIFIED, new StartTlsResult.HandshakeFailed("Received fatal alert"), new TlsDecision.Defer(
                         new FailureFact.TlsFailed(TlsProblem.HANDSHAKE_FAILED, MX, "Received fatal alert"))),
                 Arguments.of(TlsLevel.VERIFIED, new StartTlsResult.Stalled("no ServerHello in 30s"), new TlsDecision.Defer(
-                        new FailureFact.TlsFailed(TlsProblem.HANDSHAKE_FAILED, MX, "no ServerHello in 30s"))));
+                        new FailureFact.TlsFailed(TlsProblem.HANDSHAKE_FAILED, MX, "no ServerHello in 30s"))),
+                Arguments.of(TlsLevel.VERIFIED, new StartTlsResult.Unverified("PKIX path building failed"), new TlsDecision.Defer(
+                        new FailureFact.TlsFailed(TlsProblem.CERTIFICATE_NOT_TRUSTED, MX, "PKIX path building failed"))));
     }
 
     @ParameterizedTest(name = "[{index}] {0} {1}")

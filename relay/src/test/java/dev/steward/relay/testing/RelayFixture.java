@@ -10,9 +10,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * A real relay in this JVM, on a free loopback port, with its queue in a temporary directory and
@@ -39,7 +41,16 @@ public final class RelayFixture implements AutoCloseable {
 
     /** {@code testOverrides}: accept {@code [testing]} as {@code --allow-test-overrides} does. */
     public static RelayFixture startFrom(Path directory, Path configFile, boolean testOverrides) throws Exception {
-        RelayMain relay = new RelayMain(RelayConfig.load(configFile, testOverrides));
+        return startFrom(directory, configFile, testOverrides, null);
+    }
+
+    /**
+     * {@code trustAnchors}: what verified TLS trusts (a test CA's trust manager: MTA-STS policy
+     * hosts, MX hosts under an enforced policy, the smarthost); null for the JDK's cacerts.
+     */
+    public static RelayFixture startFrom(Path directory, Path configFile, boolean testOverrides,
+            X509ExtendedTrustManager trustAnchors) throws Exception {
+        RelayMain relay = new RelayMain(RelayConfig.load(configFile, testOverrides), Clock.systemUTC(), trustAnchors);
         relay.start();
         return new RelayFixture(directory, relay);
     }
