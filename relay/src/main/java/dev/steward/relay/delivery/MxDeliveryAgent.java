@@ -94,7 +94,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
     private final MxLookup lookup; // null with a smarthost
     private final FailureClassifier classifier;
     private final Predicate<InetAddress> isSelf; // the relay's own addresses (mail loop check)
-    private final int port; // 25, or the test override
+    private final int port; // the smarthost's port, else 25 or the test override
     private final TlsSettings opportunistic;
     private final TlsSettings verified;
     private final ClientTimeouts timeouts;
@@ -118,7 +118,8 @@ public final class MxDeliveryAgent implements DeliveryAgent {
         this.lookup = lookup;
         this.classifier = classifier;
         this.isSelf = isSelf;
-        this.port = portOverride > 0 ? portOverride : SMTP_PORT;
+        // A smarthost has its own port ([smarthost] port); MX hosts are on 25 (or the test override).
+        this.port = smarthost.enabled() ? smarthost.port() : portOverride > 0 ? portOverride : SMTP_PORT;
         this.opportunistic = opportunistic;
         this.verified = verified;
         this.timeouts = new ClientTimeouts(config.connectTimeout(), config.greetingTimeout(), config.commandTimeout(),
