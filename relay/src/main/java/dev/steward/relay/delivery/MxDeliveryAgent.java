@@ -324,7 +324,10 @@ public final class MxDeliveryAgent implements DeliveryAgent {
             result = session.send(envelope, content);
         } catch (SmtpClientException e) {
             closeQuietly(session);
-            if (reused && e.failure().stage() == Stage.MAIL && !(e.failure() instanceof ClientFailure.Rejected)) {
+            // A cached connection opens with RSET when its last transaction was left open (no
+            // recipient accepted), else with MAIL: dead at either, the receiver went away meanwhile.
+            if (reused && (e.failure().stage() == Stage.MAIL || e.failure().stage() == Stage.RSET)
+                    && !(e.failure() instanceof ClientFailure.Rejected)) {
                 return Optional.empty();
             }
             return Optional.of(failAll(request, fact(e.failure(), host), host, connection.tls(), started));
