@@ -76,7 +76,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
     private final MxLookup lookup; // null with a smarthost
     private final FailureClassifier classifier;
     private final Predicate<InetAddress> isSelf; // the relay's own addresses (mail loop check)
-    private final int port; // 25, or the test override
+    private final int port; // the smarthost's port; else 25, or the test override
     private final TlsSettings opportunistic;
     private final TlsSettings verified;
     private final ClientTimeouts timeouts;
@@ -84,7 +84,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
 
     /**
      * @param portOverride 0 for port 25; otherwise the port used for every MX host (tests only,
-     *                     {@code [testing] mx_port_override})
+     *                     {@code [testing] mx_port_override}); a smarthost always gets its own port
      */
     public MxDeliveryAgent(DeliveryConfig config, SmarthostConfig smarthost, String heloName, MxLookup lookup,
             FailureClassifier classifier, Predicate<InetAddress> isSelf, int portOverride, TlsSettings opportunistic,
@@ -95,7 +95,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
         this.lookup = lookup;
         this.classifier = classifier;
         this.isSelf = isSelf;
-        this.port = portOverride > 0 ? portOverride : SMTP_PORT;
+        this.port = smarthost.enabled() ? smarthost.port() : portOverride > 0 ? portOverride : SMTP_PORT;
         this.opportunistic = opportunistic;
         this.verified = verified;
         this.timeouts = new ClientTimeouts(config.connectTimeout(), config.greetingTimeout(), config.commandTimeout(),

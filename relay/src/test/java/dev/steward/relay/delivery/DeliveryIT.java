@@ -248,6 +248,24 @@ class DeliveryIT {
     }
 
     @Test
+    void delivery_smarthost_connectsToItsOwnPort_notToPort25OrTheMxOverride() throws Exception {
+        dns = new FakeDnsServer(zone()).start();
+        mx = RecordingSmtpServer.builder().start(); // no STARTTLS: the relay must stop after EHLO
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        // [smarthost] after the [delivery] lines; the MX override points at a closed port.
+        relay = startRelay("127.0.0.1:0", closedPort, "\n[smarthost]\nhost = \"localhost\"\nport = " + mx.port() + "\n");
+        submit("bob@example.test", "via the smarthost");
+
+        awaitQueue(() -> metrics().contains("steward_queue_messages{state=\"deferred\"} 1"), "message deferred");
+        assertThat(mx.acceptedConnections()).isEqualTo(1);
+        assertThat(mx.messages()).isEmpty();
+        assertThat(queue().get(0).lastFailure()).contains("4.7.4", "TLS is required, but was not offered by host localhost[127.0.0.1]");
+    }
+
+    @Test
     void delivery_nullMx_bouncedWith5110() throws Exception {
         start(RecordingSmtpServer.builder(), "");
         submit("someone@nullmx.test", "nowhere");
