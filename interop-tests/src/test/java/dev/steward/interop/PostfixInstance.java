@@ -82,6 +82,21 @@ final class PostfixInstance implements AutoCloseable {
         return maillogText().lines().filter(l -> pattern.matcher(l).find()).toList();
     }
 
+    /** How many lines the maillog has now: a mark for a test that shares the instance. */
+    int maillogMark() {
+        return (int) maillogText().lines().count();
+    }
+
+    /** The maillog lines after {@code mark} that match {@code pattern}. */
+    List<String> maillogLinesSince(int mark, Pattern pattern) {
+        return maillogText().lines().skip(mark).filter(l -> pattern.matcher(l).find()).toList();
+    }
+
+    /** The first maillog line after {@code mark} matching {@code pattern}, waiting up to {@code timeout}. */
+    Optional<String> awaitMaillogLineSince(int mark, Pattern pattern, Duration timeout) {
+        return FileWait.until(dir, timeout, () -> maillogLinesSince(mark, pattern).stream().findFirst());
+    }
+
     /** The {@code new/} directory of the maildir that {@code --mailbox address} delivers to. */
     Path maildirNew(String address) {
         return dir.resolve("mail").resolve(address).resolve("new");
