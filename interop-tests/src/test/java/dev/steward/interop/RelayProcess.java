@@ -327,6 +327,33 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /**
+     * {@code count} different ports that were free on 127.0.0.1 a moment ago: all are held open
+     * while they are chosen, so no two are the same (the caveat of {@link #freeLoopbackPort} holds).
+     */
+    static int[] freeLoopbackPorts(int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback ports", e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // Closing a listening socket that never accepted does not fail in practice.
+                }
+            }
+        }
+    }
+
+    /**
      * A port that was free on 127.0.0.1 a moment ago. XXX: another process could take it before the
      * relay binds; the relay then fails to start and the test says so, which is rare enough here.
      */

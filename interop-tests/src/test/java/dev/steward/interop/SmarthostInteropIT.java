@@ -68,9 +68,10 @@ class SmarthostInteropIT {
         Files.createDirectories(classWork.resolve("ca"));
         ca = TestCa.create(classWork.resolve("ca"), "localhost");
         Path saslPassword = secretFile(classWork.resolve("sasl.password"), PASSWORD);
-        submissionPort = RelayProcess.freeLoopbackPort();
-        smtpsPort = RelayProcess.freeLoopbackPort();
-        smarthost = PostfixInstance.start(classWork.resolve("postfix"), RelayProcess.freeLoopbackPort(), List.of(
+        int[] ports = RelayProcess.freeLoopbackPorts(3);
+        submissionPort = ports[1];
+        smtpsPort = ports[2];
+        smarthost = PostfixInstance.start(classWork.resolve("postfix"), ports[0], List.of(
                 "--hostname", "smtp.example.test",
                 "--tls-cert", ca.serverChainPem().toString(), "--tls-key", ca.serverKeyPem().toString(),
                 "--mailbox", BOB, "--mailbox", SENDER,
