@@ -31,18 +31,86 @@ final class RelayProcess implements AutoCloseable {
     static final String MAIN_CLASS = "dev.steward.relay.app.StewardCli";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    /** The settings a test varies; everything else is fixed. */
-    record Settings(String hostname, List<String> appDomains, String maxMessageSize, int maxRecipients) {
+    /**
+     * The settings a test varies; everything else is fixed. By default delivery is off (the
+     * intake tests keep accepted mail queued) and the relay gets no test overrides and no extra
+     * JVM options.
+     *
+     * @param delivery           {@code [delivery] enabled}
+     * @param deliveryKeys       more {@code [delivery]} lines, such as {@code connect_timeout = "5s"}
+     * @param extraSections      whole TOML sections appended to the file: {@code [dns]},
+     *                           {@code [smarthost]}, {@code [testing]}, ...
+     * @param allowTestOverrides start with {@code --allow-test-overrides} (needed for {@code [testing]})
+     * @param jvmOptions         options for the relay's JVM, after the defaults (as {@code
+     *                           STEWARD_JAVA_OPTS} for {@code bin/steward}), such as a trust store
+     */
+    record Settings(String hostname, List<String> appDomains, String maxMessageSize, int maxRecipients,
+            boolean delivery, String deliveryKeys, String extraSections, boolean allowTestOverrides,
+            List<String> jvmOptions) {
         static Settings defaults() {
-            return new Settings("relay.example.test", List.of("app.example.test"), "25MiB", 100);
+            return new Settings("relay.example.test", List.of("app.example.test"), "25MiB", 100, false, "", "", false,
+                    List.of());
         }
 
         Settings withMaxMessageSize(String size) {
-            return new Settings(hostname, appDomains, size, maxRecipients);
+            return new Settings(hostname, appDomains, size, maxRecipients, delivery, deliveryKeys, extraSections,
+                    allowTestOverrides, jvmOptions);
         }
 
         Settings withMaxRecipients(int count) {
-            return new Settings(hostname, appDomains, maxMessageSize, count);
+            return new Settings(hostname, appDomains, maxMessageSize, count, delivery, deliveryKeys, extraSections,
+                    allowTestOverrides, jvmOptions);
+        }
+
+        /** Delivery on, with these extra {@code [delivery]} lines (may be empty). */
+        Settings withDelivery(String keys) {
+            return new Settings(hostname, appDomains, maxMessageSize, maxRecipients, true, keys, extraSections,
+                    allowTestOverrides, jvmOptions);
+        }
+
+        /** These TOML sections appended; {@code [testing]} also needs {@link #withTestOverrides()}. */
+        Settings withSections(String toml) {
+            return new Settings(hostname, appDomains, maxMessageSize, maxRecipients, delivery, deliveryKeys,
+                    extraSections + toml, allowTestOverrides, jvmOptions);
+        }
+
+        Settings withTestOverrides() {
+            return new Settings(hostname, appDomains, maxMessageSize, maxRecipients, delivery, deliveryKeys,
+                    extraSections, true, jvmOptions);
+        }
+
+        Settings withJvmOptions(String... options) {
+            return new Settings(hostname, appDomains, maxMessageSize, maxRecipients, delivery, deliveryKeys,
+                    extraSections, allowTestOverrides, List.of(options));
+        }
+
+        /** The relay.toml text for a relay listening on 127.0.0.1:port with its queue in queueDir. */
+        String toml(int port, Path queueDir) {
+            String deliverySection = delivery
+                    ? "[delivery]\nenabled = true\n" + (deliveryKeys.isEmpty() || deliveryKeys.endsWith("\n")
+                            ? deliveryKeys : deliveryKeys + "\n")
+                    : """
+                    # The intake interop tests keep accepted mail queued (no DNS, no delivery).
+                    [delivery]
+                    enabled = false
+                    """;
+            return """
+                    [server]
+                    hostname = "%s"
+
+                    [intake]
+                    listen = ["127.0.0.1:%d"]
+                    app_domains = [%s]
+                    max_message_size = "%s"
+                    max_recipients = %d
+
+                    [queue]
+                    directory = "%s"
+
+                    """.formatted(hostname, port,
+                    appDomains.stream().map(d -> '"' + d + '"').collect(Collectors.joining(", ")),
+                    maxMessageSize, maxRecipients, queueDir) + deliverySection
+                    + (extraSections.isEmpty() ? "" : "\n" + extraSections);
         }
     }
 
@@ -65,38 +133,24 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a relay on a free loopback port. TODO(delivery): once the relay delivers, point
-     * {@code [dns] servers} at a closed loopback port so no test ever asks a real resolver.
+     * Starts a relay on a free loopback port. With delivery off no DNS is asked; a test that turns
+     * delivery on must set {@code [dns] servers} (to a private NSD or a closed loopback port) so
+     * that no test ever asks a real resolver.
      */
     static RelayProcess start(Path workDir, Settings settings) {
         int port = freeLoopbackPort();
         Path queueDir = workDir.resolve("queue");
         Path config = workDir.resolve("relay.toml");
-        String toml = """
-                [server]
-                hostname = "%s"
-
-                [intake]
-                listen = ["127.0.0.1:%d"]
-                app_domains = [%s]
-                max_message_size = "%s"
-                max_recipients = %d
-
-                [queue]
-                directory = "%s"
-
-                # The intake interop tests keep accepted mail queued (no DNS, no delivery).
-                [delivery]
-                enabled = false
-                """.formatted(settings.hostname(), port,
-                settings.appDomains().stream().map(d -> '"' + d + '"').collect(Collectors.joining(", ")),
-                settings.maxMessageSize(), settings.maxRecipients(), queueDir);
         try {
-            Files.writeString(config, toml, StandardCharsets.UTF_8);
+            Files.writeString(config, settings.toml(port, queueDir), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = cliCommand("relay", "--config", config.toString());
+        List<String> arguments = new ArrayList<>(List.of("relay", "--config", config.toString()));
+        if (settings.allowTestOverrides()) {
+            arguments.add("--allow-test-overrides");
+        }
+        List<String> command = cliCommand(settings.jvmOptions(), arguments.toArray(String[]::new));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         Process process;
         try {
@@ -121,12 +175,21 @@ final class RelayProcess implements AutoCloseable {
 
     /** The JVM command line for any StewardCli subcommand, with the test class path. */
     static List<String> cliCommand(String... args) {
+        return cliCommand(List.of(), args);
+    }
+
+    /**
+     * The same with extra JVM options after the defaults, where {@code bin/steward} puts
+     * {@code STEWARD_JAVA_OPTS} (a later option wins).
+     */
+    static List<String> cliCommand(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(List.of(InteropPaths.javaBinary().toString(),
                 // As bin/steward runs it: small heap, serial GC, quick start.
                 "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
                 // XXX: a child JVM's stdout follows the locale (POSIX in CI); mailq prints UTF-8 addresses.
-                "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
-                "-cp", System.getProperty("java.class.path"), MAIN_CLASS));
+                "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS));
         command.addAll(List.of(args));
         return command;
     }
@@ -183,6 +246,36 @@ final class RelayProcess implements AutoCloseable {
         }
     }
 
+    /** Every output line so far that matches. */
+    synchronized List<String> lines(Predicate<String> match) {
+        return lines.stream().filter(match).toList();
+    }
+
+    /**
+     * A copy of {@code relay.toml} without its {@code [testing]} section, for {@code queue} and
+     * {@code mailq}: they load the same file but take no {@code --allow-test-overrides}, so they
+     * refuse a {@code [testing]} section (exit 78).
+     */
+    Path adminConfigFile() {
+        try {
+            StringBuilder kept = new StringBuilder();
+            boolean testing = false;
+            for (String line : Files.readAllLines(configFile, StandardCharsets.UTF_8)) {
+                if (line.startsWith("[")) {
+                    testing = line.strip().equals("[testing]");
+                }
+                if (!testing) {
+                    kept.append(line).append('\n');
+                }
+            }
+            Path admin = workDir.resolve("relay-admin.toml");
+            Files.writeString(admin, kept, StandardCharsets.UTF_8);
+            return admin;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Everything the relay printed so far, for assertion messages. */
     synchronized String output() {
         return "--- relay output (" + workDir.resolve("relay.log") + ") ---\n" + String.join("\n", lines);
@@ -230,6 +323,33 @@ final class RelayProcess implements AutoCloseable {
             reader.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * {@code count} different ports that were free on 127.0.0.1 a moment ago: all are held open
+     * while they are chosen, so no two are the same (the caveat of {@link #freeLoopbackPort} holds).
+     */
+    static int[] freeLoopbackPorts(int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback ports", e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // Closing a listening socket that never accepted does not fail in practice.
+                }
+            }
         }
     }
 

@@ -104,7 +104,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
 
     /**
      * @param portOverride  0 for port 25; otherwise the port used for every MX host (tests only,
-     *                      {@code [testing] mx_port_override})
+     *                      {@code [testing] mx_port_override}); a smarthost always gets its own port
      * @param opportunistic TLS toward MX hosts without an enforced MTA-STS policy
      * @param verified      TLS toward the smarthost and toward MX hosts of MTA-STS {@code enforce} domains
      * @param mtaSts        the recipient domains' MTA-STS policies, or null to apply none
@@ -452,7 +452,10 @@ public final class MxDeliveryAgent implements DeliveryAgent {
             result = session.send(envelope, content);
         } catch (SmtpClientException e) {
             closeQuietly(session);
-            if (reused && e.failure().stage() == Stage.MAIL && !(e.failure() instanceof ClientFailure.Rejected)) {
+            // A cached connection opens with RSET when its last transaction was left open (no
+            // recipient accepted), else with MAIL: dead at either, the receiver went away meanwhile.
+            if (reused && (e.failure().stage() == Stage.MAIL || e.failure().stage() == Stage.RSET)
+                    && !(e.failure() instanceof ClientFailure.Rejected)) {
                 return Optional.empty();
             }
             return Optional.of(failAll(request, fact(e.failure(), host), host, connection.tls(), started));

@@ -225,6 +225,50 @@ class DeliveryIT {
     }
 
     @Test
+    void delivery_cachedConnectionClosedByTheReceiverAfterA450_flushReconnectsInsteadOfDeferringAgain() throws Exception {
+        // After a refused recipient the client leaves the transaction open and the connection in
+        // the cache; the next message on it starts with RSET. A receiver that went away in the
+        // meantime (restarted, idle timeout) closes instead of answering: that is a dead cached
+        // connection, not a failure of the destination (found with a restarted Postfix,
+        // interop-tests PostfixMxInteropIT).
+        AtomicInteger rcpts = new AtomicInteger();
+        start(RecordingSmtpServer.builder().disconnect(Stage.RSET).script((stage, argument, index) -> stage == Stage.RCPT
+                && rcpts.getAndIncrement() == 0 ? SmtpReply.of(450, "4.2.0", "mailbox busy") : null), "");
+        submit("bob@example.test", "later");
+        // Deferred and no longer in flight: the manager has scheduled the retry, so the flush
+        // below cannot be overtaken by it.
+        awaitQueue(() -> metrics().contains("steward_queue_messages{state=\"deferred\"} 1"), "message deferred");
+
+        int code = QueueCommand.run(List.of("flush"), relay.queueDirectory(), false,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(code).isZero();
+
+        mx.awaitMessages(1, WAIT);
+        awaitQueue(() -> queue().isEmpty(), "message removed after the retry");
+        assertThat(mx.acceptedConnections()).isEqualTo(2);
+        assertThat(metrics()).contains("steward_deliveries_total{status=\"deferred\"} 1", "steward_deliveries_total{status=\"sent\"} 1");
+    }
+
+    @Test
+    void delivery_smarthost_connectsToItsOwnPort_notToPort25OrTheMxOverride() throws Exception {
+        dns = new FakeDnsServer(zone()).start();
+        mx = RecordingSmtpServer.builder().start(); // no STARTTLS: the relay must stop after EHLO
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        // [smarthost] after the [delivery] lines; the MX override points at a closed port.
+        relay = startRelay("127.0.0.1:0", closedPort, "\n[smarthost]\nhost = \"localhost\"\nport = " + mx.port() + "\n");
+        submit("bob@example.test", "via the smarthost");
+
+        awaitQueue(() -> metrics().contains("steward_queue_messages{state=\"deferred\"} 1"), "message deferred");
+        assertThat(mx.acceptedConnections()).isEqualTo(1);
+        assertThat(mx.messages()).isEmpty();
+        assertThat(queue().get(0).lastFailure()).contains("4.7.4", "TLS is required, but was not offered by host localhost[127.0.0.1]");
+    }
+
+    @Test
     void delivery_nullMx_bouncedWith5110() throws Exception {
         start(RecordingSmtpServer.builder(), "");
         submit("someone@nullmx.test", "nowhere");
