@@ -114,10 +114,14 @@ public final class StewardCli {
         return RelayMain.runForeground(config);
     }
 
-    /** The config, or null after printing every problem to {@code err}. */
+    /**
+     * The config, or null after printing every problem to {@code err}. For the queue tools
+     * ({@code mailq}, {@code queue}), which only read the queue directory: a {@code [testing]}
+     * section is accepted, so they work next to a relay started with --allow-test-overrides.
+     */
     private static RelayConfig loadOrReport(Path configFile, PrintStream err) {
         try {
-            return RelayConfig.load(configFile);
+            return RelayConfig.load(configFile, true);
         } catch (ConfigException invalid) {
             printProblems(invalid, err);
             return null;

@@ -31,7 +31,7 @@ public record RemoteHost(String name, String address, int port) {
 
     /** From a resolved address; an IPv6 scope such as {@code %eth0} is dropped. */
     public static RemoteHost of(String name, InetAddress address, int port) {
-        return new RemoteHost(name, address.getHostAddress().replaceFirst("%.*", ""), port);
+        return new RemoteHost(name, dev.steward.common.text.AddressText.of(address), port);
     }
 
     /** {@code mx.example.org[203.0.113.5]}, as in Postfix reasons. */

@@ -55,11 +55,7 @@ public final class HostPort {
 
     /** {@code 127.0.0.1:25} or {@code [::1]:25}, without an IPv6 scope id. */
     public static String format(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        int percent = host.indexOf('%');
-        if (percent >= 0) {
-            host = host.substring(0, percent);
-        }
+        String host = dev.steward.common.text.AddressText.of(address.getAddress());
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }
