@@ -199,12 +199,11 @@ class PostfixMxInteropIT {
 
     /**
      * {@code host[ip]} as a regex for the relay's {@code relay=} field: over ::1 when the loopback
-     * has it (the MX host is dual-stack and IPv6 goes first), else 127.0.0.1. XXX: the relay
-     * writes IPv6 addresses in the JDK's long form ({@code 0:0:0:0:0:0:0:1}), not RFC 5952's
-     * {@code ::1} as Postfix does; both are accepted here until that changes.
+     * has it (the MX host is dual-stack and IPv6 goes first), else 127.0.0.1. The relay writes
+     * IPv6 addresses in RFC 5952 form ({@code ::1}), as Postfix does.
      */
     private static String relayName(String host) {
-        return Pattern.quote(host) + (ipv6 ? "\\[(::1|0:0:0:0:0:0:0:1)\\]" : "\\[127\\.0\\.0\\.1\\]");
+        return Pattern.quote(host) + (ipv6 ? "\\[::1\\]" : "\\[127\\.0\\.0\\.1\\]");
     }
 
     @Test

@@ -194,7 +194,7 @@ class DeliveryLogTest {
     @Test
     void remoteHost_formsAndValidation() throws Exception {
         assertThat(MX6).hasToString("mx2.example.org[2001:db8::25]:25");
-        assertThat(RemoteHost.of("mx", java.net.InetAddress.getByName("fe80::1%1"), 587)).hasToString("mx[fe80:0:0:0:0:0:0:1]:587");
+        assertThat(RemoteHost.of("mx", java.net.InetAddress.getByName("fe80::1%1"), 587)).hasToString("mx[fe80::1]:587");
         assertThatThrownBy(() -> new RemoteHost("mx", "203.0.113.5 x", 25)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RemoteHost("mx]", "203.0.113.5", 25)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RemoteHost("mx", "203.0.113.5", 0)).isInstanceOf(IllegalArgumentException.class);
