@@ -33,6 +33,9 @@ final class ConnectionCache {
     private final int maxUses;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Deque<Cached>> idle = new HashMap<>(); // guarded by lock: per destination, newest first
+    private final java.util.concurrent.locks.Condition closing = lock.newCondition(); // closeAll() wakes the sweeper
+    private boolean closed; // guarded by lock: closeAll() ran
+    private Thread sweeper; // guarded by lock: started with the first cached connection
 
     ConnectionCache(Duration idleTimeout, int maxUses) {
         this.idleNanos = idleTimeout.toNanos();
@@ -70,11 +73,18 @@ final class ConnectionCache {
         List<Cached> stale = new ArrayList<>();
         lock.lock();
         try {
-            Deque<Cached> connections = idle.computeIfAbsent(destination, key -> new ArrayDeque<>());
-            connections.addFirst(connection);
-            long now = System.nanoTime();
-            while (!connections.isEmpty() && now - connections.peekLast().idleSinceNanos() >= idleNanos) {
-                stale.add(connections.pollLast());
+            if (closed) {
+                stale.add(connection); // the relay is stopping: nothing is kept
+            } else {
+                if (sweeper == null) {
+                    sweeper = Thread.ofVirtual().name("smtp-connection-sweeper").start(this::sweepLoop);
+                }
+                Deque<Cached> connections = idle.computeIfAbsent(destination, key -> new ArrayDeque<>());
+                connections.addFirst(connection);
+                long now = System.nanoTime();
+                while (!connections.isEmpty() && now - connections.peekLast().idleSinceNanos() >= idleNanos) {
+                    stale.add(connections.pollLast());
+                }
             }
         } finally {
             lock.unlock();
@@ -82,17 +92,77 @@ final class ConnectionCache {
         stale.forEach(ConnectionCache::quit);
     }
 
-    /** Closes every idle connection (relay stop). */
+    /** Closes every idle connection (relay stop) and stops the sweeper. */
     void closeAll() {
         List<Cached> all = new ArrayList<>();
         lock.lock();
         try {
+            closed = true;
+            closing.signalAll();
             idle.values().forEach(all::addAll);
             idle.clear();
         } finally {
             lock.unlock();
         }
         all.forEach(ConnectionCache::quit);
+    }
+
+    /**
+     * Closes (QUIT) the connections idle for {@code idle_timeout} or longer, whatever their
+     * destination; returns how many. Without it, a connection to a destination that gets no more
+     * mail would stay open (and, once the server hangs up, half-closed) until the relay stops.
+     */
+    int sweep() {
+        List<Cached> stale = new ArrayList<>();
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            for (var entries = idle.values().iterator(); entries.hasNext();) {
+                Deque<Cached> connections = entries.next();
+                while (!connections.isEmpty() && (now - connections.peekLast().idleSinceNanos() >= idleNanos
+                        || !connections.peekLast().session().isOpen())) {
+                    stale.add(connections.pollLast());
+                }
+                if (connections.isEmpty()) {
+                    entries.remove();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        stale.forEach(ConnectionCache::quit);
+        return stale.size();
+    }
+
+    /** Sweeps every idle timeout until {@link #closeAll()}. */
+    private void sweepLoop() {
+        while (true) {
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closing.awaitNanos(Math.max(idleNanos, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100)));
+                if (closed) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            sweep();
+        }
+    }
+
+    /** Idle connections held now (tests). */
+    int idleCount() {
+        lock.lock();
+        try {
+            return idle.values().stream().mapToInt(Deque::size).sum();
+        } finally {
+            lock.unlock();
+        }
     }
 
     static void quit(Cached connection) {
