@@ -104,6 +104,18 @@ public final class SmtpIntakeServer implements AutoCloseable {
     }
 
     private void acceptLoop(ServerSocket server) {
+        try {
+            acceptUntilStopped(server);
+        } catch (RuntimeException | Error fatal) {
+            // A relay that no longer accepts must say so loudly: nothing else would show it. (Seen
+            // with an unsupported -Djdk.pollerMode: the JDK's poller failed to initialise.)
+            log.error(LogLine.of("intake_accept_stopped").field("listen", HostPort.format(
+                    (InetSocketAddress) server.getLocalSocketAddress())).field("error", fatal.toString()).toString(), fatal);
+            throw fatal;
+        }
+    }
+
+    private void acceptUntilStopped(ServerSocket server) {
         while (!stopping) {
             Socket socket;
             try {
