@@ -32,6 +32,9 @@ public final class DkimKeys {
     private static final String PEM_BEGIN = "-----BEGIN PRIVATE KEY-----";
     private static final String PEM_END = "-----END PRIVATE KEY-----";
 
+    /** OID 1.2.840.10045.2.1 (id-ecPublicKey), DER-encoded, to name EC keys in the error. */
+    private static final byte[] EC_OID = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
+
     private DkimKeys() {
     }
 
@@ -114,24 +117,34 @@ public final class DkimKeys {
         } catch (IllegalArgumentException notBase64) {
             throw new IllegalArgumentException("the PEM body is not base64: " + notBase64.getMessage(), notBase64);
         }
-        PKCS8EncodedKeySpec spec;
-        try {
-            spec = new PKCS8EncodedKeySpec(der);
-        } catch (IllegalArgumentException notDer) {
-            throw new IllegalArgumentException("the PEM body is not a PKCS#8 structure", notDer);
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
+        // The spec does not name the algorithm (that needs the two-argument constructor), so try
+        // the two DKIM can use; the key factory checks the structure and the algorithm OID.
+        for (String algorithm : new String[] {"RSA", "Ed25519"}) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+            } catch (GeneralSecurityException notThisOne) {
+                // try the next
+            }
         }
-        String algorithm = spec.getAlgorithm();
-        if (algorithm == null) {
-            throw new IllegalArgumentException("the PEM body is not a PKCS#8 structure");
+        if (contains(der, EC_OID)) {
+            throw new IllegalArgumentException("the key is an EC (ECDSA) key; DKIM signs with RSA or Ed25519 only");
         }
-        if (!algorithm.equals("RSA") && !algorithm.equals("Ed25519") && !algorithm.equals("EdDSA")) {
-            throw new IllegalArgumentException("the key is " + algorithm + "; DKIM signs with RSA or Ed25519 only");
+        throw new IllegalArgumentException("the PEM body is not a PKCS#8 RSA or Ed25519 private key "
+                + "(damaged, or another key type)");
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
         }
-        try {
-            return KeyFactory.getInstance(algorithm.equals("RSA") ? "RSA" : "Ed25519").generatePrivate(spec);
-        } catch (GeneralSecurityException bad) {
-            throw new IllegalArgumentException("the " + algorithm + " key in the PEM is damaged: " + bad.getMessage(), bad);
-        }
+        return false;
     }
 
     /** The public half of an RSA (CRT form) or Ed25519 private key, e.g. to render the TXT record from the key file. */
