@@ -113,7 +113,8 @@ public final class DkimKeys {
         }
         byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(pem.substring(bodyStart + 1, end).strip());
+            // Strict decoder after removing line breaks: the MIME decoder would skip junk silently.
+            der = Base64.getDecoder().decode(pem.substring(bodyStart + 1, end).replaceAll("\\s+", ""));
         } catch (IllegalArgumentException notBase64) {
             throw new IllegalArgumentException("the PEM body is not base64: " + notBase64.getMessage(), notBase64);
         }
