@@ -32,7 +32,7 @@ run: build
 test: check-java
 	$(MVN) verify
 
-## make interop: tests against real Debian peers (swaks, Python smtplib, Postfix, NSD), installed when missing
+## make interop: tests against real Debian peers (swaks, Python smtplib, Postfix, NSD, dkimpy), installed when missing
 interop: check-java
 	scripts/install-peers
 	$(MVN) -Pinterop -DskipUnitTests=true verify
