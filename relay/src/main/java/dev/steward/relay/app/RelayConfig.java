@@ -21,7 +21,7 @@ import java.nio.file.Path;
  */
 public record RelayConfig(ServerConfig server, IntakeConfig intake, QueueConfig queue, DeliveryConfig delivery,
         SmarthostConfig smarthost, DnsConfig dns, InetSocketAddress metricsListen, int mxPortOverride,
-        int httpsPortOverride) {
+        int httpsPortOverride, DkimConfig dkim) {
 
     public static final Path DEFAULT_PATH = Path.of("/etc/steward/relay.toml");
 
@@ -48,11 +48,12 @@ public record RelayConfig(ServerConfig server, IntakeConfig intake, QueueConfig 
         QueueConfig queue = QueueConfig.read(reader);
         DeliveryConfig delivery = DeliveryConfig.read(reader);
         SmarthostConfig smarthost = SmarthostConfig.read(reader);
+        DkimConfig dkim = DkimConfig.read(reader);
         DnsConfig dns = ExtraConfig.dns(reader);
         InetSocketAddress metrics = ExtraConfig.metrics(reader);
         ExtraConfig.TestPorts testPorts = ExtraConfig.testPorts(reader, allowTestOverrides);
         RelayConfig config = new RelayConfig(server, intake, queue, delivery, smarthost, dns, metrics,
-                testPorts.mxPortOverride(), testPorts.httpsPortOverride());
+                testPorts.mxPortOverride(), testPorts.httpsPortOverride(), dkim);
         reader.finish();
         return config;
     }

@@ -53,7 +53,7 @@ class RelayConfigTest {
                                 "relay.toml: [intake] max_recipents = 5: unknown key; known keys in [intake]: listen, allowed_clients, "
                                         + "app_domains, max_message_size, max_recipients, max_line_length, max_command_length, "
                                         + "command_timeout, data_timeout, max_connections, max_errors, bare_lf",
-                                "relay.toml: [dkim-typo]: unknown section; known sections: [server], [intake], [queue], [delivery], [smarthost], [dns], [metrics], [testing]"));
+                                "relay.toml: [dkim-typo]: unknown section; known sections: [server], [intake], [queue], [delivery], [smarthost], [dkim], [dns], [metrics], [testing]"));
     }
 
     @Test
