@@ -3,6 +3,7 @@ package dev.steward.relay.app;
 import dev.steward.common.text.LogLine;
 import dev.steward.relay.cleanup.Cleanup;
 import dev.steward.relay.cleanup.HeaderStamps;
+import dev.steward.relay.cleanup.MessageSigning;
 import dev.steward.relay.intake.HostPort;
 import dev.steward.relay.intake.SmtpIntakeServer;
 import dev.steward.relay.policy.SenderPolicy;
@@ -89,8 +90,16 @@ public final class RelayMain implements AutoCloseable {
         String hostname = config.server().hostname();
         queue = QueueStore.open(config.queue().directory());
         var recovery = queue.recovery();
+        MessageSigning signing = null;
+        if (config.dkim().enabled()) {
+            signing = new MessageSigning(config.intake().appDomains(), config.dkim().keys().stream()
+                    .map(key -> new MessageSigning.Key(key.selector(), key.privateKey())).toList(), clock);
+        } else {
+            log.warn(LogLine.of("dkim_disabled").field("reason", "no [dkim] key_file in the configuration")
+                    .field("hint", "steward dkim keygen --domain APP_HOST --out DIR").toString());
+        }
         Cleanup cleanup = new Cleanup(new SenderPolicy(config.intake().appDomains()), queue,
-                new HeaderStamps(hostname, Clock.systemDefaultZone()));
+                new HeaderStamps(hostname, Clock.systemDefaultZone()), signing);
         intake = new SmtpIntakeServer(config.intake(), hostname, config.queue().directory().resolve("tmp"), cleanup);
         try {
             if (config.delivery().enabled()) {

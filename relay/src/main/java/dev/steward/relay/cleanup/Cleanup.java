@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * missing Message-ID). Nothing else in the message is ever rewritten: the bytes the application
  * sent follow our added headers unchanged (DKIM signatures over them stay valid).
  *
+ * <p>DKIM: when signing is on, the final bytes (our stamps, then the application's bytes) are
+ * signed once, before the commit, and the {@code DKIM-Signature:} field(s) prepended; the queued
+ * bytes are what is sent, never re-serialised. A signing failure answers 451 4.3.0.
+ *
  * <p>Thread safety: thread-safe (stateless apart from immutable collaborators).
  */
 public final class Cleanup implements MessageSink {
@@ -42,11 +46,18 @@ public final class Cleanup implements MessageSink {
     private final SenderPolicy senderPolicy;
     private final QueueStore queue;
     private final HeaderStamps stamps;
+    private final MessageSigning signing; // null: DKIM signing off
 
     public Cleanup(SenderPolicy senderPolicy, QueueStore queue, HeaderStamps stamps) {
+        this(senderPolicy, queue, stamps, null);
+    }
+
+    /** {@code signing}: the DKIM keys every message is signed with, or null (signing off). */
+    public Cleanup(SenderPolicy senderPolicy, QueueStore queue, HeaderStamps stamps, MessageSigning signing) {
         this.senderPolicy = senderPolicy;
         this.queue = queue;
         this.stamps = stamps;
+        this.signing = signing;
     }
 
     @Override
@@ -76,17 +87,38 @@ public final class Cleanup implements MessageSink {
         if (!headers.has("Date")) {
             prefix.append("Date: ").append(stamps.date(message.receivedAt())).append("\r\n");
         }
-        byte[] prefixBytes = prefix.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] stampBytes = prefix.toString().getBytes(StandardCharsets.UTF_8);
+        List<MessageSigning.Signature> signatures = List.of();
+        if (signing != null) {
+            try {
+                signatures = sign(message, content, headers.bodyOffset(), stampBytes);
+            } catch (IOException | RuntimeException failure) {
+                log.error(LogLine.of("dkim_sign_failed").field("queue_id", id.value()).address("from", message.sender())
+                        .field("error", String.valueOf(failure.getMessage())).toString());
+                // Never queue unsigned mail when signing is on; the client keeps it and retries.
+                return SmtpReply.of(451, "4.3.0", "Temporary failure signing the message; try again later");
+            }
+        }
+        byte[] prefixBytes = stampBytes;
+        if (!signatures.isEmpty()) {
+            StringBuilder fields = new StringBuilder();
+            signatures.forEach(signature -> fields.append(signature.field()));
+            byte[] fieldBytes = fields.toString().getBytes(StandardCharsets.US_ASCII);
+            prefixBytes = new byte[fieldBytes.length + stampBytes.length];
+            System.arraycopy(fieldBytes, 0, prefixBytes, 0, fieldBytes.length);
+            System.arraycopy(stampBytes, 0, prefixBytes, fieldBytes.length, stampBytes.length);
+        }
+        byte[] finalPrefix = prefixBytes;
 
         MessageContent stored = new MessageContent() {
             @Override
             public long size() {
-                return prefixBytes.length + content.size();
+                return finalPrefix.length + content.size();
             }
 
             @Override
             public void writeTo(OutputStream out) throws IOException {
-                out.write(prefixBytes);
+                out.write(finalPrefix);
                 content.writeTo(out, 0);
             }
         };
@@ -101,10 +133,32 @@ public final class Cleanup implements MessageSink {
             // Never 250 without the message on disk; never the path or errno in the reply.
             return StorageReplies.failure(failure.diskFull());
         }
+        for (MessageSigning.Signature signature : signatures) {
+            log.info(LogLine.of("dkim_signed").field("queue_id", id.value()).field("d", signature.domain())
+                    .field("s", signature.selector()).field("a", signature.algorithm()).toString());
+        }
         log.info(LogLine.of("queued").field("queue_id", id.value()).address("from", message.sender())
                 .field("size", stored.size()).field("nrcpt", message.recipients().size())
                 .field("message_id", messageId).field("client", "[" + envelope.client() + "]").toString());
         return SmtpReply.of(250, "2.0.0", "Ok: queued as " + id.value());
+    }
+
+    /**
+     * The DKIM signatures over the final message: our stamps, then the client's bytes unchanged.
+     * The header section is in memory (checked above); a body that spilled to disk is streamed.
+     */
+    private List<MessageSigning.Signature> sign(ReceivedMessage message, SpoolBuffer content, int bodyOffset,
+            byte[] stampBytes) throws IOException {
+        if (content.inMemory()) {
+            byte[] whole = new byte[stampBytes.length + content.memoryLength()];
+            System.arraycopy(stampBytes, 0, whole, 0, stampBytes.length);
+            System.arraycopy(content.memory(), 0, whole, stampBytes.length, content.memoryLength());
+            return signing.sign(message.sender(), whole, null);
+        }
+        byte[] header = new byte[stampBytes.length + bodyOffset];
+        System.arraycopy(stampBytes, 0, header, 0, stampBytes.length);
+        System.arraycopy(content.memory(), 0, header, stampBytes.length, bodyOffset);
+        return signing.sign(message.sender(), header, out -> content.writeTo(out, bodyOffset));
     }
 
     /** MAIL-2 for the header: exactly one From, every mailbox in it inside the app domains. */
