@@ -94,8 +94,13 @@ public record DkimConfig(List<Key> keys) {
         return ok ? new DkimConfig(keys) : OFF;
     }
 
+    /** A selector the signer accepts: lowercase DNS labels. */
+    static boolean validSelector(String selector) {
+        return selector.matches("[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*");
+    }
+
     private static boolean checkSelector(ConfigReader.Section section, String key, String selector) {
-        if (!selector.matches("[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")) {
+        if (!validSelector(selector)) {
             section.problem(key, "\"" + selector + "\"", "must be lowercase letters, digits and hyphens in dot-separated labels, such as \"nexx\"");
             return false;
         }

@@ -47,6 +47,7 @@ public final class StewardCli {
             case "queue" -> queue(rest, out, err);
             case "sendmail" -> SendmailCommand.run(rest, System.in, err);
             case "dev-config" -> DevConfig.run(rest, out, err);
+            case "dkim" -> DkimCommand.run(rest, out, err);
             case "help", "--help", "-h" -> {
                 usage(out);
                 yield 0;
@@ -71,6 +72,9 @@ public final class StewardCli {
                                                            or on the queue directory when it is stopped)
                   sendmail [-C FILE] [-t] [-i] [-f addr] [-F name] [rcpt ...]
                                                            submit a message from standard input
+                  dkim keygen --domain APP_HOST [--selector nexx] [--algorithm rsa|ed25519] [--bits 2048] --out DIR
+                                                           create a DKIM key (mode 0600) and print its DNS record
+                  dkim record [--config FILE]              print the DNS record(s) for the configured DKIM key(s)
                   dev-config --dir DIR --listen HOST:PORT --app-domain DOMAIN
                                                            write a development relay.toml (make run)""");
     }
