@@ -131,14 +131,17 @@ final class ServerConversation {
                 out.flush();
                 return false;
             }
-            default -> send(reply(502, "5.5.2", "Command not implemented"));
+            // RFC 5321 §4.2.4: a command this test peer does not know (VRFY, EXPN, HELP, ...)
+            // gets 502, as from a real server that lacks it.
+            default -> send(reply(502, "5.5.2", "Error: command not recognized"));
         }
         return true;
     }
 
     private void ehlo(String argument) throws IOException, HangUp {
         if (settings.refuseEhlo()) {
-            respond(Stage.EHLO, argument, reply(502, "5.5.1", "EHLO not implemented"));
+            // Builder.refuseEhlo(): an old server without ESMTP, so the client must fall back to HELO.
+            respond(Stage.EHLO, argument, reply(502, "5.5.1", "Error: EHLO not supported, use HELO"));
             return;
         }
         greeted = true;

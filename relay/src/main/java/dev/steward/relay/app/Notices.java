@@ -12,6 +12,7 @@ import dev.steward.relay.queue.NewMessage;
 import dev.steward.relay.queue.QueueId;
 import dev.steward.relay.queue.QueueManager;
 import dev.steward.relay.queue.QueueStore;
+import dev.steward.smtp.wire.client.TransportNeeds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,7 +70,7 @@ final class Notices implements QueueManager.Notifier {
                     .field("kind", kind).field("reason", drop.reason()).toString());
             case BounceOutcome.Send send -> {
                 NewMessage envelope = new NewMessage(send.envelopeSender(), List.of(send.recipient()), clock.instant(),
-                        "MAILER-DAEMON[internal]", hostname, !EmailAddressText.isAscii(send.recipient()), "7BIT",
+                        "MAILER-DAEMON[internal]", hostname, !TransportNeeds.isAscii(send.recipient()), "7BIT",
                         send.messageId());
                 QueueId id;
                 try {
@@ -110,12 +111,5 @@ final class Notices implements QueueManager.Notifier {
                 out.write(message);
             }
         };
-    }
-
-    /** ASCII check for the SMTPUTF8 flag of a notice's envelope. */
-    private static final class EmailAddressText {
-        static boolean isAscii(String text) {
-            return text.chars().allMatch(c -> c < 0x80);
-        }
     }
 }

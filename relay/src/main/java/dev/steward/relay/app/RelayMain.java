@@ -10,6 +10,7 @@ import dev.steward.relay.policy.SenderPolicy;
 import dev.steward.mail.dns.AddressPreference;
 import dev.steward.mail.dns.CachingResolver;
 import dev.steward.mail.dns.DnsjavaResolver;
+import dev.steward.mail.dns.LocalAddresses;
 import dev.steward.mail.dns.MxLookup;
 import dev.steward.mail.dns.Resolver;
 import dev.steward.relay.admin.AdminServer;
@@ -110,7 +111,7 @@ public final class RelayMain implements AutoCloseable {
                 manager.start();
             }
             admin = new AdminServer(queue.directory(), manager != null ? QueueOperations.of(manager, queue)
-                    : QueueOperations.offlineWhileRunning(queue));
+                    : QueueOperations.offline(queue));
             admin.start();
             if (config.metricsListen() != null) {
                 metricsServer = new MetricsServer(config.metricsListen(), metrics);
@@ -136,7 +137,8 @@ public final class RelayMain implements AutoCloseable {
                 AddressPreference.valueOf(config.delivery().addressPreference().toUpperCase(Locale.ROOT)),
                 config.delivery().ipv6(), new SplittableRandom());
         int port = config.mxPortOverride() > 0 ? config.mxPortOverride() : 25;
-        Predicate<InetAddress> isSelf = address -> listensOn(address, port);
+        // A mail loop: an MX that is this relay's own intake (listen address and port).
+        Predicate<InetAddress> isSelf = LocalAddresses.of(config.intake().listen()).atPort(port);
         X509ExtendedTrustManager trust = trustAnchors != null ? trustAnchors : TlsSettings.defaultTrust();
         MtaStsPolicies mtaSts = null;
         if (config.delivery().mtaSts() && !config.smarthost().enabled()) {
@@ -153,32 +155,6 @@ public final class RelayMain implements AutoCloseable {
                 new Notices(queue, hostname, config.intake().appDomains(), clock), metrics);
         metrics.queueSizes(manager::countsByState);
         manager.load();
-    }
-
-    /**
-     * Whether delivering to {@code address} on {@code port} would reach this relay's own intake (a
-     * mail loop, Postfix "loops back to myself"): a listen address equal to it, or a wildcard
-     * listen address and {@code address} is one of this machine's.
-     */
-    private boolean listensOn(InetAddress address, int port) {
-        for (InetSocketAddress listen : config.intake().listen()) {
-            if (listen.getPort() != port) {
-                continue;
-            }
-            if (listen.getAddress().equals(address)) {
-                return true;
-            }
-            if (listen.getAddress().isAnyLocalAddress()) {
-                try {
-                    if (address.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(address) != null) {
-                        return true;
-                    }
-                } catch (java.net.SocketException e) {
-                    return false;
-                }
-            }
-        }
-        return false;
     }
 
     /** Where {@code GET /metrics} answers, when {@code [metrics] listen} is set (the real port for port 0). */

@@ -278,9 +278,6 @@ public final class QueueManager implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (scheduler == null) {
-            return; // driven by runDue() (tests)
-        }
     }
 
     /**
@@ -653,7 +650,6 @@ public final class QueueManager implements AutoCloseable {
             Map<String, DeliveryReport> reports) throws IOException {
         Instant now = clock.instant();
         int attemptNumber = envelope.attempts() + 1;
-        boolean expired = false;
         List<RecipientState> recipients = new ArrayList<>();
         String lastFailure = envelope.lastFailure();
         for (RecipientState recipient : envelope.recipients()) {
@@ -678,7 +674,7 @@ public final class QueueManager implements AutoCloseable {
         boolean anyPending = recipients.stream().anyMatch(r -> r.status().equals(RecipientState.PENDING));
         ExpiryPolicy.Decision decision = anyPending ? expiry.decide(envelope.arrival(), envelope.delayWarned())
                 : ExpiryPolicy.Decision.KEEP;
-        expired = decision == ExpiryPolicy.Decision.EXPIRE;
+        boolean expired = decision == ExpiryPolicy.Decision.EXPIRE;
         logAttempt(envelope, started, now, attemptNumber, results, reports, expired);
         events.attemptFinished(envelope.id(), results);
 
@@ -691,14 +687,7 @@ public final class QueueManager implements AutoCloseable {
             }
         }
         if (expired) {
-            List<RecipientState> final_ = new ArrayList<>();
-            for (RecipientState recipient : recipients) {
-                final_.add(recipient.status().equals(RecipientState.PENDING)
-                        ? new RecipientState(recipient.address(), RecipientState.FAILED, recipient.lastFailure())
-                        : recipient);
-            }
-            recipients = final_;
-            anyPending = false;
+            anyPending = false; // the pending recipients are in the bounce; the message leaves the queue
         }
         if (!bounced.isEmpty()) {
             notice(NoticeKind.BOUNCE, envelope, bounced, null);

@@ -124,11 +124,6 @@ public interface QueueOperations {
         };
     }
 
-    /** The offline verbs used by a relay that runs without delivery ({@code [delivery] enabled = false}). */
-    static QueueOperations offlineWhileRunning(QueueStore store) {
-        return offline(store);
-    }
-
     private static Optional<Shown> show(QueueStore store, QueueId id) throws IOException {
         Optional<EnvelopeFile> envelope = store.envelope(id);
         Optional<String> state = store.stateOf(id);
