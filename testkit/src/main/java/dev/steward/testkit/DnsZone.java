@@ -16,7 +16,9 @@ import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -167,6 +169,11 @@ public final class DnsZone {
 
         public Builder cname(String name, String target) {
             return add(new CNAMERecord(name(name), DClass.IN, TTL, name(target)));
+        }
+
+        /** A PTR record at the reverse name of {@code address} (a literal), pointing at {@code host}. */
+        public Builder ptr(String address, String host) {
+            return add(new PTRRecord(ReverseMap.fromAddress(literal(address)), DClass.IN, TTL, name(host)));
         }
 
         /** Any dnsjava record, for types without a helper. */

@@ -32,8 +32,10 @@ import org.xbill.DNS.Type;
  * answering from a {@link DnsZone} with dnsjava's message classes. Point
  * {@code [dns] servers} (or {@code DnsConfig}) at {@link #server()}.
  *
- * <p><b>What it answers.</b> Names under {@code .test} or {@code .invalid} (RFC 2606) come from
- * the zone; anything else gets REFUSED, so a miswired test can never reach, or leak questions to,
+ * <p><b>What it answers.</b> Names under {@code .test} or {@code .invalid} (RFC 2606), and the
+ * reverse names of loopback and the documentation ranges ({@code 127.0.0.0/8}, {@code ::1},
+ * RFC 5737's three /24s, RFC 3849's {@code 2001:db8::/32}), come from the zone; anything else gets
+ * REFUSED, so a miswired test can never reach, or leak questions to,
  * real DNS. CNAMEs are followed inside the zone, as an authoritative server does for its own
  * names (turn that off with {@link #followCnames(boolean)} to act like a server whose CNAME targets
  * live in another zone). A name without records is NXDOMAIN unless a name below it has records
@@ -64,6 +66,13 @@ public final class FakeDnsServer implements AutoCloseable {
 
     private static final Name TEST = Name.fromConstantString("test.");
     private static final Name INVALID = Name.fromConstantString("invalid.");
+    private static final List<Name> TEST_REVERSE = List.of(
+            Name.fromConstantString("127.in-addr.arpa."),
+            Name.fromConstantString("2.0.192.in-addr.arpa."),
+            Name.fromConstantString("100.51.198.in-addr.arpa."),
+            Name.fromConstantString("113.0.203.in-addr.arpa."),
+            Name.fromConstantString("8.b.d.0.1.0.0.2.ip6.arpa."),
+            Name.fromConstantString("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa."));
     private static final int PLAIN_UDP_LIMIT = 512; // RFC 1035 §4.2.1
     private static final int OUR_EDNS_PAYLOAD = 1232; // DNS flag day 2020
     private static final int BIND_TRIES = 20;
@@ -325,6 +334,6 @@ public final class FakeDnsServer implements AutoCloseable {
     }
 
     static boolean servable(Name name) {
-        return name.subdomain(TEST) || name.subdomain(INVALID);
+        return name.subdomain(TEST) || name.subdomain(INVALID) || TEST_REVERSE.stream().anyMatch(name::subdomain);
     }
 }

@@ -20,7 +20,9 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
@@ -94,6 +96,17 @@ public final class InMemoryResolver implements Resolver {
             }
             return joined.toString();
         });
+    }
+
+    @Override
+    public DnsAnswer<String> ptr(InetAddress address) {
+        return answer(ReverseMap.fromAddress(address).toString(true), Type.PTR,
+                record -> ((PTRRecord) record).getTarget().toString(true));
+    }
+
+    @Override
+    public DnsAnswer<String> cname(String name) {
+        return answer(name, Type.CNAME, record -> ((CNAMERecord) record).getTarget().toString(true));
     }
 
     private <T> DnsAnswer<T> answer(String name, int type, Function<Record, T> convert) {

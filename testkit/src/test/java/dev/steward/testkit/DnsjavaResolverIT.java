@@ -222,6 +222,24 @@ class DnsjavaResolverIT {
     }
 
     @Test
+    void ptr_ofIpv4AndIpv6_andCname_oneLinkNotFollowed() throws Exception {
+        FakeDnsServer server = serve(DnsZone.builder()
+                .ptr("192.0.2.25", "mail.example.test")
+                .ptr("2001:db8::25", "mail6.example.test")
+                .cname("www.example.test", "web.example.test")
+                .cname("web.example.test", "host.example.test")
+                .a("host.example.test", "192.0.2.25")
+                .build());
+        DnsjavaResolver resolver = resolverFor(server);
+
+        assertThat(resolver.ptr(ip("192.0.2.25"))).isEqualTo(new DnsAnswer.Records<>(List.of("mail.example.test")));
+        assertThat(resolver.ptr(ip("2001:db8::25"))).isEqualTo(new DnsAnswer.Records<>(List.of("mail6.example.test")));
+        assertThat(resolver.ptr(ip("192.0.2.26"))).isInstanceOf(DnsAnswer.NxDomain.class);
+        assertThat(resolver.cname("www.example.test")).isEqualTo(new DnsAnswer.Records<>(List.of("web.example.test")));
+        assertThat(resolver.cname("host.example.test")).isInstanceOf(DnsAnswer.NoData.class);
+    }
+
+    @Test
     void malformedMxExchange_isDropped_andTheValidOneKept() {
         FakeDnsServer server = serve(DnsZone.builder()
                 .mx("example.test", 10, "mx_1.example.test")

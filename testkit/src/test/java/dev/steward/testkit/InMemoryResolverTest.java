@@ -65,6 +65,21 @@ class InMemoryResolverTest {
     }
 
     @Test
+    void ptrAndCname_answerLikeTheRealResolver() throws Exception {
+        InMemoryResolver reverse = new InMemoryResolver(DnsZone.builder()
+                .ptr("127.0.0.25", "mail.example.test")
+                .cname("www.example.test", "host.example.test")
+                .a("host.example.test", "127.0.0.25")
+                .build());
+
+        assertThat(reverse.ptr(java.net.InetAddress.getByName("127.0.0.25")))
+                .isEqualTo(new DnsAnswer.Records<>(java.util.List.of("mail.example.test")));
+        assertThat(reverse.ptr(java.net.InetAddress.getByName("127.0.0.26"))).isInstanceOf(DnsAnswer.NxDomain.class);
+        assertThat(reverse.cname("www.example.test")).isEqualTo(new DnsAnswer.Records<>(java.util.List.of("host.example.test")));
+        assertThat(reverse.cname("host.example.test")).isInstanceOf(DnsAnswer.NoData.class);
+    }
+
+    @Test
     void questions_areLogged_andTheZoneCanBeReplaced() throws Exception {
         resolver.mx("broken.test");
         resolver.replaceZone(DnsZone.builder().mx("broken.test", 5, "mx.broken.test").build());

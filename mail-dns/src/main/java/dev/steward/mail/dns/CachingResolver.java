@@ -77,6 +77,16 @@ public final class CachingResolver implements Resolver {
         return cached("TXT", name, () -> delegate.txt(name));
     }
 
+    @Override
+    public DnsAnswer<String> ptr(InetAddress address) {
+        return cached("PTR", address.getHostAddress(), () -> delegate.ptr(address));
+    }
+
+    @Override
+    public DnsAnswer<String> cname(String name) {
+        return cached("CNAME", name, () -> delegate.cname(name));
+    }
+
     @SuppressWarnings("unchecked") // an entry under a key of type T holds a DnsAnswer<T>
     private <T> DnsAnswer<T> cached(String type, String name, Supplier<DnsAnswer<T>> lookup) {
         Key key = new Key(type, name.toLowerCase(java.util.Locale.ROOT));

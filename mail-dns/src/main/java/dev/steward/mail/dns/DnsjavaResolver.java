@@ -21,6 +21,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
@@ -113,6 +114,17 @@ public final class DnsjavaResolver implements Resolver {
     @Override
     public DnsAnswer<String> txt(String name) {
         return resolve(name, Type.TXT, ResponseReader::txt);
+    }
+
+    @Override
+    public DnsAnswer<String> ptr(InetAddress address) {
+        Name question = ReverseMap.fromAddress(address);
+        return ResponseReader.resolve(ResponseReader.text(question), question, Type.PTR, ResponseReader::ptr, this::ask);
+    }
+
+    @Override
+    public DnsAnswer<String> cname(String name) {
+        return resolve(name, Type.CNAME, ResponseReader::cname);
     }
 
     @Override

@@ -39,4 +39,20 @@ public interface Resolver {
      * accepts).
      */
     DnsAnswer<String> txt(String name);
+
+    /**
+     * The host names that {@code address} maps back to (PTR records at its {@code in-addr.arpa} or
+     * {@code ip6.arpa} name, RFC 1035 §3.5, RFC 3596 §2.5), without the trailing dot, in the order
+     * DNS gave them. Used by SPF's {@code ptr} mechanism and {@code %{p}} macro and by the reverse
+     * DNS check.
+     */
+    DnsAnswer<String> ptr(InetAddress address);
+
+    /**
+     * The CNAME target of {@code name} itself (one link, not followed; no trailing dot):
+     * {@link DnsAnswer.Records} with one element when {@code name} is an alias, {@link DnsAnswer.NoData}
+     * when it exists but is not. For showing a customer the chain from an app host to a server name;
+     * the other methods follow chains on their own.
+     */
+    DnsAnswer<String> cname(String name);
 }

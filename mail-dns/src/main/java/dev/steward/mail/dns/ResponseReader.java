@@ -15,6 +15,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -164,6 +165,14 @@ final class ResponseReader {
             offset += string.length;
         }
         return new String(joined, StandardCharsets.UTF_8);
+    }
+
+    static String ptr(Record record) {
+        return text(((PTRRecord) record).getTarget());
+    }
+
+    static String cname(Record record) {
+        return text(((CNAMERecord) record).getTarget());
     }
 
     /** The address without a host name attached, so that it prints and compares as a number. */

@@ -82,6 +82,16 @@ final class FakeResolver implements Resolver {
         return answer(name, "TXT", data -> data);
     }
 
+    @Override
+    public DnsAnswer<String> ptr(InetAddress address) {
+        return answer(org.xbill.DNS.ReverseMap.fromAddress(address).toString(true), "PTR", data -> data);
+    }
+
+    @Override
+    public DnsAnswer<String> cname(String name) {
+        return answer(name, "CNAME", data -> data);
+    }
+
     private interface Reader<T> {
         T read(String data);
     }
