@@ -13,6 +13,7 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
@@ -31,6 +32,8 @@ public final class DkimKeys {
 
     private static final String PEM_BEGIN = "-----BEGIN PRIVATE KEY-----";
     private static final String PEM_END = "-----END PRIVATE KEY-----";
+    private static final String PUBLIC_PEM_BEGIN = "-----BEGIN PUBLIC KEY-----";
+    private static final String PUBLIC_PEM_END = "-----END PUBLIC KEY-----";
 
     /** OID 1.2.840.10045.2.1 (id-ecPublicKey), DER-encoded, to name EC keys in the error. */
     private static final byte[] EC_OID = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
@@ -146,6 +149,51 @@ public final class DkimKeys {
             return true;
         }
         return false;
+    }
+
+    /**
+     * The public key as SubjectPublicKeyInfo PEM ({@code BEGIN PUBLIC KEY}, RFC 7468 §13), 64-character
+     * lines, LF endings: the file {@code dkim keygen} writes beside the private key, which the DNS
+     * check compares with the published record.
+     */
+    public static String publicKeyPem(PublicKey key) {
+        Objects.requireNonNull(key, "key");
+        String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded());
+        return PUBLIC_PEM_BEGIN + "\n" + body + "\n" + PUBLIC_PEM_END + "\n";
+    }
+
+    /**
+     * Reads the key a DNS check compares with: a {@code BEGIN PUBLIC KEY} PEM holding an RSA or
+     * Ed25519 key, or a PKCS#8 private key PEM, whose public half is taken.
+     *
+     * @throws IllegalArgumentException saying what the text is instead
+     */
+    public static PublicKey readPublicKeyPem(String pem) {
+        Objects.requireNonNull(pem, "pem");
+        if (pem.contains("-----BEGIN PRIVATE KEY-----")) {
+            return publicKey(readPrivateKeyPem(pem));
+        }
+        int begin = pem.indexOf(PUBLIC_PEM_BEGIN);
+        int end = pem.indexOf(PUBLIC_PEM_END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalArgumentException("not a public key PEM: expected \"" + PUBLIC_PEM_BEGIN + "\" ... \""
+                    + PUBLIC_PEM_END + "\"");
+        }
+        byte[] der;
+        try {
+            der = Base64.getDecoder().decode(pem.substring(begin + PUBLIC_PEM_BEGIN.length(), end).replaceAll("\\s+", ""));
+        } catch (IllegalArgumentException notBase64) {
+            throw new IllegalArgumentException("the PEM body is not base64: " + notBase64.getMessage(), notBase64);
+        }
+        X509EncodedKeySpec spec = new X509EncodedKeySpec(der);
+        for (String algorithm : new String[] {"RSA", "Ed25519"}) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePublic(spec);
+            } catch (GeneralSecurityException notThisOne) {
+                // try the next
+            }
+        }
+        throw new IllegalArgumentException("the PEM body is not an RSA or Ed25519 public key (damaged, or another key type)");
     }
 
     /** The public half of an RSA (CRT form) or Ed25519 private key, e.g. to render the TXT record from the key file. */

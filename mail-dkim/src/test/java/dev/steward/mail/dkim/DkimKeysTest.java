@@ -30,6 +30,26 @@ class DkimKeysTest {
         assertThat(DkimKeys.publicKey(read)).isEqualTo(keys.getPublic());
     }
 
+    @ParameterizedTest
+    @CsvSource({"RSA", "ED25519"})
+    void publicKeyPemRoundTrips_andAPrivateKeyPemGivesItsPublicHalf(String type) {
+        KeyPair keys = type.equals("RSA") ? TestKeys.RSA : TestKeys.ED25519;
+
+        String pem = DkimKeys.publicKeyPem(keys.getPublic());
+
+        assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----\n").endsWith("-----END PUBLIC KEY-----\n");
+        assertThat(DkimKeys.readPublicKeyPem(pem)).isEqualTo(keys.getPublic());
+        assertThat(DkimKeys.readPublicKeyPem(DkimKeys.privateKeyPem(keys.getPrivate()))).isEqualTo(keys.getPublic());
+    }
+
+    @Test
+    void readPublicKeyPem_saysWhatIsWrong() {
+        assertThatThrownBy(() -> DkimKeys.readPublicKeyPem("p=MIIB"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not a public key PEM");
+        assertThatThrownBy(() -> DkimKeys.readPublicKeyPem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an RSA or Ed25519 public key");
+    }
+
     @Test
     void generatedRsaKeysHave2048BitsByDefault() {
         assertThat(((java.security.interfaces.RSAPublicKey) TestKeys.RSA.getPublic()).getModulus().bitLength()).isEqualTo(2048);

@@ -131,7 +131,16 @@ final class DkimCommand {
             err.println("steward dkim keygen: cannot write " + keyFile + ": " + failure.getMessage());
             return StewardCli.EX_IOERR;
         }
+        Path publicFile = outDir.resolve(selector + "." + domain.ascii() + ".pub");
+        try {
+            // Public, for the DNS check (dns check --dkim-public-key) and for whoever publishes the record.
+            Files.writeString(publicFile, DkimKeys.publicKeyPem(pair.getPublic()), StandardCharsets.US_ASCII);
+        } catch (IOException failure) {
+            err.println("steward dkim keygen: cannot write " + publicFile + ": " + failure.getMessage());
+            return StewardCli.EX_IOERR;
+        }
         out.println("wrote " + keyFile + " (mode 0600, PKCS#8 PEM)");
+        out.println("wrote " + publicFile + " (the public key, for dns check --dkim-public-key)");
         out.println("add to relay.toml:");
         out.println("  [dkim]");
         out.println("  selector = \"" + selector + "\"");

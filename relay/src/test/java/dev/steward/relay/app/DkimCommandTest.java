@@ -46,6 +46,8 @@ class DkimCommandTest {
         String pem = Files.readString(key);
         assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
         assertThat(DkimKeys.readPrivateKeyPem(pem).getAlgorithm()).isEqualTo("RSA");
+        assertThat(DkimKeys.readPublicKeyPem(Files.readString(dir.resolve("nexx.app.example.test.pub"))))
+                .as("the public key file beside it").isEqualTo(DkimKeys.publicKey(DkimKeys.readPrivateKeyPem(pem)));
         assertThat(out()).contains("owner: nexx._domainkey.app.example.test\n").contains("type:  TXT\n");
         String line = zoneLine(out());
         assertThat(line).startsWith("nexx._domainkey.app.example.test. IN TXT \"v=DKIM1; k=rsa; p=");
