@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build run test interop bench bench-intake bench-e2e clean check-java package-relay
+.PHONY: build run test interop bench bench-intake bench-e2e bench-dkim clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
@@ -37,11 +37,12 @@ interop: check-java
 	scripts/install-peers
 	$(MVN) -Pinterop -DskipUnitTests=true verify
 
-## make bench: both side-by-side benchmarks (Steward and Postfix): intake, then end to end
+## make bench: the side-by-side benchmarks (Steward and Postfix): intake, end to end; then DKIM signing (JMH)
 bench: build
 	scripts/install-peers
 	bench/intake-bench
 	bench/e2e-bench
+	bench/dkim-bench
 
 ## make bench-intake: the intake benchmark alone, results in docs/benchmarks.md
 bench-intake: build
@@ -52,6 +53,10 @@ bench-intake: build
 bench-e2e: build
 	scripts/install-peers
 	bench/e2e-bench
+
+## make bench-dkim: DKIM signatures per second per core (JMH), results in docs/benchmarks-dkim.md
+bench-dkim: build
+	bench/dkim-bench
 
 clean:
 	$(MVN) -q clean
