@@ -179,7 +179,7 @@ def main():
       " log (Steward: `queued` and `delivery … status=sent` lines; Postfix: qmgr `nrcpt=` and smtp `status=sent`"
       " lines) and with smtp-source's exit status; see *Delivery check* below.")
     w("- **Steward**: `bin/steward relay --allow-test-overrides` (JVM options as in `bin/steward`: serial GC,"
-      " 64 MiB heap, C1 only), every `[delivery]` key at its default (`max_per_destination = 20`,"
+      " 64 MiB heap, tiered JIT), every `[delivery]` key at its default (`max_per_destination = 20`,"
       " `messages_per_connection = 100`, `idle_timeout = 10s`, opportunistic STARTTLS — smtp-sink does not offer"
       " it, so neither relay uses TLS). Routing is real MX routing: a private NSD (`scripts/dns-instance`) serves"
       " `bench.test MX 10 mx.bench.test` and `mx.bench.test A 127.0.0.1`; `[dns] servers` points at it and"
