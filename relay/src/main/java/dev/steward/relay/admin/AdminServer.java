@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * {@code qmgr} FIFO, with the same trust model: file permissions).
  *
  * <p>Protocol: one request line per connection ({@code list}, {@code show ID}, {@code flush},
- * {@code flush ID}, {@code delete ID}, {@code hold ID}, {@code release ID}); the answer is a
+ * {@code flush ID}, {@code delete ID}, {@code hold ID}, {@code release ID}, {@code dkim-reload});
+ * the answer is a
  * status line ({@code ok} or {@code error <text>}) followed by the payload ({@code list}: the
- * {@code mailq --json} array; {@code show}: the {@code mailq} entry, a blank line, the message).
+ * {@code mailq --json} array; {@code show}: the {@code mailq} entry, a blank line, the message;
+ * {@code dkim-reload}: one line saying which selectors now sign).
  * Every change is logged with its verb and queue id.
  *
  * <p>Thread safety: {@code start}/{@code close} one-thread-at-a-time; one virtual thread per
@@ -44,12 +46,45 @@ public final class AdminServer implements AutoCloseable {
 
     private final Path path;
     private final QueueOperations operations;
+    private final DkimReload dkimReload;
     private ServerSocketChannel server; // bound between start and close
     private Thread acceptor; // accepts between start and close
 
-    public AdminServer(Path queueDirectory, QueueOperations operations) {
+    /**
+     * Re-reads the DKIM keys from the relay's configuration file and signs with them from the next
+     * message on (the last step of {@code steward dkim rotate}).
+     */
+    @FunctionalInterface
+    public interface DkimReload {
+        /**
+         * @return one line for the operator, such as {@code "signing with nexx-20261128"}
+         * @throws IllegalStateException saying why nothing changed (the file is invalid, signing
+         *     would be turned off, ...); the old keys stay in use
+         */
+        String reload();
+    }
+
+    public AdminServer(Path queueDirectory, QueueOperations operations, DkimReload dkimReload) {
         this.path = queueDirectory.resolve(SOCKET);
         this.operations = operations;
+        this.dkimReload = dkimReload;
+    }
+
+    /**
+     * Sends one request line to the admin socket at {@code socket} and returns the whole answer
+     * (the client side of this protocol, for the CLI commands).
+     *
+     * @throws IOException when nothing listens there (a relay that is not running)
+     */
+    public static String request(Path socket, String line) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            OutputStream request = Channels.newOutputStream(channel);
+            request.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            request.flush();
+            channel.shutdownOutput();
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     public void start() throws IOException {
@@ -105,12 +140,24 @@ public final class AdminServer implements AutoCloseable {
                 case "delete" -> change(verb, id, operations.delete(required(id, verb)));
                 case "hold" -> change(verb, id, operations.hold(required(id, verb)));
                 case "release" -> change(verb, id, operations.release(required(id, verb)));
-                default -> error("unknown request \"" + verb + "\"; known: list, show, flush, delete, hold, release");
+                case "dkim-reload" -> reloadDkim();
+                default -> error("unknown request \"" + verb + "\"; known: list, show, flush, delete, hold, release, dkim-reload");
             };
         } catch (IllegalArgumentException badId) {
             return error(badId.getMessage());
         } catch (IOException e) {
             return error("queue error: " + e.getMessage());
+        }
+    }
+
+    private byte[] reloadDkim() {
+        try {
+            String result = dkimReload.reload();
+            LOG.info(LogLine.of("dkim_reloaded").field("result", result).toString());
+            return ok(result + "\n");
+        } catch (IllegalStateException refused) {
+            LOG.warn(LogLine.of("dkim_reload_refused").field("reason", refused.getMessage()).toString());
+            return error(refused.getMessage());
         }
     }
 

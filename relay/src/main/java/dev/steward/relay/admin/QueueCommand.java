@@ -85,17 +85,7 @@ public final class QueueCommand {
 
     private static int online(Path socket, String verb, Optional<QueueId> id, boolean json, PrintStream out,
             PrintStream err) throws IOException {
-        byte[] answer;
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            OutputStream request = Channels.newOutputStream(channel);
-            request.write((verb + id.map(value -> " " + value.value()).orElse("") + "\n").getBytes(StandardCharsets.UTF_8));
-            request.flush();
-            channel.shutdownOutput();
-            InputStream in = Channels.newInputStream(channel);
-            answer = in.readAllBytes();
-        }
-        String text = new String(answer, StandardCharsets.UTF_8);
+        String text = AdminServer.request(socket, verb + id.map(value -> " " + value.value()).orElse(""));
         int newline = text.indexOf('\n');
         String status = newline < 0 ? text : text.substring(0, newline);
         String payload = newline < 0 ? "" : text.substring(newline + 1);

@@ -16,8 +16,9 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 
 /**
- * {@code steward dkim keygen|record}: create a signing key and print the DNS TXT record that
- * publishes it, or print the record again for the key(s) a configuration uses.
+ * {@code steward dkim keygen|record|rotate}: create a signing key and print the DNS TXT record that
+ * publishes it, print the record again for the key(s) a configuration uses, or replace the key
+ * ({@link DkimRotation}).
  */
 final class DkimCommand {
 
@@ -35,6 +36,7 @@ final class DkimCommand {
         return switch (args[0]) {
             case "keygen" -> keygen(rest, out, err);
             case "record" -> record(rest, out, err);
+            case "rotate" -> new DkimRotation(out, err, java.time.Clock.systemUTC()).run(rest);
             default -> {
                 err.println("steward dkim: unknown sub-command \"" + args[0] + "\"");
                 usage(err);
@@ -47,6 +49,7 @@ final class DkimCommand {
         out.println("""
                 usage: steward dkim keygen --domain APP_HOST [--selector nexx] [--algorithm rsa|ed25519] [--bits 2048] --out DIR
                        steward dkim record [--config FILE]""");
+        DkimRotation.usage(out);
     }
 
     private static int keygen(String[] args, PrintStream out, PrintStream err) {

@@ -1,5 +1,6 @@
 package dev.steward.relay.app;
 
+import dev.steward.common.config.ConfigException;
 import dev.steward.common.text.LogLine;
 import dev.steward.relay.cleanup.Cleanup;
 import dev.steward.relay.cleanup.HeaderStamps;
@@ -62,6 +63,14 @@ public final class RelayMain implements AutoCloseable {
     private AdminServer admin;            // running between start and close
     private MetricsServer metricsServer;  // running between start and close, when [metrics] listen is set
     private final RelayMetrics metrics = new RelayMetrics();
+    private Cleanup cleanup;              // between start and close
+    private ConfigSource configSource;    // where a DKIM reload reads the keys from; null: no reload
+
+    /** Reads the relay's configuration again (the file it was started with). */
+    @FunctionalInterface
+    public interface ConfigSource {
+        RelayConfig load() throws ConfigException;
+    }
 
     public RelayMain(RelayConfig config) {
         this(config, Clock.systemUTC());
@@ -99,7 +108,7 @@ public final class RelayMain implements AutoCloseable {
             log.warn(LogLine.of("dkim_disabled").field("reason", "no [dkim] key_file in the configuration")
                     .field("hint", "steward dkim keygen --domain APP_HOST --out DIR").toString());
         }
-        Cleanup cleanup = new Cleanup(new SenderPolicy(config.intake().appDomains()), queue,
+        cleanup = new Cleanup(new SenderPolicy(config.intake().appDomains()), queue,
                 new HeaderStamps(hostname, Clock.systemDefaultZone()), signing);
         intake = new SmtpIntakeServer(config.intake(), hostname, config.queue().directory().resolve("tmp"), cleanup);
         try {
@@ -111,7 +120,7 @@ public final class RelayMain implements AutoCloseable {
                 manager.start();
             }
             admin = new AdminServer(queue.directory(), manager != null ? QueueOperations.of(manager, queue)
-                    : QueueOperations.offline(queue));
+                    : QueueOperations.offline(queue), this::reloadDkim);
             admin.start();
             if (config.metricsListen() != null) {
                 metricsServer = new MetricsServer(config.metricsListen(), metrics);
@@ -208,9 +217,41 @@ public final class RelayMain implements AutoCloseable {
         log.info(LogLine.of("relay_stopped").toString());
     }
 
+    /** Where {@code dkim-reload} (admin socket) reads the keys from; before {@link #start()}. */
+    public RelayMain reloadFrom(ConfigSource source) {
+        this.configSource = source;
+        return this;
+    }
+
+    /**
+     * Signs with the keys of the configuration as it is now, from the next message on. Only the
+     * {@code [dkim]} section is taken; app domains and every other setting need a restart. Refused,
+     * with the old keys still in use, when the file is invalid or has no key (a reload never turns
+     * signing off).
+     */
+    String reloadDkim() {
+        if (configSource == null) {
+            throw new IllegalStateException("this relay was not started from a configuration file; restart it instead");
+        }
+        RelayConfig reread;
+        try {
+            reread = configSource.load();
+        } catch (ConfigException invalid) {
+            throw new IllegalStateException("the configuration is invalid, keys unchanged: "
+                    + String.join("; ", invalid.problems().stream().map(Object::toString).toList()));
+        }
+        if (!reread.dkim().enabled()) {
+            throw new IllegalStateException("the configuration has no [dkim] key_file; a reload does not turn signing off");
+        }
+        MessageSigning next = new MessageSigning(config.intake().appDomains(), reread.dkim().keys().stream()
+                .map(key -> new MessageSigning.Key(key.selector(), key.privateKey())).toList(), clock);
+        cleanup.replaceSigning(next);
+        return "signing with " + reread.dkim().keys().stream().map(DkimConfig.Key::selector).collect(Collectors.joining(", "));
+    }
+
     /** Runs until the JVM is asked to stop; returns the exit code. */
-    static int runForeground(RelayConfig config) {
-        RelayMain relay = new RelayMain(config);
+    static int runForeground(RelayConfig config, ConfigSource source) {
+        RelayMain relay = new RelayMain(config).reloadFrom(source);
         try {
             relay.start();
         } catch (IOException startFailure) {

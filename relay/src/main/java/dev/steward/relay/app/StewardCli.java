@@ -75,6 +75,9 @@ public final class StewardCli {
                   dkim keygen --domain APP_HOST [--selector nexx] [--algorithm rsa|ed25519] [--bits 2048] --out DIR
                                                            create a DKIM key (mode 0600) and print its DNS record
                   dkim record [--config FILE]              print the DNS record(s) for the configured DKIM key(s)
+                  dkim rotate [--config FILE] [--selector NEW] [--wait 15m] [--poll 30s] [--resolver HOST[:PORT]]
+                                                           new key under a new selector; waits until its record is
+                                                           in DNS, then switches the config and the running relay
                   dev-config --dir DIR --listen HOST:PORT --app-domain DOMAIN
                                                            write a development relay.toml (make run)""");
     }
@@ -115,7 +118,9 @@ public final class StewardCli {
             out.println(configFile + ": ok");
             return 0;
         }
-        return RelayMain.runForeground(config);
+        Path file = configFile;
+        boolean overrides = testOverrides;
+        return RelayMain.runForeground(config, () -> RelayConfig.load(file, overrides));
     }
 
     /**

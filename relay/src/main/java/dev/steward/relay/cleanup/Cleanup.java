@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * signed once, before the commit, and the {@code DKIM-Signature:} field(s) prepended; the queued
  * bytes are what is sent, never re-serialised. A signing failure answers 451 4.3.0.
  *
- * <p>Thread safety: thread-safe (stateless apart from immutable collaborators).
+ * <p>Thread safety: thread-safe (stateless apart from immutable collaborators and the signing keys,
+ * which {@link #replaceSigning} swaps atomically: a message is signed wholly with the old keys or
+ * wholly with the new).
  */
 public final class Cleanup implements MessageSink {
 
@@ -46,7 +48,7 @@ public final class Cleanup implements MessageSink {
     private final SenderPolicy senderPolicy;
     private final QueueStore queue;
     private final HeaderStamps stamps;
-    private final MessageSigning signing; // null: DKIM signing off
+    private volatile MessageSigning signing; // null: DKIM signing off; replaced by a DKIM reload
 
     public Cleanup(SenderPolicy senderPolicy, QueueStore queue, HeaderStamps stamps) {
         this(senderPolicy, queue, stamps, null);
@@ -58,6 +60,11 @@ public final class Cleanup implements MessageSink {
         this.queue = queue;
         this.stamps = stamps;
         this.signing = signing;
+    }
+
+    /** From the next message on, signs with {@code next} (a key rotation's switch). */
+    public void replaceSigning(MessageSigning next) {
+        this.signing = java.util.Objects.requireNonNull(next, "next");
     }
 
     @Override
@@ -89,9 +96,10 @@ public final class Cleanup implements MessageSink {
         }
         byte[] stampBytes = prefix.toString().getBytes(StandardCharsets.UTF_8);
         List<MessageSigning.Signature> signatures = List.of();
-        if (signing != null) {
+        MessageSigning keys = signing; // one read: the whole message with one set of keys
+        if (keys != null) {
             try {
-                signatures = sign(message, content, headers.bodyOffset(), stampBytes);
+                signatures = sign(keys, message, content, headers.bodyOffset(), stampBytes);
             } catch (IOException | RuntimeException failure) {
                 log.error(LogLine.of("dkim_sign_failed").field("queue_id", id.value()).address("from", message.sender())
                         .field("error", String.valueOf(failure.getMessage())).toString());
@@ -147,8 +155,8 @@ public final class Cleanup implements MessageSink {
      * The DKIM signatures over the final message: our stamps, then the client's bytes unchanged.
      * The header section is in memory (checked above); a body that spilled to disk is streamed.
      */
-    private List<MessageSigning.Signature> sign(ReceivedMessage message, SpoolBuffer content, int bodyOffset,
-            byte[] stampBytes) throws IOException {
+    private static List<MessageSigning.Signature> sign(MessageSigning signing, ReceivedMessage message,
+            SpoolBuffer content, int bodyOffset, byte[] stampBytes) throws IOException {
         if (content.inMemory()) {
             byte[] whole = new byte[stampBytes.length + content.memoryLength()];
             System.arraycopy(stampBytes, 0, whole, 0, stampBytes.length);

@@ -50,7 +50,9 @@ public final class RelayFixture implements AutoCloseable {
      */
     public static RelayFixture startFrom(Path directory, Path configFile, boolean testOverrides,
             X509ExtendedTrustManager trustAnchors) throws Exception {
-        RelayMain relay = new RelayMain(RelayConfig.load(configFile, testOverrides), Clock.systemUTC(), trustAnchors);
+        // As bin/steward relay does: a DKIM reload (admin socket) reads the same file again.
+        RelayMain relay = new RelayMain(RelayConfig.load(configFile, testOverrides), Clock.systemUTC(), trustAnchors)
+                .reloadFrom(() -> RelayConfig.load(configFile, testOverrides));
         relay.start();
         return new RelayFixture(directory, relay);
     }
