@@ -57,6 +57,7 @@ public final class DnsCheck {
         List<Callable<List<Finding>>> checks = List.of(
                 () -> new AddressCheck(bounded).check(appHost, server),
                 () -> new DkimCheck(bounded).check(request.appHost(), request.selector(), request.dkimPublicKey()),
+                () -> new DmarcCheck(bounded).check(request.appHost()),
                 () -> new ReverseDnsCheck(bounded).check(server));
         List<CompletableFuture<List<Finding>>> running = new ArrayList<>();
         for (Callable<List<Finding>> check : checks) {
