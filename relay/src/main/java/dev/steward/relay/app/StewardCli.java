@@ -2,6 +2,7 @@ package dev.steward.relay.app;
 
 import dev.steward.common.config.ConfigException;
 import dev.steward.common.config.ConfigProblem;
+import dev.steward.dnscheck.cli.DnsCheckCommand;
 import dev.steward.relay.admin.MailqFormatter;
 import dev.steward.relay.queue.QueueEntry;
 import dev.steward.relay.queue.QueueStore;
@@ -48,6 +49,7 @@ public final class StewardCli {
             case "sendmail" -> SendmailCommand.run(rest, System.in, err);
             case "dev-config" -> DevConfig.run(rest, out, err);
             case "dkim" -> DkimCommand.run(rest, out, err);
+            case "dns" -> DnsCheckCommand.run(rest, out, err);
             case "help", "--help", "-h" -> {
                 usage(out);
                 yield 0;
@@ -75,6 +77,11 @@ public final class StewardCli {
                   dkim keygen --domain APP_HOST [--selector nexx] [--algorithm rsa|ed25519] [--bits 2048] --out DIR
                                                            create a DKIM key (mode 0600) and print its DNS record
                   dkim record [--config FILE]              print the DNS record(s) for the configured DKIM key(s)
+                  dns check APP_HOST (--server NAME | --ipv4 A --ipv6 B) [--selector nexx]
+                            [--dkim-public-key FILE] [--resolver HOST[:PORT]] [--deadline 8s] [--json]
+                                                           check the app host's DNS records (address, SPF,
+                                                           DKIM, DMARC, reverse DNS) and print the records
+                                                           to publish; exit 0 ok, 1 must fix, 2 incomplete
                   dev-config --dir DIR --listen HOST:PORT --app-domain DOMAIN
                                                            write a development relay.toml (make run)""");
     }
