@@ -56,6 +56,7 @@ public final class DnsCheck {
         String appHost = request.appHost().ascii();
         List<Callable<List<Finding>>> checks = List.of(
                 () -> new AddressCheck(bounded).check(appHost, server),
+                () -> new SpfCheck(bounded).check(request.appHost(), server),
                 () -> new DkimCheck(bounded).check(request.appHost(), request.selector(), request.dkimPublicKey()),
                 () -> new DmarcCheck(bounded).check(request.appHost()),
                 () -> new ReverseDnsCheck(bounded).check(server));
