@@ -32,7 +32,34 @@ class SpfCheckTest {
         Finding ipv6 = report.findings("spf").get(1);
         assertThat(ipv6.message()).contains("gives fail").contains("ip6:" + IPV6);
         assertThat(ipv6.current()).containsExactly("v=spf1 ip4:" + IPV4 + " -all");
+        assertThat(ipv6.message()).contains("Replace the SPF record").contains("ip6:" + IPV6 + " added");
+        assertThat(ipv6.records()).containsExactly(
+                RecordChange.remove(APP, "TXT", "v=spf1 ip4:" + IPV4 + " -all"),
+                RecordChange.publish(APP, "TXT", "v=spf1 ip4:" + IPV4 + " ip6:" + IPV6 + " -all"));
         assertThat(report.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void existingRecordWithInclude_mergedNotReplaced() {
+        DnsZone.Builder zone = without().txt(APP, "v=spf1 include:_spf.mail.test ~all").txt("_spf.mail.test", "v=spf1 ip4:198.51.100.0/24 -all");
+
+        DnsReport report = run(zone);
+
+        assertThat(codes(report, "spf")).containsExactly("spf.not-pass", "spf.not-pass");
+        Finding first = report.findings("spf").getFirst();
+        assertThat(first.records()).last().isEqualTo(RecordChange.publish(APP, "TXT",
+                "v=spf1 include:_spf.mail.test ip4:" + IPV4 + " ip6:" + IPV6 + " ~all"));
+        assertThat(report.findings("spf").get(1).records()).isEmpty();
+        assertThat(report.findings("spf").get(1).message()).contains("proposed above");
+    }
+
+    @Test
+    void permissiveAll_passesButWarns() {
+        DnsReport report = run(without().txt(APP, "v=spf1 ip4:" + IPV4 + " ip6:" + IPV6 + " +all"));
+
+        assertThat(codes(report, "spf")).containsExactly("spf.pass", "spf.pass", "spf.permissive-all");
+        assertThat(report.findings("spf").get(2).severity()).isEqualTo(Severity.WARN);
+        assertThat(report.exitCode()).isZero();
     }
 
     @Test
@@ -40,7 +67,9 @@ class SpfCheckTest {
         DnsReport report = run(without());
 
         assertThat(codes(report, "spf")).containsExactly("spf.not-pass", "spf.not-pass");
-        assertThat(report.findings("spf").getFirst().message()).contains("gives none");
+        assertThat(report.findings("spf").getFirst().message()).contains("gives none").contains("Create");
+        assertThat(report.findings("spf").getFirst().records()).containsExactly(
+                RecordChange.publish(APP, "TXT", "v=spf1 a ip4:" + IPV4 + " ip6:" + IPV6 + " ~all"));
     }
 
     @Test
@@ -50,8 +79,9 @@ class SpfCheckTest {
 
         DnsReport report = run(zone);
 
-        assertThat(codes(report, "spf")).containsExactly("spf.not-pass", "spf.not-pass");
+        assertThat(codes(report, "spf")).containsExactly("spf.not-pass", "spf.not-pass", "spf.lookup-limit");
         assertThat(report.findings("spf").getFirst().message()).contains("permerror").contains("10");
+        assertThat(report.findings("spf").get(2).severity()).isEqualTo(Severity.WARN);
     }
 
     @Test
