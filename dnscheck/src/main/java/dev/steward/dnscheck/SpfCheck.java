@@ -96,10 +96,10 @@ final class SpfCheck {
     /** Puts the proposal's records on the first not-pass finding, and points the others at it. */
     private static void attach(List<Finding> findings, String appHost, SpfProposal proposal) {
         List<RecordChange> changes = new ArrayList<>();
-        for (String replaced : proposal.replaces()) {
-            changes.add(RecordChange.remove(appHost, "TXT", replaced));
-        }
-        if (proposal.action() != SpfProposal.Action.KEEP) {
+        if (proposal.action() != SpfProposal.Action.KEEP) { // KEEP: nothing to publish, and nothing to remove
+            for (String replaced : proposal.replaces()) {
+                changes.add(RecordChange.remove(appHost, "TXT", replaced));
+            }
             changes.add(RecordChange.publish(appHost, "TXT", proposal.record()));
         }
         String advice = switch (proposal.action()) {

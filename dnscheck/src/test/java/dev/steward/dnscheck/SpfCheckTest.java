@@ -82,6 +82,9 @@ class SpfCheckTest {
         assertThat(codes(report, "spf")).containsExactly("spf.not-pass", "spf.not-pass", "spf.lookup-limit");
         assertThat(report.findings("spf").getFirst().message()).contains("permerror").contains("10");
         assertThat(report.findings("spf").get(2).severity()).isEqualTo(Severity.WARN);
+        // Both addresses are already listed: nothing to publish, and the record must not be removed.
+        assertThat(report.findings("spf").getFirst().records()).isEmpty();
+        assertThat(report.findings("spf").getFirst().message()).contains("already lists the server's addresses");
     }
 
     @Test

@@ -230,7 +230,11 @@ class DnsCheckInteropIT {
         assertThat(json.get("exit_code").asInt()).isEqualTo(1);
         assertThat(codes(json, "ok")).contains("spf.pass spf-no-ip6.customer.test");
         assertThat(codes(json, "fail")).containsExactly("spf.not-pass spf-no-ip6.customer.test");
-        assertThat(finding(json, "spf.not-pass").get("message").asText()).contains("gives fail").contains("ip6:" + IPV6);
+        JsonNode notPass = finding(json, "spf.not-pass");
+        assertThat(notPass.get("message").asText()).contains("gives fail").contains("ip6:" + IPV6);
+        assertThat(zoneLines(notPass)).containsExactly(
+                "remove spf-no-ip6.customer.test. IN TXT \"v=spf1 ip4:" + IPV4 + " -all\"",
+                "publish spf-no-ip6.customer.test. IN TXT \"v=spf1 ip4:" + IPV4 + " ip6:" + IPV6 + " -all\"");
     }
 
     @Test
@@ -240,7 +244,12 @@ class DnsCheckInteropIT {
         assertThat(json.get("exit_code").asInt()).isEqualTo(1);
         assertThat(codes(json, "fail")).containsExactly("spf.not-pass spf-limit.customer.test",
                 "spf.not-pass spf-limit.customer.test");
-        assertThat(finding(json, "spf.not-pass").get("message").asText()).contains("permerror").contains("10");
+        JsonNode notPass = finding(json, "spf.not-pass");
+        assertThat(notPass.get("message").asText()).contains("permerror").contains("10");
+        // The record already lists both addresses: nothing to add, the warning says what to fix.
+        assertThat(notPass.get("records")).isEmpty();
+        assertThat(codes(json, "warn")).containsExactly("spf.lookup-limit spf-limit.customer.test");
+        assertThat(finding(json, "spf.lookup-limit").get("message").asText()).contains("11");
     }
 
     @Test
