@@ -2,6 +2,7 @@ package dev.steward.relay.app;
 
 import dev.steward.common.config.ConfigException;
 import dev.steward.common.config.ConfigProblem;
+import dev.steward.dnscheck.cli.DnsCheckCommand;
 import dev.steward.relay.admin.MailqFormatter;
 import dev.steward.relay.queue.QueueEntry;
 import dev.steward.relay.queue.QueueStore;
@@ -48,6 +49,7 @@ public final class StewardCli {
             case "sendmail" -> SendmailCommand.run(rest, System.in, err);
             case "dev-config" -> DevConfig.run(rest, out, err);
             case "dkim" -> DkimCommand.run(rest, out, err);
+            case "dns" -> DnsCheckCommand.run(rest, out, err);
             case "help", "--help", "-h" -> {
                 usage(out);
                 yield 0;
@@ -78,6 +80,11 @@ public final class StewardCli {
                   dkim rotate [--config FILE] [--selector NEW] [--wait 15m] [--poll 30s] [--resolver HOST[:PORT]]
                                                            new key under a new selector; waits until its record is
                                                            in DNS, then switches the config and the running relay
+                  dns check APP_HOST (--server NAME | --ipv4 A --ipv6 B) [--selector nexx]
+                            [--dkim-public-key FILE] [--resolver HOST[:PORT]] [--deadline 8s] [--json]
+                                                           check the app host's DNS records (address, SPF,
+                                                           DKIM, DMARC, reverse DNS) and print the records
+                                                           to publish; exit 0 ok, 1 must fix, 2 incomplete
                   dev-config --dir DIR --listen HOST:PORT --app-domain DOMAIN
                                                            write a development relay.toml (make run)""");
     }
