@@ -159,6 +159,21 @@ final class IpAddresses {
         return bytes[10] == (byte) 0xFF && bytes[11] == (byte) 0xFF;
     }
 
+    /**
+     * The address of exactly these octets: 16 octets stay an {@link java.net.Inet6Address} even when
+     * they are IPv4-mapped (which {@link InetAddress#getByAddress(byte[])} would turn into IPv4).
+     */
+    static InetAddress exactly(byte[] bytes) {
+        if (bytes.length != 16) {
+            return byAddress(bytes);
+        }
+        try {
+            return java.net.Inet6Address.getByAddress(null, bytes, -1);
+        } catch (UnknownHostException impossible) {
+            throw new IllegalArgumentException(impossible);
+        }
+    }
+
     static InetAddress byAddress(byte[] bytes) {
         try {
             return InetAddress.getByAddress(bytes);

@@ -1,13 +1,14 @@
 package dev.steward.dnscheck.spf;
 
-import java.util.Arrays;
+import java.net.InetAddress;
 
 /**
  * The eight RFC 7208 §5 mechanisms, parsed. A {@code domainSpec} of null means the mechanism names
  * no domain and applies to the current one. CIDR lengths are the written ones, or 32 and 128 when
- * absent. Network addresses are kept as octets.
+ * absent. Network addresses are exactly the written octets (an IPv4-mapped {@code ip6:} network
+ * stays 16 octets).
  *
- * <p>Thread safety: immutable (the arrays are copied in and out).
+ * <p>Thread safety: immutable.
  */
 public sealed interface Mechanism {
 
@@ -31,59 +32,11 @@ public sealed interface Mechanism {
     /** {@code ptr[:domain-spec]}. */
     record Ptr(MacroString domainSpec) implements Mechanism {}
 
-    /** {@code ip4:network[/cidr]}. */
-    record Ip4(byte[] network, int cidr) implements Mechanism {
-        public Ip4 {
-            network = network.clone();
-        }
+    /** {@code ip4:network[/cidr]}; {@code network} an {@link java.net.Inet4Address} (immutable, compared by value). */
+    record Ip4(InetAddress network, int cidr) implements Mechanism {}
 
-        @Override
-        public byte[] network() {
-            return network.clone();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Ip4 that && cidr == that.cidr && Arrays.equals(network, that.network);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * Arrays.hashCode(network) + cidr;
-        }
-
-        @Override
-        public String toString() {
-            return "Ip4[" + IpAddresses.format(IpAddresses.byAddress(network)) + "/" + cidr + "]";
-        }
-    }
-
-    /** {@code ip6:network[/cidr]}. */
-    record Ip6(byte[] network, int cidr) implements Mechanism {
-        public Ip6 {
-            network = network.clone();
-        }
-
-        @Override
-        public byte[] network() {
-            return network.clone();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Ip6 that && cidr == that.cidr && Arrays.equals(network, that.network);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * Arrays.hashCode(network) + cidr;
-        }
-
-        @Override
-        public String toString() {
-            return "Ip6[" + IpAddresses.format(IpAddresses.byAddress(network)) + "/" + cidr + "]";
-        }
-    }
+    /** {@code ip6:network[/cidr]}; {@code network} an {@link java.net.Inet6Address}. */
+    record Ip6(InetAddress network, int cidr) implements Mechanism {}
 
     /** {@code exists:domain-spec}. */
     record Exists(MacroString domainSpec) implements Mechanism {}

@@ -237,9 +237,9 @@ public final class SpfEvaluator {
             }
             return switch (mechanism) {
                 case Mechanism.All all -> Step.match("");
-                case Mechanism.Ip4 net -> v4 && IpAddresses.inPrefix(ipBytes, net.network(), net.cidr())
+                case Mechanism.Ip4 net -> v4 && IpAddresses.inPrefix(ipBytes, net.network().getAddress(), net.cidr())
                         ? Step.match("") : Step.miss("");
-                case Mechanism.Ip6 net -> !v4 && IpAddresses.inPrefix(ipBytes, net.network(), net.cidr())
+                case Mechanism.Ip6 net -> !v4 && IpAddresses.inPrefix(ipBytes, net.network().getAddress(), net.cidr())
                         ? Step.match("") : Step.miss("");
                 case Mechanism.A a -> {
                     Target target = target(a.domainSpec(), domain);

@@ -247,8 +247,8 @@ public record SpfProposal(Action action, String record, List<String> replaces, L
                 continue;
             }
             boolean holds = switch (directive.mechanism()) {
-                case Mechanism.Ip4 net -> IpAddresses.inPrefix(bytes, net.network(), net.cidr());
-                case Mechanism.Ip6 net -> IpAddresses.inPrefix(bytes, net.network(), net.cidr());
+                case Mechanism.Ip4 net -> IpAddresses.inPrefix(bytes, net.network().getAddress(), net.cidr());
+                case Mechanism.Ip6 net -> IpAddresses.inPrefix(bytes, net.network().getAddress(), net.cidr());
                 default -> false;
             };
             if (!holds) {

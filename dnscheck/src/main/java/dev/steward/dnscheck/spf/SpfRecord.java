@@ -1,5 +1,6 @@
 package dev.steward.dnscheck.spf;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -272,7 +273,8 @@ public final class SpfRecord {
                         + ", no leading zeros)");
             }
         }
-        return new Parsed.Ok<>(v4 ? new Mechanism.Ip4(network, prefix) : new Mechanism.Ip6(network, prefix));
+        InetAddress address = IpAddresses.exactly(network);
+        return new Parsed.Ok<>(v4 ? new Mechanism.Ip4(address, prefix) : new Mechanism.Ip6(address, prefix));
     }
 
     /** RFC 7208 §12 {@code ip4-cidr-length} / {@code ip6-cidr-length}: no leading zeros, at most {@code max}; -1 if not. */
