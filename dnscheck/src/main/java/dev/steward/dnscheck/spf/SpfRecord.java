@@ -273,8 +273,8 @@ public final class SpfRecord {
                         + ", no leading zeros)");
             }
         }
-        InetAddress address = IpAddresses.exactly(network);
-        return new Parsed.Ok<>(v4 ? new Mechanism.Ip4(address, prefix) : new Mechanism.Ip6(address, prefix));
+        InetAddress written = IpAddresses.exactly(network);
+        return new Parsed.Ok<>(v4 ? new Mechanism.Ip4(written, prefix) : new Mechanism.Ip6(written, prefix));
     }
 
     /** RFC 7208 §12 {@code ip4-cidr-length} / {@code ip6-cidr-length}: no leading zeros, at most {@code max}; -1 if not. */
