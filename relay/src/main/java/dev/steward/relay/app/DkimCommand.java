@@ -167,16 +167,8 @@ final class DkimCommand {
                 return StewardCli.EX_USAGE;
             }
         }
-        RelayConfig config;
-        try {
-            config = RelayConfig.load(configFile, true);
-        } catch (ConfigException invalid) {
-            StewardCli.printProblems(invalid, err);
-            return ConfigException.EX_CONFIG;
-        }
-        if (!config.dkim().enabled()) {
-            err.println("steward dkim record: " + configFile + " has no [dkim] key_file; signing is off "
-                    + "(create a key with: steward dkim keygen --domain APP_HOST --out DIR)");
+        RelayConfig config = signingConfig(configFile, "record", err);
+        if (config == null) {
             return ConfigException.EX_CONFIG;
         }
         boolean first = true;
@@ -191,6 +183,26 @@ final class DkimCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * The configuration at {@code configFile} when it loads and has a signing key; otherwise null,
+     * after printing why (every config problem, or that signing is off) for {@code steward dkim SUBCOMMAND}.
+     */
+    static RelayConfig signingConfig(Path configFile, String subcommand, PrintStream err) {
+        RelayConfig config;
+        try {
+            config = RelayConfig.load(configFile, true);
+        } catch (ConfigException invalid) {
+            StewardCli.printProblems(invalid, err);
+            return null;
+        }
+        if (!config.dkim().enabled()) {
+            err.println("steward dkim " + subcommand + ": " + configFile + " has no [dkim] key_file; signing is off "
+                    + "(create a key with: steward dkim keygen --domain APP_HOST --out DIR)");
+            return null;
+        }
+        return config;
     }
 
     private static void printRecord(PrintStream out, DkimTxtRecord record) {

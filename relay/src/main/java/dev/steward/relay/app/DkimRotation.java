@@ -116,16 +116,8 @@ final class DkimRotation {
         if (poll.isZero() || poll.isNegative()) {
             return usageError("--poll must be positive");
         }
-        RelayConfig config;
-        try {
-            config = RelayConfig.load(configFile, true);
-        } catch (ConfigException invalid) {
-            StewardCli.printProblems(invalid, err);
-            return ConfigException.EX_CONFIG;
-        }
-        if (!config.dkim().enabled()) {
-            err.println("steward dkim rotate: " + configFile + " has no [dkim] key_file: there is no key to rotate "
-                    + "(create the first one with: steward dkim keygen --domain APP_HOST --out DIR)");
+        RelayConfig config = DkimCommand.signingConfig(configFile, "rotate", err);
+        if (config == null) {
             return ConfigException.EX_CONFIG;
         }
         DkimConfig.Key current = config.dkim().keys().getFirst();
