@@ -109,7 +109,8 @@ def main():
     w("- **Latency**: `bench/latency_client.py` (Python asyncio, the same for both) times end of DATA → 250 for every"
       " message over SESSIONS reused connections. With 50 sessions on 2 cores the client's own event loop adds"
       " delay to both targets alike: compare the columns, do not read them as absolute.")
-    w("- **Idle RSS**: Steward's relay JVM right after `relay_started`, no load. Postfix: master + one smtpd + one"
+    w("- **Idle RSS**: Steward's relay JVM 10 s after `relay_started` with no load (its C heap is trimmed every"
+      " 5 s; the figure right after start is listed too). Postfix: master + one smtpd + one"
       " cleanup after a single warm-up message (smtpd and cleanup do not exist before mail arrives). RSS counts"
       " shared pages in every process, so the Postfix sum overstates its private memory somewhat.")
     w("- %d runs per cell; figures are median (min–max)." % runs)
