@@ -64,27 +64,29 @@ public record ServerAddress(AddressFamily family, String address, boolean extra,
             return false;
         }
         int doubleColon = text.indexOf("::");
-        if (doubleColon >= 0 && text.indexOf("::", doubleColon + 1) >= 0) {
+        if (doubleColon < 0) {
+            return groups(text) == 8;
+        }
+        if (text.indexOf("::", doubleColon + 1) >= 0) {
             return false;
         }
-        String[] groups = text.split(":", -1);
-        int nonEmpty = 0;
-        for (int i = 0; i < groups.length; i++) {
-            String group = groups[i];
-            if (group.isEmpty()) {
-                // Empty groups only as part of "::" (at the start, the end, or in the middle).
-                boolean partOfDoubleColon = doubleColon >= 0
-                        && (i > 0 && groups[i - 1].isEmpty() || i + 1 < groups.length && groups[i + 1].isEmpty());
-                if (!partOfDoubleColon) {
-                    return false;
-                }
-                continue;
-            }
-            if (group.length() > 4) {
-                return false;
-            }
-            nonEmpty++;
+        int left = groups(text.substring(0, doubleColon));
+        int right = groups(text.substring(doubleColon + 2));
+        // "::" stands for at least one zero group.
+        return left >= 0 && right >= 0 && left + right <= 7;
+    }
+
+    /** The number of 1..4-digit groups separated by single colons, or -1 if malformed. */
+    private static int groups(String part) {
+        if (part.isEmpty()) {
+            return 0;
         }
-        return doubleColon >= 0 ? nonEmpty <= 7 : nonEmpty == 8;
+        String[] groups = part.split(":", -1);
+        for (String group : groups) {
+            if (group.isEmpty() || group.length() > 4) {
+                return -1;
+            }
+        }
+        return groups.length;
     }
 }
