@@ -104,7 +104,7 @@ public final class ServerRepository {
                         .bind("installedVersion", server.installedVersion())
                         .bind("os", server.os())
                         .bind("kernel", server.kernel())
-                        .bind("lastSeen", server.lastSeen())
+                        .bindByType("lastSeen", server.lastSeen(), Instant.class)
                         .bind("now", now)
                         .add();
             }
@@ -257,7 +257,7 @@ public final class ServerRepository {
                             where id = :id
                             """)
                     .bind("version", installedVersion).bind("os", os).bind("kernel", kernel)
-                    .bind("seen", seenAt).bind("now", Sql.now(database)).bind("id", serverId)
+                    .bindByType("seen", seenAt, Instant.class).bind("now", Sql.now(database)).bind("id", serverId)
                     .execute();
             if (!Objects.equals(before.installedVersion(), installedVersion) || !Objects.equals(before.os(), os)
                     || !Objects.equals(before.kernel(), kernel)) {
