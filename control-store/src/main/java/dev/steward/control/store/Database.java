@@ -140,8 +140,9 @@ public final class Database implements AutoCloseable {
     }
 
     private static HikariConfig baseConfig(String poolName, int poolSize) {
-        if (poolSize < 1 || poolSize > 200) {
-            throw new IllegalArgumentException("pool size must be 1..200, not " + poolSize);
+        // Flyway holds one connection for its lock while it migrates on another.
+        if (poolSize < 2 || poolSize > 200) {
+            throw new IllegalArgumentException("pool size must be 2..200, not " + poolSize);
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName(poolName);
