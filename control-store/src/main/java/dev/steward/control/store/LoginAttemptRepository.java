@@ -1,0 +1,62 @@
+package dev.steward.control.store;
+
+import java.time.Instant;
+
+/**
+ * Login attempts, counted across every control-plane instance for rate limiting.
+ *
+ * <p>This table is itself a log of security events and is not copied into the audit log; it is
+ * pruned by {@link #deleteOlderThan}.
+ *
+ * <p>Thread safety: thread-safe; every method is its own transaction.
+ */
+public final class LoginAttemptRepository {
+
+    private final Database database;
+
+    /** @param database where attempts live */
+    public LoginAttemptRepository(Database database) {
+        this.database = database;
+    }
+
+    /** Records one attempt, now. */
+    public void record(String login, String remoteAddress, boolean succeeded) {
+        database.jdbi().useHandle(handle -> handle.createUpdate("""
+                        insert into login_attempt (login, remote_address, attempted_at, succeeded)
+                        values (:login, :remote, :now, :ok)
+                        """)
+                .bind("login", bounded(login.strip().toLowerCase(java.util.Locale.ROOT), 320))
+                .bind("remote", bounded(remoteAddress, 64))
+                .bind("now", Sql.now(database)).bind("ok", succeeded).execute());
+    }
+
+    /** Failed attempts for {@code login} since {@code since}. */
+    public int failuresForLogin(String login, Instant since) {
+        return count("login", login.strip().toLowerCase(java.util.Locale.ROOT), since);
+    }
+
+    /** Failed attempts from {@code remoteAddress} since {@code since}. */
+    public int failuresFromAddress(String remoteAddress, Instant since) {
+        return count("remote_address", remoteAddress, since);
+    }
+
+    private int count(String column, String value, Instant since) {
+        // column is one of two constants above, never input.
+        return database.jdbi().withHandle(handle -> handle.createQuery("select count(*) from login_attempt where "
+                        + column + " = :value and attempted_at > :since and not succeeded")
+                .bind("value", value).bind("since", since).mapTo(Integer.class).one());
+    }
+
+    /** Prunes attempts older than {@code cutoff}; returns how many. */
+    public int deleteOlderThan(Instant cutoff) {
+        return database.jdbi().withHandle(handle -> handle.createUpdate("delete from login_attempt where attempted_at < :cutoff")
+                .bind("cutoff", cutoff).execute());
+    }
+
+    private static String bounded(String value, int max) {
+        if (value == null || value.isEmpty() || value.length() > max) {
+            throw new IllegalArgumentException("value must be 1.." + max + " characters");
+        }
+        return value;
+    }
+}

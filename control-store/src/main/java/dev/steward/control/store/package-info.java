@@ -1,0 +1,34 @@
+/**
+ * The control plane's storage: one schema, two databases, explicit SQL.
+ *
+ * <p><b>Role.</b> {@link dev.steward.control.store.Database} opens PostgreSQL (production, several
+ * instances may share it) or embedded H2 in file mode (PostgreSQL compatibility mode), with a
+ * HikariCP pool, and runs the Flyway migrations in {@code db/migration} at open. The
+ * {@code *Repository} classes run SQL text through Jdbi handles: no ORM, no generated SQL.
+ *
+ * <p><b>Inputs/outputs.</b> control-core records in and out; {@link dev.steward.control.core.Actor}
+ * on every method that changes something.
+ *
+ * <p><b>Files/tables.</b> customer, customer_contact, account, api_token, login_session,
+ * login_attempt, application, package_spec, server, server_address, package_change, audit_log.
+ * The embedded database lives in {@code <data dir>/steward.mv.db}.
+ *
+ * <p><b>Strategy.</b> No state in memory that two instances could disagree on: sessions, login
+ * attempts and request states live in the database. Every state-changing method writes its audit
+ * row in the same transaction. Request transitions are conditional updates on the state read
+ * ({@code … where id = ? and state = ?}); a lost race is a
+ * {@link dev.steward.control.store.RequestStateChangedException}.
+ *
+ * <p><b>Failure handling.</b> A unique violation (SQLSTATE 23505, the same on both databases)
+ * becomes {@link dev.steward.control.store.DuplicateNameException}; a missing record
+ * {@link dev.steward.control.store.UnknownEntityException}; other SQL errors pass through as
+ * Jdbi's unchecked exceptions.
+ *
+ * <p><b>Config keys.</b> The JDBC URL, user and password (PostgreSQL) or the data directory
+ * (embedded), passed by the control plane's config.
+ *
+ * <p><b>Security.</b> Only hashes of API tokens and session ids are stored; password hashes are
+ * produced by the web module. All values are bound parameters; the few SQL fragments that are
+ * assembled (filters) are constants.
+ */
+package dev.steward.control.store;
