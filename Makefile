@@ -28,8 +28,9 @@ run: build
 	@echo
 	exec bin/steward relay --config $(RUN_DIR)/relay.toml
 
-## make test: unit tests (*Test) and in-process integration tests (*IT)
+## make test: unit tests (*Test) and in-process integration tests (*IT); the control-store tests also use PostgreSQL on 127.0.0.1:5432
 test: check-java
+	@scripts/ensure-postgres
 	$(MVN) verify
 
 ## make interop: tests against real Debian peers (swaks, Python smtplib, Postfix, NSD, dkimpy), installed when missing
