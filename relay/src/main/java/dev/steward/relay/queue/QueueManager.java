@@ -198,8 +198,15 @@ public final class QueueManager implements AutoCloseable {
     private final java.util.PriorityQueue<Due> dueQueue = new java.util.PriorityQueue<>();
     private int running; // guarded by lock: attempts in flight
     private boolean stopping; // guarded by lock
-    private final ExecutorService attempts = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("delivery-", 0).factory());
+    /**
+     * Delivery attempts run on platform threads, kept 30 s when idle: an attempt is a blocking SMTP
+     * dialogue, and a platform thread blocked on a socket read is woken by the kernel directly,
+     * where a virtual thread goes through the JDK's poller and a carrier hand-off on every read
+     * (see the intake's {@code SmtpIntakeServer}). {@link Limits#maxConcurrency()} bounds how many run.
+     */
+    private final ExecutorService attempts = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE,
+            30, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+            Thread.ofPlatform().daemon().name("delivery-", 0).factory());
     private Thread scheduler; // set by start()
 
     public QueueManager(QueueStore store, DeliveryAgent agent, FailureClassifier classifier, RetryPolicy retry,
