@@ -37,7 +37,7 @@ public record LooseVersion(String text, List<BigInteger> release, List<String> p
     /** The most release numbers a loose version may have. */
     public static final int MAX_NUMBERS = 8;
 
-    /** Copies the lists and checks the number count. */
+    /** Copies the lists and checks them as {@link #parse} would: 1 to 8 non-negative numbers, valid identifiers. */
     public LooseVersion {
         Objects.requireNonNull(text, "text");
         release = List.copyOf(release);
@@ -45,6 +45,15 @@ public record LooseVersion(String text, List<BigInteger> release, List<String> p
         build = List.copyOf(build);
         if (release.isEmpty() || release.size() > MAX_NUMBERS) {
             throw new IllegalArgumentException("a loose version has 1 to " + MAX_NUMBERS + " release numbers");
+        }
+        if (release.stream().anyMatch(number -> number.signum() < 0)) {
+            throw new IllegalArgumentException("version numbers must not be negative");
+        }
+        if (!preRelease.isEmpty()) {
+            VersionText.identifiers(text, String.join(".", preRelease), "pre-release", true);
+        }
+        if (!build.isEmpty()) {
+            VersionText.identifiers(text, String.join(".", build), "build metadata", true);
         }
     }
 

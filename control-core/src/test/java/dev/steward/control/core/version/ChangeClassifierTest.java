@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.steward.control.core.catalogue.VersionScheme;
+import java.math.BigInteger;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -91,5 +94,17 @@ class ChangeClassifierTest {
     void loose_invalid_reason(String text, String reason) {
         assertThatThrownBy(() -> LooseVersion.parse(text))
                 .isInstanceOfSatisfying(InvalidVersionException.class, invalid -> assertThat(invalid.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void constructors_checkWhatParseChecks() {
+        assertThatThrownBy(() -> new LooseVersion("x", List.of(BigInteger.ONE), List.of("a_b"), List.of()))
+                .isInstanceOf(InvalidVersionException.class);
+        assertThatThrownBy(() -> new LooseVersion("x", List.of(BigInteger.ONE.negate()), List.of(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SemVer(BigInteger.ONE, BigInteger.ZERO, BigInteger.ZERO,
+                List.of("01"), List.of())).isInstanceOf(InvalidVersionException.class);
+        assertThat(SemVer.of(1, 2, 3)).isEqualTo(SemVer.parse("1.2.3"));
+        assertThat(SemVer.parse("1.2.3+b")).isNotEqualTo(SemVer.parse("1.2.3+c"));
     }
 }
