@@ -1,0 +1,53 @@
+package dev.steward.control.core.maintenance;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.Objects;
+
+/**
+ * A window that recurs every week: a day and a start and end in <em>local</em> wall-clock time of
+ * the schedule's zone (MAINT-1 and MAINT-2 say "Monday 05:00–07:00", not "04:00 UTC").
+ *
+ * <p>When {@code end} is not after {@code start} the window runs past midnight into the next day
+ * ({@code SUNDAY 23:00–01:00}). Times are whole minutes. Because both ends are wall-clock times, a
+ * window that contains a daylight-saving change is an hour shorter or longer in real time; see
+ * {@link WindowCalendar} for how a start or end inside a gap or overlap is resolved.
+ *
+ * <p>Thread safety: immutable.
+ *
+ * @param day the day the window starts
+ * @param start local start time, inclusive
+ * @param end local end time, exclusive
+ */
+public record WeeklyWindow(DayOfWeek day, LocalTime start, LocalTime end) {
+
+    /** Validates whole minutes and a non-empty window. */
+    public WeeklyWindow {
+        Objects.requireNonNull(day, "day");
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(end, "end");
+        if (start.getSecond() != 0 || start.getNano() != 0 || end.getSecond() != 0 || end.getNano() != 0) {
+            throw new IllegalArgumentException("window times are whole minutes: " + start + "–" + end);
+        }
+        if (start.equals(end)) {
+            throw new IllegalArgumentException("window start and end are equal (" + start + ")");
+        }
+    }
+
+    /** @return true when the window ends on the day after it starts */
+    public boolean crossesMidnight() {
+        return !end.isAfter(start);
+    }
+
+    /** @return the wall-clock length (the real length differs by the DST shift on a change day) */
+    public Duration nominalLength() {
+        Duration length = Duration.between(start, end);
+        return length.isNegative() ? length.plusDays(1) : length;
+    }
+
+    @Override
+    public String toString() {
+        return day + " " + start + "–" + end;
+    }
+}
