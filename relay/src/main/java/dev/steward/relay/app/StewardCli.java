@@ -86,7 +86,9 @@ public final class StewardCli {
                                                            DKIM, DMARC, reverse DNS) and print the records
                                                            to publish; exit 0 ok, 1 must fix, 2 incomplete
                   dev-config --dir DIR --listen HOST:PORT --app-domain DOMAIN
-                                                           write a development relay.toml (make run)""");
+                                                           write a development relay.toml (make run)
+                  semver …, maintenance …, control …       the control plane's commands (bin/steward runs them
+                                                           from control-web; see README)""");
     }
 
     private static int relay(String[] args, PrintStream out, PrintStream err) {
