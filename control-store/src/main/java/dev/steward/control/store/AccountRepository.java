@@ -68,6 +68,18 @@ public final class AccountRepository {
                 .bind("id", id).map(MAPPER).findOne());
     }
 
+    /** Every account, operators first, then by login (the provider has hundreds, not millions). */
+    public java.util.List<Account> list() {
+        return database.jdbi().withHandle(handle -> handle.createQuery("select * from account order by role desc, login")
+                .map(MAPPER).list());
+    }
+
+    /** Whether any operator account exists (the first one is created by the bootstrap). */
+    public boolean anyOperator() {
+        return database.jdbi().withHandle(handle -> handle.createQuery(
+                "select count(*) from account where role = 'OPERATOR'").mapTo(Integer.class).one() > 0);
+    }
+
     /**
      * Replaces the password hash (the audit row says that it changed, never the hash).
      *

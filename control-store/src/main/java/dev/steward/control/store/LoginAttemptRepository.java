@@ -1,6 +1,7 @@
 package dev.steward.control.store;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Login attempts, counted across every control-plane instance for rate limiting.
@@ -38,6 +39,27 @@ public final class LoginAttemptRepository {
     /** Failed attempts from {@code remoteAddress} since {@code since}. */
     public int failuresFromAddress(String remoteAddress, Instant since) {
         return count("remote_address", remoteAddress, since);
+    }
+
+    /**
+     * When the failed attempts for {@code login} from {@code remoteAddress} since {@code since}
+     * happened, oldest first: the rate limiter counts them and computes when the oldest one leaves
+     * its window.
+     *
+     * @param limit at most this many, 1..1000
+     */
+    public List<Instant> failureTimes(String login, String remoteAddress, Instant since, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be 1..1000, not " + limit);
+        }
+        return database.jdbi().withHandle(handle -> handle.createQuery("""
+                        select attempted_at from login_attempt
+                        where login = :login and remote_address = :remote and attempted_at > :since and not succeeded
+                        order by attempted_at limit :limit
+                        """)
+                .bind("login", login.strip().toLowerCase(java.util.Locale.ROOT)).bind("remote", remoteAddress)
+                .bind("since", since).bind("limit", limit)
+                .map((rs, ctx) -> Sql.instant(rs, "attempted_at")).list());
     }
 
     private int count(String column, String value, Instant since) {

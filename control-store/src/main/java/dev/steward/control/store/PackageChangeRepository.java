@@ -231,6 +231,37 @@ public final class PackageChangeRepository {
                 .bind("state", state.name()).bind("limit", limit).map(MAPPER).list());
     }
 
+    /**
+     * A page of requests, newest first, optionally limited to one customer's servers and one state.
+     *
+     * @param customerId only requests for this customer's servers; {@code null} for all
+     * @param state only requests in this state; {@code null} for all
+     * @param beforeId only requests with a smaller id (the last id of the previous page); {@code null}
+     *     for the first page
+     * @param limit 1..500
+     */
+    public List<PackageChange> list(Long customerId, RequestState state, Long beforeId, int limit) {
+        if (limit < 1 || limit > 500) {
+            throw new IllegalArgumentException("limit must be 1..500, not " + limit);
+        }
+        // The optional filters are constants chosen here, never input; values are bound.
+        String sql = "select p.* from package_change p join server s on s.id = p.server_id where p.id < :before"
+                + (customerId == null ? "" : " and s.customer_id = :customer")
+                + (state == null ? "" : " and p.state = :state")
+                + " order by p.id desc limit :limit";
+        return database.jdbi().withHandle(handle -> {
+            var query = handle.createQuery(sql).bind("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+                    .bind("limit", limit);
+            if (customerId != null) {
+                query.bind("customer", customerId.longValue());
+            }
+            if (state != null) {
+                query.bind("state", state.name());
+            }
+            return query.map(MAPPER).list();
+        });
+    }
+
     private void move(Handle handle, PackageChange current, RequestAction action, String sql, Actor actor,
                       Instant now, Instant when) {
         var update = handle.createUpdate(sql)

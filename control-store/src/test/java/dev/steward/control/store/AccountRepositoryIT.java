@@ -106,4 +106,33 @@ class AccountRepositoryIT {
         assertThat(attempts.failuresFromAddress("198.51.100.7", before)).isGreaterThanOrEqualTo(3);
         assertThat(attempts.failuresForLogin(login, Instant.now().plusSeconds(5))).isZero();
     }
+
+    @TestTemplate
+    void loginAttempts_failureTimes_perLoginAndAddress_oldestFirst(Database database) {
+        var attempts = new LoginAttemptRepository(database);
+        String login = "pair" + Fixtures.next() + "@firma.example";
+        Instant before = Instant.now().minusSeconds(5);
+        attempts.record(login, "198.51.100.9", false);
+        attempts.record(login, "198.51.100.9", false);
+        attempts.record(login, "198.51.100.10", false);
+        attempts.record(login, "198.51.100.9", true);
+        List<Instant> times = attempts.failureTimes(login.toUpperCase(), "198.51.100.9", before, 10);
+        assertThat(times).hasSize(2).isSorted();
+        assertThat(attempts.failureTimes(login, "198.51.100.9", before, 1)).containsExactly(times.get(0));
+        assertThat(attempts.failureTimes(login, "198.51.100.11", before, 10)).isEmpty();
+    }
+
+    @TestTemplate
+    void accounts_list_anyOperator(Database database) {
+        var accounts = new AccountRepository(database);
+        Customer customer = new Fixtures(database).customer();
+        int n = Fixtures.next();
+        Account customerAccount = accounts.create(OPERATOR, "c" + n + "@firma.example", Account.Role.CUSTOMER,
+                customer.id(), null);
+        assertThat(accounts.list()).contains(customerAccount);
+        Account operator = accounts.create(OPERATOR, "o" + n + "@provider.example", Account.Role.OPERATOR, null, null);
+        assertThat(accounts.anyOperator()).isTrue();
+        List<Account> all = accounts.list();
+        assertThat(all.indexOf(operator)).isLessThan(all.indexOf(customerAccount));
+    }
 }

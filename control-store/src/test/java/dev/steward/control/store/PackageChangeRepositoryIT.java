@@ -217,4 +217,27 @@ class PackageChangeRepositoryIT {
         changes.schedule(OPERATOR, id, Instant.parse("2026-12-07T05:00:00Z"));
         changes.complete(OPERATOR, id, address);
     }
+
+    @TestTemplate
+    void list_byCustomerAndState_newestFirst_paged(Database database) {
+        Fixtures fixtures = new Fixtures(database);
+        Server mine = fixtures.server();
+        Server theirs = fixtures.server();
+        var changes = new PackageChangeRepository(database);
+        PackageChange first = changes.request(CUSTOMER, mine.id(), PackageChangeKind.EXTRA_IPV6);
+        PackageChange second = changes.request(CUSTOMER, mine.id(), PackageChangeKind.EXTRA_IPV4);
+        PackageChange other = changes.request(OPERATOR, theirs.id(), PackageChangeKind.EXTRA_IPV6);
+        changes.approve(OPERATOR, first.id());
+
+        assertThat(changes.list(mine.customerId(), null, null, 10)).extracting(PackageChange::id)
+                .containsExactly(second.id(), first.id());
+        assertThat(changes.list(mine.customerId(), RequestState.APPROVED, null, 10)).extracting(PackageChange::id)
+                .containsExactly(first.id());
+        assertThat(changes.list(mine.customerId(), null, second.id(), 10)).extracting(PackageChange::id)
+                .containsExactly(first.id());
+        assertThat(changes.list(null, null, null, 500)).extracting(PackageChange::id)
+                .contains(first.id(), second.id(), other.id());
+        assertThat(changes.list(mine.customerId(), null, null, 1)).hasSize(1);
+        assertThatThrownBy(() -> changes.list(null, null, null, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -5,19 +5,18 @@ import java.time.Clock;
 import java.util.Arrays;
 
 /**
- * The control plane's side of {@code bin/steward}: {@code semver}, {@code maintenance} and (not
- * built yet) {@code control}. The launcher sends these three commands here and everything else to
+ * The control plane's side of {@code bin/steward}: {@code semver}, {@code maintenance} and
+ * {@code control} (the control-plane process, {@link ControlMain}). The launcher sends these three commands here and everything else to
  * the relay's CLI, so the two programs never link each other (STYLE B1).
  *
  * <p>Exit codes follow sysexits.h where they apply: 0 success, 2 invalid version (the interface
- * contract), 64 usage error, 69 the control plane is not built yet.
+ * contract), 64 usage error; {@code control} exits as {@link ControlMain#run} says.
  *
  * <p>Thread safety: stateless; each {@link #run} call is independent.
  */
 public final class ControlCli {
 
     static final int EX_USAGE = 64;
-    static final int EX_UNAVAILABLE = 69;
 
     private ControlCli() {
     }
@@ -44,10 +43,7 @@ public final class ControlCli {
             return switch (args[0]) {
                 case "semver" -> SemverCommand.run(rest, out, err);
                 case "maintenance" -> MaintenanceCommand.run(rest, out, clock);
-                case "control" -> {
-                    err.println("steward control: not built yet (the control plane's web UI and API are being built)");
-                    yield EX_UNAVAILABLE;
-                }
+                case "control" -> ControlMain.run(rest, err);
                 case "help", "--help", "-h" -> {
                     usage(out);
                     yield 0;
@@ -76,7 +72,7 @@ public final class ControlCli {
                   maintenance emergency [--from ISO_INSTANT] [--zone Europe/Brussels] [--duration 30m]
                                         [--blackout YYYY-MM-DD]... [--now]
                                                     print the next emergency slot (04:00-06:00 local)
-                  control --config FILE             the control plane (not built yet)
+                  control --config FILE             the control plane: REST API on 127.0.0.1:8080 by default
                 exit: 0 ok, 2 invalid version, 64 usage error""");
     }
 }

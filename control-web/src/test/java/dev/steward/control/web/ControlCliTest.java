@@ -106,10 +106,10 @@ class ControlCliTest {
     }
 
     @Test
-    void control_isNotBuiltYet() {
-        Result result = run("control", "--config", "/etc/steward/control.toml");
-        assertThat(result.code()).isEqualTo(69);
-        assertThat(result.err()).contains("not built yet");
+    void control_runsTheControlPlane_aMissingConfigIsExit78() {
+        Result result = run("control", "--config", "/nonexistent/steward/control.toml");
+        assertThat(result.code()).isEqualTo(78);
+        assertThat(result.err()).contains("/nonexistent/steward/control.toml");
     }
 
     @Test

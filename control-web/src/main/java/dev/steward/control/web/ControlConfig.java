@@ -1,0 +1,204 @@
+package dev.steward.control.web;
+
+import dev.steward.common.config.ConfigException;
+import dev.steward.common.config.ConfigReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The control plane's configuration ({@code /etc/steward/control.toml}), read with
+ * {@link ConfigReader}: every problem is collected, unknown keys are errors, and the result is
+ * immutable.
+ *
+ * <pre>
+ * [server]
+ * listen = "127.0.0.1:8080"               # host:port; [v6]:port for IPv6
+ * public_url = "http://127.0.0.1:8080"    # what browsers use; https makes the session cookie Secure
+ *
+ * [database]                              # exactly one of url or embedded_directory
+ * url = "jdbc:postgresql://127.0.0.1:5432/steward"
+ * user = "steward"
+ * password_file = "/etc/steward/control-db.password"   # not readable by group or others
+ * embedded_directory = "/var/lib/steward/control"      # H2 file database, one instance only
+ * pool_size = 10                                       # 2..200
+ *
+ * [provider]
+ * domain = "hosting.example"              # server names are clnNNN-prd-appNNN.&lt;domain&gt;
+ *
+ * [auth]
+ * session_lifetime = "12h"                # 1m..30d
+ * login_failure_limit = 5                 # failures per login and address per window, 1..100
+ * login_failure_window = "15m"            # 1m..1d
+ * </pre>
+ *
+ * <p>Thread safety: immutable.
+ *
+ * @param server where to listen and the public address
+ * @param database which database
+ * @param provider the provider's facts
+ * @param auth session and login limits
+ */
+public record ControlConfig(Server server, DatabaseConfig database, Provider provider, Auth auth) {
+
+    /**
+     * @param host the address to bind, e.g. {@code 127.0.0.1}
+     * @param port 0..65535 (0: any free port, for tests)
+     * @param publicUrl the URL users reach the control plane at
+     */
+    public record Server(String host, int port, URI publicUrl) {
+
+        /** Whether cookies must be marked Secure: the public URL is https. */
+        public boolean secureCookies() {
+            return "https".equalsIgnoreCase(publicUrl.getScheme());
+        }
+    }
+
+    /**
+     * Exactly one of {@code jdbcUrl} (PostgreSQL) and {@code embeddedDirectory} (H2) is set.
+     *
+     * @param jdbcUrl a {@code jdbc:postgresql:} URL, or {@code null}
+     * @param user the database role (PostgreSQL)
+     * @param password the password read from {@code password_file}; {@code null} for trust/peer
+     * @param embeddedDirectory the H2 data directory, or {@code null}
+     * @param poolSize connections in the pool
+     */
+    public record DatabaseConfig(String jdbcUrl, String user, String password, Path embeddedDirectory, int poolSize) {
+
+        @Override
+        public String toString() {
+            // Never print the password.
+            return jdbcUrl != null ? "postgresql " + jdbcUrl + " as " + user : "embedded " + embeddedDirectory;
+        }
+    }
+
+    /** @param domain the provider's domain that server names end in */
+    public record Provider(String domain) {
+    }
+
+    /**
+     * @param sessionLifetime how long a login session lasts
+     * @param loginFailureLimit failed logins per login and address within the window before 429
+     * @param loginFailureWindow the window
+     */
+    public record Auth(Duration sessionLifetime, int loginFailureLimit, Duration loginFailureWindow) {
+    }
+
+    private static final Pattern HOST_PORT = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([A-Za-z0-9.-]+)):(\\d{1,5})");
+    private static final Pattern DOMAIN = Pattern.compile(
+            "(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+");
+
+    /** Reads and validates a file. */
+    public static ControlConfig load(Path file) throws ConfigException {
+        return read(ConfigReader.open(file), file.toAbsolutePath().getParent());
+    }
+
+    /** Reads and validates TOML text; relative paths resolve against {@code baseDirectory}. */
+    public static ControlConfig parse(String fileName, String text, Path baseDirectory) throws ConfigException {
+        return read(ConfigReader.parse(fileName, text), baseDirectory);
+    }
+
+    private static ControlConfig read(ConfigReader reader, Path base) throws ConfigException {
+        ConfigReader.Section server = reader.section("server");
+        String listen = server.string("listen", "127.0.0.1:8080");
+        String host = "127.0.0.1";
+        int port = 8080;
+        Matcher matcher = HOST_PORT.matcher(listen);
+        if (matcher.matches() && Integer.parseInt(matcher.group(3)) <= 65535) {
+            host = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
+            port = Integer.parseInt(matcher.group(3));
+        } else {
+            server.problem("listen", "\"" + listen + "\"", "must be host:port (IPv6 as [addr]:port), port 0..65535");
+        }
+        String publicText = server.string("public_url", "http://" + (host.contains(":") ? "[" + host + "]" : host)
+                + ":" + port);
+        URI publicUrl = URI.create("http://127.0.0.1:8080");
+        try {
+            URI parsed = new URI(publicText);
+            if (parsed.getScheme() == null || !Set.of("http", "https").contains(parsed.getScheme().toLowerCase(Locale.ROOT))
+                    || parsed.getHost() == null) {
+                server.problem("public_url", "\"" + publicText + "\"", "must be an http:// or https:// URL with a host");
+            } else {
+                publicUrl = parsed;
+            }
+        } catch (URISyntaxException bad) {
+            server.problem("public_url", "\"" + publicText + "\"", "is not a URL: " + bad.getReason());
+        }
+        server.finish();
+
+        ConfigReader.Section db = reader.section("database");
+        String url = db.string("url", null);
+        String user = db.string("user", "steward");
+        String passwordFile = db.string("password_file", null);
+        String embedded = db.string("embedded_directory", null);
+        int poolSize = db.integer("pool_size", 10, 2, 200);
+        String password = null;
+        Path embeddedDirectory = null;
+        if ((url == null) == (embedded == null)) {
+            db.problem(url == null ? "url" : "url, embedded_directory", null,
+                    "set exactly one: url (PostgreSQL) or embedded_directory (embedded H2)");
+        }
+        if (url != null && !url.startsWith("jdbc:postgresql://")) {
+            db.problem("url", "\"" + url + "\"", "must be a jdbc:postgresql://host:port/database URL");
+        }
+        if (url == null && passwordFile != null) {
+            db.problem("password_file", "\"" + passwordFile + "\"", "only applies with url (PostgreSQL)");
+        }
+        if (passwordFile != null && url != null) {
+            password = readSecret(db, "password_file", base.resolve(passwordFile));
+        }
+        if (embedded != null) {
+            embeddedDirectory = base.resolve(embedded).normalize();
+        }
+        db.finish();
+
+        ConfigReader.Section provider = reader.section("provider");
+        String domain = provider.string("domain", null);
+        if (domain == null) {
+            provider.problem("domain", null, "is required: the provider's domain that server names end in");
+        } else {
+            domain = domain.strip().toLowerCase(Locale.ROOT);
+            if (!DOMAIN.matcher(domain).matches()) {
+                provider.problem("domain", "\"" + domain + "\"", "must be a domain name with at least two labels");
+            }
+        }
+        provider.finish();
+
+        ConfigReader.Section auth = reader.section("auth");
+        Duration lifetime = auth.duration("session_lifetime", Duration.ofHours(12), Duration.ofMinutes(1), Duration.ofDays(30));
+        int limit = auth.integer("login_failure_limit", 5, 1, 100);
+        Duration window = auth.duration("login_failure_window", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1));
+        auth.finish();
+
+        reader.finish();
+        return new ControlConfig(new Server(host, port, publicUrl),
+                new DatabaseConfig(url, user, password, embeddedDirectory, poolSize),
+                new Provider(domain), new Auth(lifetime, limit, window));
+    }
+
+    private static String readSecret(ConfigReader.Section section, String key, Path file) {
+        try {
+            try {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                    section.problem(key, "\"" + file + "\"", "must not be readable by group or others (chmod 600)");
+                    return null;
+                }
+            } catch (UnsupportedOperationException notPosix) {
+                // XXX no permission check on file systems without POSIX permissions.
+            }
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            section.problem(key, "\"" + file + "\"", "cannot be read: " + e.getMessage());
+            return null;
+        }
+    }
+}

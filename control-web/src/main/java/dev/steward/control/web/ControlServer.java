@@ -1,0 +1,117 @@
+package dev.steward.control.web;
+
+import dev.steward.control.web.api.Access;
+import dev.steward.control.web.api.AdminRoutes;
+import dev.steward.control.web.api.ApiDependencies;
+import dev.steward.control.web.api.CatalogueRoutes;
+import dev.steward.control.web.api.CustomerRoutes;
+import dev.steward.control.web.api.ErrorMapper;
+import dev.steward.control.web.api.Json;
+import dev.steward.control.web.api.MetaRoutes;
+import dev.steward.control.web.api.PackageChangeRoutes;
+import dev.steward.control.web.api.ServerRoutes;
+import dev.steward.control.web.api.SessionRoutes;
+import dev.steward.control.web.auth.Principal;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's HTTP server: one Javalin app wired in one config lambda (no annotations, no
+ * scanning), the API's before-handler, the one exception mapper, and one access log line per
+ * request ({@code method path status ms user request_id}).
+ *
+ * <p><b>Lifecycle.</b> {@link #start} once, then {@link #close}; the port is bound in start.
+ *
+ * <p>Thread safety: one-thread-at-a-time for start/close; requests run on Jetty's threads.
+ */
+public final class ControlServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    private static final Logger access = LoggerFactory.getLogger("dev.steward.control.web.access");
+
+    /**
+     * One registered route.
+     *
+     * @param method the HTTP method, uppercase
+     * @param path the path template, e.g. {@code /api/v1/servers/{id}}
+     */
+    public record Route(String method, String path) {
+    }
+
+    private final Javalin app;
+    private final List<Route> routes = Collections.synchronizedList(new ArrayList<>()); // filled while configuring
+    private boolean started; // start() called
+
+    /** Wires the app; nothing listens until {@link #start}. */
+    public ControlServer(ApiDependencies deps) {
+        this.app = Javalin.create(config -> {
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.http.maxRequestSize = 1_000_000;
+            config.startup.showJavalinBanner = false;
+            config.events.handlerAdded(info -> {
+                if (info.getHttpMethod().isHttpMethod()) {
+                    routes.add(new Route(info.getHttpMethod().name().toUpperCase(Locale.ROOT), info.getPath()));
+                }
+            });
+            config.requestLogger.http((ctx, ms) -> access.info("method={} path={} status={} ms={} user={} request_id={}",
+                    ctx.method().name(), ctx.path(), ctx.statusCode(), Math.round(ms),
+                    Access.principal(ctx).map(Principal::actor).map(Object::toString).orElse("-"),
+                    ctx.<String>attribute("steward.request_id")));
+            config.routes.before(ctx -> {
+                ctx.attribute("steward.request_id", UUID.randomUUID().toString());
+                ctx.header("X-Content-Type-Options", "nosniff");
+            });
+            config.routes.before("/api/v1/*", deps.access()::resolve);
+            config.routes.exception(Exception.class, ErrorMapper::handle);
+            MetaRoutes.register(config.routes, deps);
+            SessionRoutes.register(config.routes, deps);
+            CustomerRoutes.register(config.routes, deps);
+            CatalogueRoutes.register(config.routes, deps);
+            ServerRoutes.register(config.routes, deps);
+            PackageChangeRoutes.register(config.routes, deps);
+            AdminRoutes.register(config.routes, deps);
+        });
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param host the address to bind
+     * @param port the port; 0 for any free one (see {@link #port()})
+     */
+    public ControlServer start(String host, int port) {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        app.start(host, port);
+        log.info("control_listening host={} port={} routes={}", host, app.port(), routes.size());
+        return this;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return app.port();
+    }
+
+    /** Every registered route (method and path template), for the OpenAPI check. */
+    public List<Route> routes() {
+        synchronized (routes) {
+            return List.copyOf(routes);
+        }
+    }
+
+    /** Stops accepting and finishes in-flight requests (Jetty's graceful stop). */
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+}

@@ -1,0 +1,141 @@
+package dev.steward.control.web.api;
+
+import dev.steward.control.core.Language;
+import dev.steward.control.core.change.Decision;
+import dev.steward.control.core.change.InvalidTransitionException;
+import dev.steward.control.core.change.PackageChangeRefusedException;
+import dev.steward.control.store.DatabaseUnavailableException;
+import dev.steward.control.store.DuplicateNameException;
+import dev.steward.control.store.RequestStateChangedException;
+import dev.steward.control.store.UnknownEntityException;
+import dev.steward.control.web.auth.LoginRateLimitedException;
+import dev.steward.control.web.auth.LoginRefusedException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one exception handler: every failure of every API handler becomes a JSON body
+ * {@code {"code": …, "message": …, "details": {…}}} with its HTTP status.
+ *
+ * <table>
+ *   <caption>Mapping</caption>
+ *   <tr><th>exception</th><th>status</th><th>code</th></tr>
+ *   <tr><td>{@link ApiException}</td><td>its own</td><td>its own</td></tr>
+ *   <tr><td>{@link LoginRefusedException}</td><td>401</td><td>login_refused</td></tr>
+ *   <tr><td>{@link LoginRateLimitedException}</td><td>429 + Retry-After</td><td>too_many_logins</td></tr>
+ *   <tr><td>{@link UnknownEntityException}</td><td>404</td><td>not_found</td></tr>
+ *   <tr><td>{@link DuplicateNameException}</td><td>409</td><td>duplicate</td></tr>
+ *   <tr><td>{@link RequestStateChangedException}</td><td>409</td><td>state_changed</td></tr>
+ *   <tr><td>{@link InvalidTransitionException}</td><td>409 (403 for actor_not_allowed)</td><td>the refusal's code</td></tr>
+ *   <tr><td>{@link PackageChangeRefusedException}</td><td>422</td><td>the rule's code; message in the reader's language</td></tr>
+ *   <tr><td>{@link IllegalArgumentException} (a value broke a domain rule)</td><td>400</td><td>validation_failed</td></tr>
+ *   <tr><td>Javalin's own (unknown route, wrong method)</td><td>its status</td><td>not_found, method_not_allowed, …</td></tr>
+ *   <tr><td>{@link DatabaseUnavailableException}</td><td>503</td><td>database_unavailable</td></tr>
+ *   <tr><td>anything else (a bug)</td><td>500, logged once with a correlation id</td><td>internal_error</td></tr>
+ * </table>
+ *
+ * <p>Thread safety: thread-safe (stateless).
+ */
+public final class ErrorMapper {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private ErrorMapper() {
+    }
+
+    /** Writes the answer for {@code failure}. */
+    public static void handle(Exception failure, Context ctx) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        int status;
+        String code;
+        String message = failure.getMessage();
+        switch (failure) {
+            case ApiException api -> {
+                status = api.status();
+                code = api.code();
+                details.putAll(api.details());
+            }
+            case LoginRefusedException refused -> {
+                status = 401;
+                code = "login_refused";
+            }
+            case LoginRateLimitedException limited -> {
+                status = 429;
+                code = "too_many_logins";
+                details.put("retry_after_seconds", limited.retryAfter().toSeconds());
+                ctx.header("Retry-After", Long.toString(limited.retryAfter().toSeconds()));
+            }
+            case UnknownEntityException unknown -> {
+                status = 404;
+                code = "not_found";
+                details.put("entity", unknown.entity());
+            }
+            case DuplicateNameException duplicate -> {
+                status = 409;
+                code = "duplicate";
+                details.put("entity", duplicate.entity());
+                details.put("name", duplicate.name());
+            }
+            case RequestStateChangedException changed -> {
+                status = 409;
+                code = "state_changed";
+                details.put("expected", ApiViews.lower(changed.expected()));
+                details.put("actual", changed.actual() == null ? null : ApiViews.lower(changed.actual()));
+            }
+            case InvalidTransitionException invalid -> {
+                code = invalid.refusal().code();
+                status = "actor_not_allowed".equals(code) ? 403 : 409;
+                message = invalid.refusal().reason().in(Access.language(ctx));
+                putReason(details, invalid.refusal());
+            }
+            case PackageChangeRefusedException refused -> {
+                status = 422;
+                code = refused.refusal().code();
+                message = refused.refusal().reason().in(Access.language(ctx));
+                putReason(details, refused.refusal());
+            }
+            case IllegalArgumentException invalid -> {
+                status = 400;
+                code = "validation_failed";
+            }
+            case HttpResponseException http -> {
+                status = http.getStatus();
+                code = switch (status) {
+                    case 404 -> "not_found";
+                    case 405 -> "method_not_allowed";
+                    case 413 -> "request_too_large";
+                    default -> "http_" + status;
+                };
+            }
+            case DatabaseUnavailableException unavailable -> {
+                status = 503;
+                code = "database_unavailable";
+                message = "the database is not available";
+                log.error("database_unavailable path={} reason=\"{}\"", ctx.path(), unavailable.getMessage());
+            }
+            default -> {
+                status = 500;
+                code = "internal_error";
+                String correlation = UUID.randomUUID().toString();
+                message = "internal error; quote " + correlation + " to the operator";
+                details.put("correlation_id", correlation);
+                log.error("internal_error correlation_id={} method={} path={}", correlation, ctx.method(), ctx.path(),
+                        failure);
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("message", message == null ? code : message);
+        body.put("details", details);
+        ctx.status(status).json(body);
+    }
+
+    private static void putReason(Map<String, Object> details, Decision.Refused refusal) {
+        details.put("reason", Map.of(Language.NL.code(), refusal.reason().nl(), Language.EN.code(), refusal.reason().en()));
+    }
+}

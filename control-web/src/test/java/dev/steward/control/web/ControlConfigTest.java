@@ -1,0 +1,103 @@
+package dev.steward.control.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.steward.common.config.ConfigException;
+import dev.steward.common.config.ConfigProblem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControlConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void minimal_embedded_defaults() throws Exception {
+        ControlConfig config = ControlConfig.parse("control.toml", """
+                [database]
+                embedded_directory = "data"
+                [provider]
+                domain = "Hosting.Example"
+                """, dir);
+        assertThat(config.server().host()).isEqualTo("127.0.0.1");
+        assertThat(config.server().port()).isEqualTo(8080);
+        assertThat(config.server().secureCookies()).isFalse();
+        assertThat(config.database().embeddedDirectory()).isEqualTo(dir.resolve("data"));
+        assertThat(config.provider().domain()).isEqualTo("hosting.example");
+        assertThat(config.auth().sessionLifetime()).isEqualTo(Duration.ofHours(12));
+        assertThat(config.auth().loginFailureLimit()).isEqualTo(5);
+        assertThat(config.auth().loginFailureWindow()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void postgres_passwordFile_https_secureCookies() throws Exception {
+        Path secret = Files.writeString(dir.resolve("db.password"), "s3cret\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        ControlConfig config = ControlConfig.parse("control.toml", """
+                [server]
+                listen = "[::1]:9090"
+                public_url = "https://control.hosting.example"
+                [database]
+                url = "jdbc:postgresql://127.0.0.1:5432/steward"
+                user = "steward"
+                password_file = "db.password"
+                [provider]
+                domain = "hosting.example"
+                [auth]
+                session_lifetime = "8h"
+                """, dir);
+        assertThat(config.server().host()).isEqualTo("::1");
+        assertThat(config.server().port()).isEqualTo(9090);
+        assertThat(config.server().secureCookies()).isTrue();
+        assertThat(config.database().password()).isEqualTo("s3cret");
+        assertThat(config.database().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void everyProblemCollected_exit78() throws Exception {
+        Path secret = Files.writeString(dir.resolve("open.password"), "x");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> ControlConfig.parse("control.toml", """
+                [server]
+                listen = "localhost"
+                public_url = "ftp://x"
+                colour = "blue"
+                [database]
+                url = "jdbc:mysql://x/y"
+                password_file = "open.password"
+                [auth]
+                login_failure_limit = 0
+                [extra]
+                """, dir))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::message).containsExactlyInAnyOrder(
+                                "control.toml: [server] listen = \"localhost\": must be host:port (IPv6 as [addr]:port), port 0..65535",
+                                "control.toml: [server] public_url = \"ftp://x\": must be an http:// or https:// URL with a host",
+                                "control.toml: [server] colour = \"blue\": unknown key; known keys in [server]: listen, public_url",
+                                "control.toml: [database] url = \"jdbc:mysql://x/y\": must be a jdbc:postgresql://host:port/database URL",
+                                "control.toml: [database] password_file = \"" + secret + "\": must not be readable by group or others (chmod 600)",
+                                "control.toml: [provider] domain: is required: the provider's domain that server names end in",
+                                "control.toml: [auth] login_failure_limit = 0: must be between 1 and 100",
+                                "control.toml: [extra]: unknown section; known sections: [server], [database], [provider], [auth]"));
+        assertThat(ConfigException.EX_CONFIG).isEqualTo(78);
+    }
+
+    @Test
+    void neitherOrBothDatabases_refused() {
+        assertThatThrownBy(() -> ControlConfig.parse("c.toml", "[provider]\ndomain = \"a.example\"\n", dir))
+                .hasMessageContaining("set exactly one: url (PostgreSQL) or embedded_directory (embedded H2)");
+        assertThatThrownBy(() -> ControlConfig.parse("c.toml", """
+                [database]
+                url = "jdbc:postgresql://127.0.0.1/x"
+                embedded_directory = "d"
+                [provider]
+                domain = "a.example"
+                """, dir)).hasMessageContaining("set exactly one");
+    }
+}
