@@ -19,6 +19,7 @@ import dev.steward.control.web.ui.PublicRoutes;
 import dev.steward.control.web.ui.Ui;
 import dev.steward.control.web.ui.UiSettings;
 import io.javalin.Javalin;
+import io.javalin.http.NotFoundResponse;
 import io.javalin.json.JavalinJackson;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -92,6 +93,15 @@ public final class ControlServer implements AutoCloseable {
                 }
             });
             config.routes.exception(Exception.class, ErrorMapper::handle);
+            // A path no route matches: the same answer as any 404 (JSON for the API, a page for the UI).
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.attribute(ErrorMapper.HANDLED) == null) {
+                    if (!isApi(ctx.path())) {
+                        ctx.attribute(ErrorMapper.UI_ATTRIBUTE, ui);
+                    }
+                    ErrorMapper.handle(new NotFoundResponse("no such page: " + ctx.path()), ctx);
+                }
+            });
             MetaRoutes.register(config.routes, deps);
             SessionRoutes.register(config.routes, deps);
             CustomerRoutes.register(config.routes, deps);

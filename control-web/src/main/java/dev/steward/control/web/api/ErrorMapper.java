@@ -53,6 +53,9 @@ public final class ErrorMapper {
      */
     public static final String UI_ATTRIBUTE = "steward.ui";
 
+    /** The request attribute set once this mapper has written the answer. */
+    public static final String HANDLED = "steward.error_handled";
+
     private ErrorMapper() {
     }
 
@@ -136,6 +139,7 @@ public final class ErrorMapper {
                         failure);
             }
         }
+        ctx.attribute(HANDLED, Boolean.TRUE);
         Ui ui = ctx.attribute(UI_ATTRIBUTE);
         if (ui != null) {
             ui.error(ctx, status, code, message == null ? code : message);
