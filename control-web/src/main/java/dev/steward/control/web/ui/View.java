@@ -26,6 +26,11 @@ public record View(Language lang, Messages messages, Principal principal, String
         return messages.format(lang, key, args);
     }
 
+    /** The current path and query, URL-encoded for a {@code back=} parameter. */
+    public String back() {
+        return java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** {@code nl} or {@code en}. */
     public String language() {
         return lang.code();
