@@ -233,6 +233,53 @@ class UiPagesIT {
         }
     }
 
+    @TestTemplate
+    void operatorForms_registerAndCarryOutARequest_customerSeesMailSetup(Database database) {
+        try (FakeDnsServer dns = new FakeDnsServer(DnsZone.empty()).start(); TestUi ui = new TestUi(database, dns)) {
+            Customer customer = ui.customer(Language.EN);
+            Application application = ui.application();
+            TestUi.Browser operator = ui.loggedIn(ui.operator());
+            int n = TestUi.next();
+            String name = String.format("cln%03d-prd-app%03d.%s", n, n, TestUi.DOMAIN);
+            TestUi.Page registered = operator.post("/operator/servers", Map.of("name", name, "customer",
+                    Long.toString(customer.id()), "application", Long.toString(application.id()),
+                    "app_host", "unifi" + n + ".jouwfirma.test", "ipv4", "192.0.2.77", "ipv6", "2001:db8::77"));
+            assertThat(registered.status()).isEqualTo(303);
+            Server server = ui.deps.servers().findByName(name).orElseThrow();
+
+            // An invalid registration comes back filled in, with the reason, and stores nothing.
+            TestUi.Page invalid = operator.post("/operator/servers", Map.of("name", "not-a-server-name", "customer",
+                    Long.toString(customer.id()), "application", Long.toString(application.id()),
+                    "app_host", "x.jouwfirma.test", "ipv4", "192.0.2.78", "ipv6", "2001:db8::78"));
+            assertThat(invalid.status()).isEqualTo(400);
+            assertThat(invalid.body()).contains("value=\"not-a-server-name\"").contains("server name must look like");
+
+            TestUi.Browser owner = ui.loggedIn(ui.customerAccount(customer.id()));
+            TestUi.Page mail = owner.get("/servers/" + server.id() + "/mail");
+            assertThat(mail.body()).contains("<dd><span class=\"record\" data-copy>localhost</span></dd>")
+                    .contains("<dd><span class=\"record\" data-copy>25</span></dd>")
+                    .contains("unifi" + n + ".jouwfirma.test or one of its subdomains");
+            assertThat(owner.post("/servers/" + server.id() + "/package", Map.of("kind", "extra_ipv4")).status())
+                    .isEqualTo(303);
+            long id = ui.deps.changes().forServer(server.id()).getFirst().id();
+
+            assertThat(operator.get("/operator/requests").body()).contains("id=\"request-" + id + "\"");
+            assertThat(operator.post("/operator/requests/" + id + "/approve", Map.of()).status()).isEqualTo(303);
+            assertThat(operator.post("/operator/requests/" + id + "/schedule", Map.of("scheduled_for", "2030-01-07T05:00"))
+                    .status()).isEqualTo(303);
+            assertThat(ui.deps.changes().find(id).orElseThrow().scheduledFor())
+                    .isEqualTo(Instant.parse("2030-01-07T04:00:00Z")); // Brussels winter time
+            // Approving again is a conflict, shown as a page.
+            TestUi.Page again = operator.post("/operator/requests/" + id + "/approve", Map.of());
+            assertThat(again.status()).isEqualTo(409);
+            assertThat(again.body()).startsWith("<!DOCTYPE html>");
+            assertThat(operator.post("/operator/requests/" + id + "/done", Map.of("assigned_address", "192.0.2.99"))
+                    .status()).isEqualTo(303);
+            assertThat(ui.deps.servers().addresses(server.id())).extracting(ServerAddress::address).contains("192.0.2.99");
+            assertThat(operator.get("/operator/audit").body()).contains("192.0.2.99");
+        }
+    }
+
     private static int rows(String body) {
         int start = body.indexOf("<table id=\"fleet\">");
         String table = body.substring(start, body.indexOf("</table>", start));
