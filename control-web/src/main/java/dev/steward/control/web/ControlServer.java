@@ -12,7 +12,14 @@ import dev.steward.control.web.api.PackageChangeRoutes;
 import dev.steward.control.web.api.ServerRoutes;
 import dev.steward.control.web.api.SessionRoutes;
 import dev.steward.control.web.auth.Principal;
+import dev.steward.control.web.ui.CustomerPageRoutes;
+import dev.steward.control.web.ui.LoginRoutes;
+import dev.steward.control.web.ui.OperatorPageRoutes;
+import dev.steward.control.web.ui.PublicRoutes;
+import dev.steward.control.web.ui.Ui;
+import dev.steward.control.web.ui.UiSettings;
 import io.javalin.Javalin;
+import io.javalin.http.NotFoundResponse;
 import io.javalin.json.JavalinJackson;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control plane's HTTP server: one Javalin app wired in one config lambda (no annotations, no
- * scanning), the API's before-handler, the one exception mapper, and one access log line per
+ * scanning), the JSON API under {@code /api/v1} and the server-rendered UI everywhere else, the
+ * before-handlers that resolve the principal, the one exception mapper, and one access log line per
  * request ({@code method path status ms user request_id}).
  *
  * <p><b>Lifecycle.</b> {@link #start} once, then {@link #close}; the port is bound in start.
@@ -49,8 +57,14 @@ public final class ControlServer implements AutoCloseable {
     private final List<Route> routes = Collections.synchronizedList(new ArrayList<>()); // filled while configuring
     private boolean started; // start() called
 
-    /** Wires the app; nothing listens until {@link #start}. */
+    /** Wires the app with the UI's defaults (the system resolver); nothing listens until {@link #start}. */
     public ControlServer(ApiDependencies deps) {
+        this(deps, UiSettings.defaults());
+    }
+
+    /** Wires the app; nothing listens until {@link #start}. */
+    public ControlServer(ApiDependencies deps, UiSettings uiSettings) {
+        Ui ui = new Ui(deps.customers());
         this.app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.http.maxRequestSize = 1_000_000;
@@ -69,7 +83,25 @@ public final class ControlServer implements AutoCloseable {
                 ctx.header("X-Content-Type-Options", "nosniff");
             });
             config.routes.before("/api/v1/*", deps.access()::resolve);
+            config.routes.before(ctx -> {
+                if (!isApi(ctx.path())) {
+                    // The UI: errors become HTML pages; the login form guards itself (double submit).
+                    ctx.attribute(ErrorMapper.UI_ATTRIBUTE, ui);
+                    if (!(ctx.path().equals("/login") && ctx.method().name().equals("POST"))) {
+                        deps.access().resolve(ctx);
+                    }
+                }
+            });
             config.routes.exception(Exception.class, ErrorMapper::handle);
+            // A path no route matches: the same answer as any 404 (JSON for the API, a page for the UI).
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.attribute(ErrorMapper.HANDLED) == null) {
+                    if (!isApi(ctx.path())) {
+                        ctx.attribute(ErrorMapper.UI_ATTRIBUTE, ui);
+                    }
+                    ErrorMapper.handle(new NotFoundResponse("no such page: " + ctx.path()), ctx);
+                }
+            });
             MetaRoutes.register(config.routes, deps);
             SessionRoutes.register(config.routes, deps);
             CustomerRoutes.register(config.routes, deps);
@@ -77,7 +109,16 @@ public final class ControlServer implements AutoCloseable {
             ServerRoutes.register(config.routes, deps);
             PackageChangeRoutes.register(config.routes, deps);
             AdminRoutes.register(config.routes, deps);
+            LoginRoutes.register(config.routes, deps, ui);
+            PublicRoutes.register(config.routes, deps, ui);
+            CustomerPageRoutes.register(config.routes, deps, ui, uiSettings);
+            OperatorPageRoutes.register(config.routes, deps, ui);
         });
+    }
+
+    /** Whether {@code path} belongs to the JSON API (or the health check) rather than the UI. */
+    public static boolean isApi(String path) {
+        return path.startsWith("/api/") || path.equals("/healthz");
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.steward.control.store.RequestStateChangedException;
 import dev.steward.control.store.UnknownEntityException;
 import dev.steward.control.web.auth.LoginRateLimitedException;
 import dev.steward.control.web.auth.LoginRefusedException;
+import dev.steward.control.web.ui.Ui;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one exception handler: every failure of every API handler becomes a JSON body
- * {@code {"code": …, "message": …, "details": {…}}} with its HTTP status.
+ * {@code {"code": …, "message": …, "details": {…}}} with its HTTP status; a failure of a UI page
+ * becomes the same status with an HTML error page ({@link Ui#error}).
  *
  * <table>
  *   <caption>Mapping</caption>
@@ -44,6 +46,15 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapper {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+    /**
+     * The request attribute the UI's before-handler sets to its {@link Ui}: a failure of a UI route
+     * becomes an HTML error page (401: a redirect to the login form) instead of JSON.
+     */
+    public static final String UI_ATTRIBUTE = "steward.ui";
+
+    /** The request attribute set once this mapper has written the answer. */
+    public static final String HANDLED = "steward.error_handled";
 
     private ErrorMapper() {
     }
@@ -90,13 +101,13 @@ public final class ErrorMapper {
             case InvalidTransitionException invalid -> {
                 code = invalid.refusal().code();
                 status = "actor_not_allowed".equals(code) ? 403 : 409;
-                message = invalid.refusal().reason().in(Access.language(ctx));
+                message = invalid.refusal().reason().in(language(ctx));
                 putReason(details, invalid.refusal());
             }
             case PackageChangeRefusedException refused -> {
                 status = 422;
                 code = refused.refusal().code();
-                message = refused.refusal().reason().in(Access.language(ctx));
+                message = refused.refusal().reason().in(language(ctx));
                 putReason(details, refused.refusal());
             }
             case IllegalArgumentException invalid -> {
@@ -128,11 +139,23 @@ public final class ErrorMapper {
                         failure);
             }
         }
+        ctx.attribute(HANDLED, Boolean.TRUE);
+        Ui ui = ctx.attribute(UI_ATTRIBUTE);
+        if (ui != null) {
+            ui.error(ctx, status, code, message == null ? code : message);
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", message == null ? code : message);
         body.put("details", details);
         ctx.status(status).json(body);
+    }
+
+    /** The reader's language: the UI's choice (the switch's cookie) on pages, the API's otherwise. */
+    private static Language language(Context ctx) {
+        Ui ui = ctx.attribute(UI_ATTRIBUTE);
+        return ui == null ? Access.language(ctx) : ui.language(ctx);
     }
 
     private static void putReason(Map<String, Object> details, Decision.Refused refusal) {
