@@ -16,17 +16,11 @@ build: check-java
 	@mkdir -p bin && cp scripts/steward bin/steward && chmod +x bin/steward
 	@echo "built: bin/steward"
 
-## make run: the relay on 127.0.0.1:2525 with a generated development config
+## make run: the all-in-one mode: the relay on 127.0.0.1:2525 and the control plane on http://127.0.0.1:8080
+## (embedded database in data/dev/control-db); first run prints the operator's credentials; DEMO=0 skips the demo data
+DEMO ?= 1
 run: build
-	@bin/steward dev-config --dir $(RUN_DIR) --listen 127.0.0.1:2525 --app-domain app.localhost.test
-	@echo
-	@echo "Steward relay (development mode) on 127.0.0.1:2525, app domain app.localhost.test, queue in $(RUN_DIR)/queue"
-	@echo "Send it a message:"
-	@echo "  printf 'From: app@app.localhost.test\nTo: you@example.test\nSubject: hello\n\nHi!\n' | bin/steward sendmail -C $(RUN_DIR)/relay.toml -t"
-	@echo "  or: swaks --server 127.0.0.1:2525 --from app@app.localhost.test --to you@example.test"
-	@echo "See the queue: bin/steward mailq --config $(RUN_DIR)/relay.toml      Stop: Ctrl-C"
-	@echo
-	exec bin/steward relay --config $(RUN_DIR)/relay.toml
+	DEMO=$(DEMO) exec scripts/run-all-in-one $(RUN_DIR)
 
 ## make test: unit tests (*Test) and in-process integration tests (*IT); the control-store tests also use PostgreSQL on 127.0.0.1:5432
 test: check-java
