@@ -200,7 +200,10 @@ final class DevSetup {
             }
         }
         if (!created.isEmpty()) {
-            out.println("demo data: " + String.join("; ", created));
+            out.println("demo data created:");
+            for (String item : created) {
+                out.println("  - " + item);
+            }
         }
     }
 

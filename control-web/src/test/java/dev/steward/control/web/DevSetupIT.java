@@ -37,7 +37,8 @@ class DevSetupIT {
                     "--relay", "127.0.0.1:" + relay.port(), "--dkim-public-key", dkimPub.toString()};
             Run first = run(args);
             assertThat(first.code()).as(first.err()).isZero();
-            assertThat(first.out()).contains("demo data: application wordpress; application odoo; application nextcloud;",
+            assertThat(first.out()).contains("demo data created:\n  - application wordpress\n  - application odoo\n"
+                    + "  - application nextcloud\n",
                     "customer \"Demo Klant BV\" (nl)", "server cln001-prd-app001.steward.localhost.test",
                     "record notice to it@demo-klant.test: sent");
             Matcher operator = Pattern.compile("operator  login: admin  password: (\\S+)").matcher(first.out());
