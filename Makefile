@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build run test interop bench bench-intake bench-e2e bench-dkim clean check-java package-relay
+.PHONY: build run test interop bench bench-intake bench-e2e bench-dkim bench-control clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
@@ -32,12 +32,13 @@ interop: check-java
 	scripts/install-peers
 	$(MVN) -Pinterop -DskipUnitTests=true verify
 
-## make bench: the side-by-side benchmarks (Steward and Postfix): intake, end to end; then DKIM signing (JMH)
+## make bench: the side-by-side benchmarks (Steward and Postfix): intake, end to end; then DKIM signing (JMH); then the control plane's API
 bench: build
 	scripts/install-peers
 	bench/intake-bench
 	bench/e2e-bench
 	bench/dkim-bench
+	bench/control-bench
 
 ## make bench-intake: the intake benchmark alone, results in docs/benchmarks.md
 bench-intake: build
@@ -52,6 +53,10 @@ bench-e2e: build
 ## make bench-dkim: DKIM signatures per second per core (JMH), results in docs/benchmarks-dkim.md
 bench-dkim: build
 	bench/dkim-bench
+
+## make bench-control: control-plane API (and fleet page) p50/p99 at 200 requests/s over 10,000 servers, results in docs/benchmarks-control.md
+bench-control: build
+	bench/control-bench
 
 clean:
 	$(MVN) -q clean
