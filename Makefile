@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build run test interop bench bench-intake bench-e2e bench-dkim clean check-java package-relay
+.PHONY: build run test interop bench bench-intake bench-e2e bench-dkim bench-control clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
@@ -16,17 +16,11 @@ build: check-java
 	@mkdir -p bin && cp scripts/steward bin/steward && chmod +x bin/steward
 	@echo "built: bin/steward"
 
-## make run: the relay on 127.0.0.1:2525 with a generated development config
+## make run: the all-in-one mode: the relay on 127.0.0.1:2525 and the control plane on http://127.0.0.1:8080
+## (embedded database in data/dev/control-db); first run prints the operator's credentials; DEMO=0 skips the demo data
+DEMO ?= 1
 run: build
-	@bin/steward dev-config --dir $(RUN_DIR) --listen 127.0.0.1:2525 --app-domain app.localhost.test
-	@echo
-	@echo "Steward relay (development mode) on 127.0.0.1:2525, app domain app.localhost.test, queue in $(RUN_DIR)/queue"
-	@echo "Send it a message:"
-	@echo "  printf 'From: app@app.localhost.test\nTo: you@example.test\nSubject: hello\n\nHi!\n' | bin/steward sendmail -C $(RUN_DIR)/relay.toml -t"
-	@echo "  or: swaks --server 127.0.0.1:2525 --from app@app.localhost.test --to you@example.test"
-	@echo "See the queue: bin/steward mailq --config $(RUN_DIR)/relay.toml      Stop: Ctrl-C"
-	@echo
-	exec bin/steward relay --config $(RUN_DIR)/relay.toml
+	DEMO=$(DEMO) exec scripts/run-all-in-one $(RUN_DIR)
 
 ## make test: unit tests (*Test) and in-process integration tests (*IT); the control-store tests also use PostgreSQL on 127.0.0.1:5432
 test: check-java
@@ -38,12 +32,13 @@ interop: check-java
 	scripts/install-peers
 	$(MVN) -Pinterop -DskipUnitTests=true verify
 
-## make bench: the side-by-side benchmarks (Steward and Postfix): intake, end to end; then DKIM signing (JMH)
+## make bench: the side-by-side benchmarks (Steward and Postfix): intake, end to end; then DKIM signing (JMH); then the control plane's API
 bench: build
 	scripts/install-peers
 	bench/intake-bench
 	bench/e2e-bench
 	bench/dkim-bench
+	bench/control-bench
 
 ## make bench-intake: the intake benchmark alone, results in docs/benchmarks.md
 bench-intake: build
@@ -58,6 +53,10 @@ bench-e2e: build
 ## make bench-dkim: DKIM signatures per second per core (JMH), results in docs/benchmarks-dkim.md
 bench-dkim: build
 	bench/dkim-bench
+
+## make bench-control: control-plane API (and fleet page) p50/p99 at 200 requests/s over 10,000 servers, results in docs/benchmarks-control.md
+bench-control: build
+	bench/control-bench
 
 clean:
 	$(MVN) -q clean

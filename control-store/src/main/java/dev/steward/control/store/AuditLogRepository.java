@@ -52,6 +52,17 @@ public final class AuditLogRepository {
                 .execute();
     }
 
+    /**
+     * Appends one row in a transaction of its own: for events that change nothing else in the
+     * store, such as a notice that was sent (or failed to be).
+     *
+     * @param details name/value pairs as for {@code append}
+     */
+    public void record(Actor actor, String action, String entityType, Object entityId, Object... details) {
+        database.jdbi().useTransaction(handle -> append(handle, Sql.now(database), actor, action, entityType, entityId,
+                details));
+    }
+
     /** The history of one record, oldest first. */
     public List<AuditEntry> forEntity(String entityType, Object entityId) {
         return database.jdbi().withHandle(handle -> handle.createQuery("""

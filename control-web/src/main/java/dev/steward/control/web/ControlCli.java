@@ -44,6 +44,7 @@ public final class ControlCli {
                 case "semver" -> SemverCommand.run(rest, out, err);
                 case "maintenance" -> MaintenanceCommand.run(rest, out, clock);
                 case "control" -> ControlMain.run(rest, err);
+                case "control-dev" -> DevSetup.run(rest, out, err);
                 case "help", "--help", "-h" -> {
                     usage(out);
                     yield 0;
@@ -73,6 +74,9 @@ public final class ControlCli {
                                         [--blackout YYYY-MM-DD]... [--now]
                                                     print the next emergency slot (04:00-06:00 local)
                   control --config FILE             the control plane: REST API on 127.0.0.1:8080 by default
+                  control-dev --dir DIR [--demo] [--reset-password LOGIN] ...
+                                                    the all-in-one mode's set-up (make run): DIR/control.toml,
+                                                    the first operator, demo data; new credentials printed once
                 exit: 0 ok, 2 invalid version, 64 usage error""");
     }
 }

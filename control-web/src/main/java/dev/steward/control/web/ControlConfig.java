@@ -38,6 +38,11 @@ import java.util.regex.Pattern;
  * session_lifetime = "12h"                # 1m..30d
  * login_failure_limit = 5                 # failures per login and address per window, 1..100
  * login_failure_window = "15m"            # 1m..1d
+ * login_attempt_retention = "30d"         # login attempts older than this are pruned, window..365d
+ *
+ * [notify]                                # customer notices by e-mail, submitted over SMTP
+ * smtp = "127.0.0.1:25"                   # the relay (host:port); unset: notices are not sent (and audited as such)
+ * sender = "steward@hosting.example"      # envelope and header sender; default steward@&lt;provider domain&gt;
  * </pre>
  *
  * <p>Thread safety: immutable.
@@ -46,8 +51,9 @@ import java.util.regex.Pattern;
  * @param database which database
  * @param provider the provider's facts
  * @param auth session and login limits
+ * @param notices where customer notices are submitted
  */
-public record ControlConfig(Server server, DatabaseConfig database, Provider provider, Auth auth) {
+public record ControlConfig(Server server, DatabaseConfig database, Provider provider, Auth auth, Notify notices) {
 
     /**
      * @param host the address to bind, e.g. {@code 127.0.0.1}
@@ -88,11 +94,27 @@ public record ControlConfig(Server server, DatabaseConfig database, Provider pro
      * @param sessionLifetime how long a login session lasts
      * @param loginFailureLimit failed logins per login and address within the window before 429
      * @param loginFailureWindow the window
+     * @param loginAttemptRetention how long login attempts are kept before the pruner deletes them
      */
-    public record Auth(Duration sessionLifetime, int loginFailureLimit, Duration loginFailureWindow) {
+    public record Auth(Duration sessionLifetime, int loginFailureLimit, Duration loginFailureWindow,
+                       Duration loginAttemptRetention) {
+    }
+
+    /**
+     * @param smtpHost the relay's host, or {@code null}: notices are not sent
+     * @param smtpPort the relay's port
+     * @param sender the sender address of notices
+     */
+    public record Notify(String smtpHost, int smtpPort, String sender) {
+
+        /** Whether a relay is configured. */
+        public boolean configured() {
+            return smtpHost != null;
+        }
     }
 
     private static final Pattern HOST_PORT = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([A-Za-z0-9.-]+)):(\\d{1,5})");
+    private static final Pattern SENDER = Pattern.compile("[A-Za-z0-9._%+=-]{1,64}@[A-Za-z0-9.-]{1,253}");
     private static final Pattern DOMAIN = Pattern.compile(
             "(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+");
 
@@ -176,12 +198,39 @@ public record ControlConfig(Server server, DatabaseConfig database, Provider pro
         Duration lifetime = auth.duration("session_lifetime", Duration.ofHours(12), Duration.ofMinutes(1), Duration.ofDays(30));
         int limit = auth.integer("login_failure_limit", 5, 1, 100);
         Duration window = auth.duration("login_failure_window", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1));
+        Duration retention = auth.duration("login_attempt_retention", Duration.ofDays(30), Duration.ofMinutes(1),
+                Duration.ofDays(365));
+        if (retention.compareTo(window) < 0) {
+            auth.problem("login_attempt_retention", retention.toString(),
+                    "must be at least login_failure_window (" + window + "): the rate limit counts those attempts");
+        }
         auth.finish();
+
+        ConfigReader.Section notify = reader.section("notify");
+        String smtp = notify.string("smtp", null);
+        String smtpHost = null;
+        int smtpPort = 25;
+        if (smtp != null) {
+            Matcher smtpMatcher = HOST_PORT.matcher(smtp);
+            if (smtpMatcher.matches() && Integer.parseInt(smtpMatcher.group(3)) >= 1
+                    && Integer.parseInt(smtpMatcher.group(3)) <= 65535) {
+                smtpHost = smtpMatcher.group(1) != null ? smtpMatcher.group(1) : smtpMatcher.group(2);
+                smtpPort = Integer.parseInt(smtpMatcher.group(3));
+            } else {
+                notify.problem("smtp", "\"" + smtp + "\"", "must be host:port (IPv6 as [addr]:port), port 1..65535");
+            }
+        }
+        String sender = notify.string("sender", domain == null ? "steward@localhost" : "steward@" + domain);
+        if (!SENDER.matcher(sender).matches()) {
+            notify.problem("sender", "\"" + sender + "\"", "must be a plain address, local@domain");
+        }
+        notify.finish();
 
         reader.finish();
         return new ControlConfig(new Server(host, port, publicUrl),
                 new DatabaseConfig(url, user, password, embeddedDirectory, poolSize),
-                new Provider(domain), new Auth(lifetime, limit, window));
+                new Provider(domain), new Auth(lifetime, limit, window, retention),
+                new Notify(smtpHost, smtpPort, sender));
     }
 
     private static String readSecret(ConfigReader.Section section, String key, Path file) {

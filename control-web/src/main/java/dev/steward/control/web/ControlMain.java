@@ -6,6 +6,7 @@ import dev.steward.control.store.Database;
 import dev.steward.control.store.DatabaseUnavailableException;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.auth.PasswordHasher;
+import dev.steward.control.web.notify.SmtpSubmission;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The control-plane process: {@code steward control --config FILE}. Reads and validates the config
  * (exit 78 with every problem), opens the database (PostgreSQL or embedded H2; migrations run at
  * open, exit 69 if it cannot be reached), then starts the HTTP server, so {@code GET /healthz}
- * answers 200 as soon as the port is open. SIGTERM/SIGINT stop the server gracefully (in-flight
+ * answers 200 as soon as the port is open; the {@link Pruner} then runs every ten minutes.
+ * SIGTERM/SIGINT stop the server gracefully (in-flight
  * requests finish) and then close the pool.
  *
  * <p>Thread safety: one-thread-at-a-time ({@link #start}, then {@link #close}).
@@ -34,6 +36,7 @@ public final class ControlMain implements AutoCloseable {
     private final ControlConfig config;
     private Database database;     // open between start and close
     private ControlServer server;  // running between start and close
+    private Pruner pruner;         // scheduled between start and close
 
     /** @param config a validated configuration */
     public ControlMain(ControlConfig config) {
@@ -101,11 +104,19 @@ public final class ControlMain implements AutoCloseable {
                 ? Database.postgres(db.jdbcUrl(), db.user(), db.password(), db.poolSize(), Clock.systemUTC())
                 : Database.embedded(db.embeddedDirectory(), db.poolSize(), Clock.systemUTC());
         log.info("control_database {}", db);
+        ControlConfig.Notify notify = config.notices();
+        SmtpSubmission smtp = notify.configured()
+                ? SmtpSubmission.to(notify.smtpHost(), notify.smtpPort(), config.provider().domain()) : null;
         ApiDependencies deps = ApiDependencies.wire(database, new PasswordHasher(), config.provider().domain(),
                 config.server().secureCookies(), config.auth().sessionLifetime(), config.auth().loginFailureLimit(),
-                config.auth().loginFailureWindow());
+                config.auth().loginFailureWindow(), smtp, notify.sender());
+        log.info("control_notify {}", notify.configured()
+                ? "smtp=" + notify.smtpHost() + ":" + notify.smtpPort() + " sender=" + notify.sender()
+                : "smtp=none (customer notices are not sent)");
         try {
             server = new ControlServer(deps).start(config.server().host(), config.server().port());
+            pruner = new Pruner(database, config.auth().loginAttemptRetention(), Clock.systemUTC())
+                    .start(Pruner.DEFAULT_INTERVAL);
         } catch (RuntimeException e) {
             database.close();
             database = null;
@@ -127,6 +138,10 @@ public final class ControlMain implements AutoCloseable {
     /** Stops the server, then closes the database; safe to call twice. */
     @Override
     public synchronized void close() {
+        if (pruner != null) {
+            pruner.close();
+            pruner = null;
+        }
         if (server != null) {
             server.close();
             server = null;

@@ -84,8 +84,47 @@ class ControlConfigTest {
                                 "control.toml: [database] password_file = \"" + secret + "\": must not be readable by group or others (chmod 600)",
                                 "control.toml: [provider] domain: is required: the provider's domain that server names end in",
                                 "control.toml: [auth] login_failure_limit = 0: must be between 1 and 100",
-                                "control.toml: [extra]: unknown section; known sections: [server], [database], [provider], [auth]"));
+                                "control.toml: [extra]: unknown section; known sections: [server], [database], [provider], [auth], [notify]"));
         assertThat(ConfigException.EX_CONFIG).isEqualTo(78);
+    }
+
+    @Test
+    void notify_relayAndSender_defaultsAndProblems() throws Exception {
+        ControlConfig none = ControlConfig.parse("c.toml", """
+                [database]
+                embedded_directory = "db"
+                [provider]
+                domain = "hosting.example"
+                """, dir);
+        assertThat(none.notices()).isEqualTo(new ControlConfig.Notify(null, 25, "steward@hosting.example"));
+        assertThat(none.notices().configured()).isFalse();
+        assertThat(none.auth().loginAttemptRetention()).isEqualTo(java.time.Duration.ofDays(30));
+        ControlConfig relay = ControlConfig.parse("c.toml", """
+                [database]
+                embedded_directory = "db"
+                [provider]
+                domain = "hosting.example"
+                [notify]
+                smtp = "[::1]:2525"
+                sender = "noc@hosting.example"
+                """, dir);
+        assertThat(relay.notices()).isEqualTo(new ControlConfig.Notify("::1", 2525, "noc@hosting.example"));
+        assertThatThrownBy(() -> ControlConfig.parse("c.toml", """
+                [database]
+                embedded_directory = "db"
+                [provider]
+                domain = "hosting.example"
+                [auth]
+                login_attempt_retention = "5m"
+                [notify]
+                smtp = "relay"
+                sender = "not an address"
+                """, dir))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::message).containsExactlyInAnyOrder(
+                                "c.toml: [auth] login_attempt_retention = PT5M: must be at least login_failure_window (PT15M): the rate limit counts those attempts",
+                                "c.toml: [notify] smtp = \"relay\": must be host:port (IPv6 as [addr]:port), port 1..65535",
+                                "c.toml: [notify] sender = \"not an address\": must be a plain address, local@domain"));
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * {@code steward dev-config}: writes the development {@code relay.toml} that {@code make run} uses
- * (an unprivileged port, a queue inside the given directory). An existing file is left as it is,
+ * (an unprivileged port, a queue inside the given directory; {@code --app-domain} may repeat, and
+ * {@code --dkim-key-file} turns on signing with that key). An existing file is left as it is,
  * so local edits survive the next {@code make run}.
  */
 final class DevConfig {
@@ -18,12 +19,14 @@ final class DevConfig {
     static int run(String[] args, PrintStream out, PrintStream err) {
         String dir = null;
         String listen = "127.0.0.1:2525";
-        String appDomain = "app.localhost.test";
+        java.util.List<String> appDomains = new java.util.ArrayList<>();
+        String dkimKeyFile = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--dir" -> dir = args[i + 1];
                 case "--listen" -> listen = args[i + 1];
-                case "--app-domain" -> appDomain = args[i + 1];
+                case "--app-domain" -> appDomains.add(args[i + 1]);
+                case "--dkim-key-file" -> dkimKeyFile = args[i + 1];
                 default -> {
                     err.println("steward dev-config: unknown option " + args[i]);
                     return StewardCli.EX_USAGE;
@@ -31,8 +34,12 @@ final class DevConfig {
             }
         }
         if (dir == null || args.length % 2 != 0) {
-            err.println("usage: steward dev-config --dir DIR [--listen HOST:PORT] [--app-domain DOMAIN]");
+            err.println("usage: steward dev-config --dir DIR [--listen HOST:PORT] [--app-domain DOMAIN]..."
+                    + " [--dkim-key-file FILE]");
             return StewardCli.EX_USAGE;
+        }
+        if (appDomains.isEmpty()) {
+            appDomains.add("app.localhost.test");
         }
         Path directory = Path.of(dir).toAbsolutePath();
         Path file = directory.resolve("relay.toml");
@@ -54,7 +61,13 @@ final class DevConfig {
 
                     [queue]
                     directory = "%s"
-                    """.formatted(listen, appDomain, directory.resolve("queue")));
+                    """.formatted(listen, String.join("\", \"", appDomains), directory.resolve("queue"))
+                    + (dkimKeyFile == null ? "" : """
+
+                    [dkim]
+                    selector = "nexx"
+                    key_file = "%s"
+                    """.formatted(Path.of(dkimKeyFile).toAbsolutePath())));
             out.println("wrote " + file);
             return 0;
         } catch (IOException failure) {

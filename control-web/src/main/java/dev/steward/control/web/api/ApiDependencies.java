@@ -11,6 +11,9 @@ import dev.steward.control.store.ServerRepository;
 import dev.steward.control.web.auth.AccountAdmin;
 import dev.steward.control.web.auth.Authenticator;
 import dev.steward.control.web.auth.PasswordHasher;
+import dev.steward.control.web.notify.DkimNotifier;
+import dev.steward.control.web.notify.SmtpSubmission;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -21,15 +24,16 @@ import java.time.Duration;
  *
  * @param providerDomain the domain server names must end in
  * @param secureCookies whether the session cookie is marked Secure (public URL is https)
+ * @param dkimNotifier sends the DKIM record notice when a server's key is registered (DNS-3)
  */
 public record ApiDependencies(Database database, Authenticator authenticator, AccountAdmin admin,
                               AccountRepository accounts, ApiTokenRepository tokens, CustomerRepository customers,
                               ApplicationRepository applications, ServerRepository servers,
                               PackageChangeRepository changes, AuditLogRepository audit, Access access,
-                              String providerDomain, boolean secureCookies) {
+                              String providerDomain, boolean secureCookies, DkimNotifier dkimNotifier) {
 
     /**
-     * Wires everything on {@code database}.
+     * Wires everything on {@code database}, without a relay for notices (they are audited as not sent).
      *
      * @param sessionLifetime how long a login session lasts
      * @param failureLimit failed logins per login and address per window
@@ -38,12 +42,30 @@ public record ApiDependencies(Database database, Authenticator authenticator, Ac
     public static ApiDependencies wire(Database database, PasswordHasher hasher, String providerDomain,
                                        boolean secureCookies, Duration sessionLifetime, int failureLimit,
                                        Duration failureWindow) {
+        return wire(database, hasher, providerDomain, secureCookies, sessionLifetime, failureLimit, failureWindow,
+                null, "steward@" + providerDomain);
+    }
+
+    /**
+     * Wires everything on {@code database}.
+     *
+     * @param sessionLifetime how long a login session lasts
+     * @param failureLimit failed logins per login and address per window
+     * @param failureWindow the rate-limit window
+     * @param smtp the relay customer notices are submitted to; {@code null} for none
+     * @param sender the notices' sender address
+     */
+    public static ApiDependencies wire(Database database, PasswordHasher hasher, String providerDomain,
+                                       boolean secureCookies, Duration sessionLifetime, int failureLimit,
+                                       Duration failureWindow, SmtpSubmission smtp, String sender) {
         Authenticator authenticator = new Authenticator(database, hasher, sessionLifetime, failureLimit, failureWindow);
         CustomerRepository customers = new CustomerRepository(database);
+        AuditLogRepository audit = new AuditLogRepository(database);
         return new ApiDependencies(database, authenticator, new AccountAdmin(database, hasher),
                 new AccountRepository(database), new ApiTokenRepository(database), customers,
                 new ApplicationRepository(database), new ServerRepository(database),
-                new PackageChangeRepository(database), new AuditLogRepository(database),
-                new Access(authenticator, customers), providerDomain, secureCookies);
+                new PackageChangeRepository(database), audit,
+                new Access(authenticator, customers), providerDomain, secureCookies,
+                new DkimNotifier(smtp, sender, providerDomain, customers, audit, Clock.systemUTC()));
     }
 }

@@ -161,6 +161,16 @@ final class ApiViews {
     record ServerBody(String name, Long customerId, Long applicationId, String appHost, String ipv4, String ipv6) {
     }
 
+    record DkimBody(String selector, String publicKey) {
+    }
+
+    /** What happened to the DKIM record notice: sent, failed or not_configured. */
+    record NoticeView(String status, String detail, String recordName, String recordValue) {
+    }
+
+    record DkimView(ServerView server, NoticeView notice) {
+    }
+
     record PackageChangeBody(String kind) {
     }
 

@@ -8,21 +8,27 @@ import dev.steward.control.store.Page;
 import dev.steward.control.store.ServerQuery;
 import dev.steward.control.store.ServerRegistration;
 import dev.steward.control.web.auth.Principal;
+import dev.steward.control.web.notify.DkimNotifier;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * {@code /api/v1/servers}: operators list (filter by customer, application, role, search text;
- * keyset pages), register and read every server; a customer lists and reads only their own (the
- * customer filter is forced, another's server is 404).
+ * keyset pages), register and read every server, and register a server's DKIM key (which e-mails the
+ * customer the record to publish); a customer lists and reads only their own (the customer filter
+ * is forced, another's server is 404).
  *
  * <p>Thread safety: thread-safe (stateless handlers).
  */
 public final class ServerRoutes {
+
+    private static final Pattern SELECTOR = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]+={0,2}");
 
     private final ApiDependencies deps;
 
@@ -36,6 +42,7 @@ public final class ServerRoutes {
         routes.get("/api/v1/servers", handlers::list);
         routes.post("/api/v1/servers", handlers::register);
         routes.get("/api/v1/servers/{id}", handlers::get);
+        routes.put("/api/v1/servers/{id}/dkim", handlers::setDkim);
     }
 
     private void list(Context ctx) {
@@ -81,6 +88,36 @@ public final class ServerRoutes {
     private void get(Context ctx) {
         Principal principal = Access.user(ctx);
         ctx.json(view(visibleServer(deps, principal, ApiRequest.id(ctx, "id", "server"))));
+    }
+
+    /**
+     * Registers the server's DKIM selector and public key and e-mails the customer's contacts the
+     * TXT record to publish (DNS-3). Registering the same key again sends the notice again (the
+     * operator's retry after a failed send). The key is stored even when the notice fails; the
+     * reply says what happened to the notice.
+     */
+    private void setDkim(Context ctx) {
+        Principal operator = Access.operator(ctx);
+        long id = ApiRequest.id(ctx, "id", "server");
+        deps.servers().find(id).orElseThrow(() -> ApiException.notFound("server", id));
+        ApiViews.DkimBody body = ApiRequest.body(ctx, ApiViews.DkimBody.class);
+        String selector = body.selector() == null ? "nexx" : body.selector().strip().toLowerCase(Locale.ROOT);
+        if (!SELECTOR.matcher(selector).matches()) {
+            throw ApiException.invalid("selector", "must be a DNS label (letters, digits, hyphens; 1..63)");
+        }
+        String key = ApiRequest.required(body.publicKey(), "public_key").replaceAll("\\s+", "");
+        if (!BASE64.matcher(key).matches() || key.length() < 40 || key.length() > 3000) {
+            throw ApiException.invalid("public_key", "must be the key's base64 (the p= value of the DKIM record)");
+        }
+        try {
+            java.util.Base64.getDecoder().decode(key);
+        } catch (IllegalArgumentException notBase64) {
+            throw ApiException.invalid("public_key", "is not valid base64: " + notBase64.getMessage());
+        }
+        Server updated = deps.servers().setDkimKey(operator.actor(), id, selector, key);
+        DkimNotifier.Outcome outcome = deps.dkimNotifier().notify(operator.actor(), updated);
+        ctx.json(new ApiViews.DkimView(view(updated), new ApiViews.NoticeView(
+                outcome.status().name().toLowerCase(Locale.ROOT), outcome.detail(), outcome.owner(), outcome.value())));
     }
 
     private ApiViews.ServerView view(Server server) {

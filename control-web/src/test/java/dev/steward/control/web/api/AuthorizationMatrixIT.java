@@ -75,6 +75,19 @@ class AuthorizationMatrixIT {
         return new Row(route, new int[] {anonymous, operator, own, other}, call);
     }
 
+    static final String DKIM_KEY = rsaPublicKey();
+
+    /** A fresh RSA-2048 public key as the DKIM p= value (base64 of SubjectPublicKeyInfo). */
+    static String rsaPublicKey() {
+        try {
+            var generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return java.util.Base64.getEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static final List<Row> TABLE = List.of(
             row("GET /healthz", 200, 200, 200, 200, w -> new Call("/healthz", null)),
             row("GET /api/v1/openapi.json", 200, 200, 200, 200, w -> new Call("/api/v1/openapi.json", null)),
@@ -103,6 +116,9 @@ class AuthorizationMatrixIT {
                         "ipv6", "2001:db8:1::" + Integer.toHexString(n)));
             }),
             row("GET /api/v1/servers/{id}", 401, 200, 200, 404, w -> new Call("/api/v1/servers/" + w.server().id(), null)),
+            // No relay in this world: the key is stored and the reply says the notice was not sent.
+            row("PUT /api/v1/servers/{id}/dkim", 401, 200, 403, 403, w -> new Call("/api/v1/servers/" + w.server().id()
+                    + "/dkim", Map.of("selector", "nexx", "public_key", DKIM_KEY))),
             row("GET /api/v1/servers/{id}/package-changes", 401, 200, 200, 404,
                     w -> new Call("/api/v1/servers/" + w.server().id() + "/package-changes", null)),
             row("POST /api/v1/servers/{id}/package-changes", 401, 201, 201, 404,

@@ -48,8 +48,13 @@ final class TestApi implements AutoCloseable {
     }
 
     TestApi(Database database, int failureLimit) {
+        this(database, failureLimit, null);
+    }
+
+    /** With customer notices submitted to {@code smtp} (null: none configured). */
+    TestApi(Database database, int failureLimit, dev.steward.control.web.notify.SmtpSubmission smtp) {
         deps = ApiDependencies.wire(database, HASHER, DOMAIN, false, Duration.ofHours(1), failureLimit,
-                Duration.ofMinutes(15));
+                Duration.ofMinutes(15), smtp, "steward@" + DOMAIN);
         server = new ControlServer(deps).start("127.0.0.1", 0);
     }
 
