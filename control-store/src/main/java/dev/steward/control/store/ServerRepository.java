@@ -208,37 +208,20 @@ public final class ServerRepository {
             where.append(" and (name like :pattern escape '!' or app_host like :pattern escape '!')");
         }
         return database.jdbi().withHandle(handle -> {
-            List<Server> rows;
-            long total;
-            if (query.cursor() == null) {
-                // The first page and the total in one pass over the matching rows (the window count
-                // is taken before the limit): a substring search cannot use an index, and two scans
-                // of the table per request halved what one instance could serve.
-                Query page = handle.createQuery("select s.*, count(*) over () as total_matching from server s" + where
-                        + " order by name limit :limit");
-                bindFilter(page, query);
-                long[] counted = {0};
-                rows = page.bind("limit", query.limit() + 1).map((rs, ctx) -> {
-                    counted[0] = rs.getLong("total_matching");
-                    return MAPPER.map(rs, ctx);
-                }).list();
-                total = rows.isEmpty() ? 0 : counted[0];
-            } else {
-                total = countMatching(handle, where, query);
-                Query page = handle.createQuery("select * from server" + where + " and name > :cursor order by name limit :limit");
-                bindFilter(page, query);
-                rows = page.bind("cursor", query.cursor()).bind("limit", query.limit() + 1).map(MAPPER).list();
+            Query count = handle.createQuery("select count(*) from server" + where);
+            bindFilter(count, query);
+            long total = count.mapTo(Long.class).one();
+            Query page = handle.createQuery("select * from server" + where
+                    + (query.cursor() == null ? "" : " and name > :cursor") + " order by name limit :limit");
+            bindFilter(page, query);
+            if (query.cursor() != null) {
+                page.bind("cursor", query.cursor());
             }
+            List<Server> rows = page.bind("limit", query.limit() + 1).map(MAPPER).list();
             boolean more = rows.size() > query.limit();
             List<Server> items = more ? rows.subList(0, query.limit()) : rows;
             return new Page<>(items, more ? items.getLast().name().toString() : null, total);
         });
-    }
-
-    private static long countMatching(org.jdbi.v3.core.Handle handle, CharSequence where, ServerQuery query) {
-        Query count = handle.createQuery("select count(*) from server" + where);
-        bindFilter(count, query);
-        return count.mapTo(Long.class).one();
     }
 
     private static void bindFilter(Query statement, ServerQuery query) {
