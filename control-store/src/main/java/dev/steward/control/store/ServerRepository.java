@@ -208,20 +208,43 @@ public final class ServerRepository {
             where.append(" and (name like :pattern escape '!' or app_host like :pattern escape '!')");
         }
         return database.jdbi().withHandle(handle -> {
-            Query count = handle.createQuery("select count(*) from server" + where);
-            bindFilter(count, query);
-            long total = count.mapTo(Long.class).one();
-            Query page = handle.createQuery("select * from server" + where
-                    + (query.cursor() == null ? "" : " and name > :cursor") + " order by name limit :limit");
-            bindFilter(page, query);
-            if (query.cursor() != null) {
-                page.bind("cursor", query.cursor());
+            List<Server> rows;
+            long total;
+            if (query.cursor() == null && query.search() != null) {
+                // A substring search cannot use an index, so the page query scans the table anyway:
+                // take the first page and the total in that one pass (the window count is taken
+                // before the limit) instead of scanning twice. Not for plain filters: there the name
+                // index lets the page query stop after a page, and a separate count is cheap, while
+                // a window count would make it read every matching row.
+                Query page = handle.createQuery("select s.*, count(*) over () as total_matching from server s" + where
+                        + " order by name limit :limit");
+                bindFilter(page, query);
+                long[] counted = {0};
+                rows = page.bind("limit", query.limit() + 1).map((rs, ctx) -> {
+                    counted[0] = rs.getLong("total_matching");
+                    return MAPPER.map(rs, ctx);
+                }).list();
+                total = rows.isEmpty() ? 0 : counted[0];
+            } else {
+                total = countMatching(handle, where, query);
+                Query page = handle.createQuery("select * from server" + where
+                        + (query.cursor() == null ? "" : " and name > :cursor") + " order by name limit :limit");
+                bindFilter(page, query);
+                if (query.cursor() != null) {
+                    page.bind("cursor", query.cursor());
+                }
+                rows = page.bind("limit", query.limit() + 1).map(MAPPER).list();
             }
-            List<Server> rows = page.bind("limit", query.limit() + 1).map(MAPPER).list();
             boolean more = rows.size() > query.limit();
             List<Server> items = more ? rows.subList(0, query.limit()) : rows;
             return new Page<>(items, more ? items.getLast().name().toString() : null, total);
         });
+    }
+
+    private static long countMatching(org.jdbi.v3.core.Handle handle, CharSequence where, ServerQuery query) {
+        Query count = handle.createQuery("select count(*) from server" + where);
+        bindFilter(count, query);
+        return count.mapTo(Long.class).one();
     }
 
     private static void bindFilter(Query statement, ServerQuery query) {
