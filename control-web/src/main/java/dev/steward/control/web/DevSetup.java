@@ -1,5 +1,6 @@
 package dev.steward.control.web;
 
+import dev.steward.common.text.AddressText;
 import dev.steward.common.config.ConfigException;
 import dev.steward.common.config.ConfigProblem;
 import dev.steward.control.core.Actor;
@@ -234,7 +235,7 @@ final class DevSetup {
                     if (address instanceof Inet4Address && v4 == null) {
                         v4 = address.getHostAddress();
                     } else if (address instanceof Inet6Address && v6 == null) {
-                        v6 = compressIpv6(address.getAddress());
+                        v6 = AddressText.of(address);
                     }
                 }
             }
@@ -242,44 +243,6 @@ final class DevSetup {
             // Fall back below.
         }
         return List.of(v4 != null ? v4 : "192.0.2.10", v6 != null ? v6 : "2001:db8::10");
-    }
-
-    /** RFC 5952 text: lowercase hex, the longest run of two or more zero groups as "::". */
-    static String compressIpv6(byte[] address) {
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.toString();
     }
 
     private static String localHostName() {

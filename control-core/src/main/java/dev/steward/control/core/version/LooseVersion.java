@@ -65,23 +65,10 @@ public record LooseVersion(String text, List<BigInteger> release, List<String> p
     public static LooseVersion parse(String text) {
         Objects.requireNonNull(text, "text");
         VersionText.checkLength(text);
-        String rest = text;
-        List<String> build = List.of();
-        int plus = rest.indexOf('+');
-        if (plus >= 0) {
-            String metadata = rest.substring(plus + 1);
-            if (metadata.indexOf('+') >= 0) {
-                throw new InvalidVersionException(text, "more than one '+' (build metadata may not contain '+')");
-            }
-            build = VersionText.identifiers(text, metadata, "build metadata", true);
-            rest = rest.substring(0, plus);
-        }
-        List<String> preRelease = List.of();
-        int dash = rest.indexOf('-');
-        if (dash >= 0) {
-            preRelease = VersionText.identifiers(text, rest.substring(dash + 1), "pre-release", true);
-            rest = rest.substring(0, dash);
-        }
+        VersionText.Parts split = VersionText.split(text, true);
+        String rest = split.core();
+        List<String> preRelease = split.preRelease();
+        List<String> build = split.build();
         if (!rest.isEmpty() && (rest.charAt(0) == 'v' || rest.charAt(0) == 'V')) {
             rest = rest.substring(1);
         }

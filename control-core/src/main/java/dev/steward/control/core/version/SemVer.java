@@ -62,24 +62,10 @@ public record SemVer(BigInteger major, BigInteger minor, BigInteger patch, List<
         if (text.charAt(0) == 'v' || text.charAt(0) == 'V') {
             throw new InvalidVersionException(text, "a 'v' prefix is not part of SemVer 2.0.0 (the loose scheme accepts it)");
         }
-        String rest = text;
-        List<String> build = List.of();
-        int plus = rest.indexOf('+');
-        if (plus >= 0) {
-            String metadata = rest.substring(plus + 1);
-            if (metadata.indexOf('+') >= 0) {
-                throw new InvalidVersionException(text, "more than one '+' (build metadata may not contain '+')");
-            }
-            build = VersionText.identifiers(text, metadata, "build metadata", true);
-            rest = rest.substring(0, plus);
-        }
-        List<String> preRelease = List.of();
-        // The first '-' ends the core: hyphens are legal inside pre-release identifiers (§9).
-        int dash = rest.indexOf('-');
-        if (dash >= 0) {
-            preRelease = VersionText.identifiers(text, rest.substring(dash + 1), "pre-release", false);
-            rest = rest.substring(0, dash);
-        }
+        VersionText.Parts parts = VersionText.split(text, false);
+        String rest = parts.core();
+        List<String> preRelease = parts.preRelease();
+        List<String> build = parts.build();
         if (rest.isEmpty()) {
             throw new InvalidVersionException(text, "missing MAJOR.MINOR.PATCH");
         }

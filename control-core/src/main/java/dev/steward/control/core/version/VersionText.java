@@ -13,6 +13,36 @@ final class VersionText {
     private VersionText() {
     }
 
+    /** A version's text split at the first '+' (build) and then the first '-' (pre-release). */
+    record Parts(String core, List<String> preRelease, List<String> build) {}
+
+    /**
+     * Splits {@code text} into core, pre-release and build identifiers, checking the identifiers.
+     * The first '-' ends the core: hyphens are legal inside pre-release identifiers (SemVer §9).
+     *
+     * @param numericLeadingZeroAllowed whether numeric pre-release identifiers may have leading zeros
+     */
+    static Parts split(String text, boolean numericLeadingZeroAllowed) {
+        String rest = text;
+        List<String> build = List.of();
+        int plus = rest.indexOf('+');
+        if (plus >= 0) {
+            String metadata = rest.substring(plus + 1);
+            if (metadata.indexOf('+') >= 0) {
+                throw new InvalidVersionException(text, "more than one '+' (build metadata may not contain '+')");
+            }
+            build = identifiers(text, metadata, "build metadata", true);
+            rest = rest.substring(0, plus);
+        }
+        List<String> preRelease = List.of();
+        int dash = rest.indexOf('-');
+        if (dash >= 0) {
+            preRelease = identifiers(text, rest.substring(dash + 1), "pre-release", numericLeadingZeroAllowed);
+            rest = rest.substring(0, dash);
+        }
+        return new Parts(rest, preRelease, build);
+    }
+
     static void checkLength(String text) {
         if (text.isEmpty()) {
             throw new InvalidVersionException(text, "empty");
