@@ -26,8 +26,12 @@ class DkimNoticeTest {
     }
 
     @Test
-    void dotStuffing_andCrlf() {
-        assertThat(new String(SmtpSubmission.dotStuffed("a\n.b\r\n..c\n"), java.nio.charset.StandardCharsets.UTF_8))
+    void dotStuffing_andCrlf() throws Exception {
+        // SmtpSubmission hands the notice to smtp-wire's client, whose DATA body is this stream.
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        new dev.steward.smtp.wire.DotStuffingOutputStream(wire)
+                .write("a\n.b\r\n..c\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(new String(wire.toByteArray(), java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo("a\r\n..b\r\n...c\r\n");
     }
 }
