@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -158,6 +161,29 @@ public final class ConfigReader {
 
         public void problem(String key, String value, String rule) {
             ConfigReader.this.problem(key(key), value, rule);
+        }
+
+        /**
+         * The text of a secret file named by {@code key} (a password, a private key): only when
+         * neither its group nor others may read or write it. Otherwise, or when it cannot be read,
+         * records a problem ({@code rule} for the permissions) and returns null.
+         */
+        public String ownerOnlyFile(String key, Path file, String rule) {
+            String shown = "\"" + file + "\"";
+            try {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                if (permissions.contains(PosixFilePermission.OTHERS_READ) || permissions.contains(PosixFilePermission.GROUP_READ)
+                        || permissions.contains(PosixFilePermission.OTHERS_WRITE)
+                        || permissions.contains(PosixFilePermission.GROUP_WRITE)) {
+                    problem(key, shown, rule);
+                    return null;
+                }
+                return Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException | UnsupportedOperationException e) {
+                problem(key, shown, "cannot be read: " + (e instanceof AccessDeniedException
+                        ? "permission denied (this program's user must own it)" : e.getMessage()));
+                return null;
+            }
         }
 
         public String string(String key, String defaultValue) {

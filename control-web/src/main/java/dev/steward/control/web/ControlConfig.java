@@ -2,12 +2,9 @@ package dev.steward.control.web;
 
 import dev.steward.common.config.ConfigException;
 import dev.steward.common.config.ConfigReader;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -234,20 +231,7 @@ public record ControlConfig(Server server, DatabaseConfig database, Provider pro
     }
 
     private static String readSecret(ConfigReader.Section section, String key, Path file) {
-        try {
-            try {
-                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-                if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                    section.problem(key, "\"" + file + "\"", "must not be readable by group or others (chmod 600)");
-                    return null;
-                }
-            } catch (UnsupportedOperationException notPosix) {
-                // XXX no permission check on file systems without POSIX permissions.
-            }
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            section.problem(key, "\"" + file + "\"", "cannot be read: " + e.getMessage());
-            return null;
-        }
+        String text = section.ownerOnlyFile(key, file, "must not be readable by group or others (chmod 600)");
+        return text == null ? null : text.strip();
     }
 }

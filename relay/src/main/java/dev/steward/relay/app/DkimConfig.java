@@ -3,15 +3,11 @@ package dev.steward.relay.app;
 import dev.steward.common.config.ConfigReader;
 import dev.steward.mail.dkim.DkimAlgorithm;
 import dev.steward.mail.dkim.DkimKeys;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code [dkim]}: the key(s) the relay signs every accepted message with. No section, or no
@@ -111,22 +107,12 @@ public record DkimConfig(List<Key> keys) {
     private static PrivateKey readKey(ConfigReader.Section section, String key, Path file, DkimAlgorithm expected,
             String expectedBy) {
         String shown = "\"" + file + "\"";
-        String pem;
-        try {
-            if (!Files.exists(file)) {
-                section.problem(key, shown, "does not exist; create it with: steward dkim keygen --domain APP_HOST --out DIR");
-                return null;
-            }
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.contains(PosixFilePermission.OTHERS_READ) || permissions.contains(PosixFilePermission.GROUP_READ)
-                    || permissions.contains(PosixFilePermission.OTHERS_WRITE) || permissions.contains(PosixFilePermission.GROUP_WRITE)) {
-                section.problem(key, shown, "must be readable and writable by its owner only (chmod 600 " + file + ")");
-                return null;
-            }
-            pem = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (IOException | UnsupportedOperationException e) {
-            section.problem(key, shown, "cannot be read: " + (e instanceof java.nio.file.AccessDeniedException
-                    ? "permission denied (the relay's user must own it)" : e.getMessage()));
+        if (!Files.exists(file)) {
+            section.problem(key, shown, "does not exist; create it with: steward dkim keygen --domain APP_HOST --out DIR");
+            return null;
+        }
+        String pem = section.ownerOnlyFile(key, file, "must be readable and writable by its owner only (chmod 600 " + file + ")");
+        if (pem == null) {
             return null;
         }
         PrivateKey privateKey;

@@ -1,13 +1,8 @@
 package dev.steward.relay.delivery;
 
 import dev.steward.common.config.ConfigReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code [smarthost]} (MAIL-5): route every message through the customer's own mail server instead
@@ -70,23 +65,15 @@ public record SmarthostConfig(String host, int port, boolean implicitTls, String
 
     /** The first line of a secret file that only its owner may read; a problem otherwise. */
     private static String readSecret(ConfigReader.Section section, Path file) {
-        String shown = "\"" + file + "\"";
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.contains(PosixFilePermission.OTHERS_READ) || permissions.contains(PosixFilePermission.GROUP_READ)
-                    || permissions.contains(PosixFilePermission.OTHERS_WRITE) || permissions.contains(PosixFilePermission.GROUP_WRITE)) {
-                section.problem("password_file", shown, "must be readable by its owner only (chmod 600 " + file + ")");
-                return null;
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (lines.isEmpty() || lines.get(0).isEmpty()) {
-                section.problem("password_file", shown, "is empty; it must hold the password on its first line");
-                return null;
-            }
-            return lines.get(0);
-        } catch (IOException | UnsupportedOperationException e) {
-            section.problem("password_file", shown, "cannot be read: " + e.getMessage());
+        String text = section.ownerOnlyFile("password_file", file, "must be readable by its owner only (chmod 600 " + file + ")");
+        if (text == null) {
             return null;
         }
+        String first = text.lines().findFirst().orElse("");
+        if (first.isEmpty()) {
+            section.problem("password_file", "\"" + file + "\"", "is empty; it must hold the password on its first line");
+            return null;
+        }
+        return first;
     }
 }
