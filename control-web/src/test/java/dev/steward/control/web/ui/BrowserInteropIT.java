@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -260,9 +262,7 @@ class BrowserInteropIT {
         WebElement secret = browser.findElement(By.id("password"));
         secret.clear();
         secret.sendKeys(password);
-        WebElement submit = browser.findElement(By.cssSelector("form[action='/login'] button[type='submit']"));
-        submit.click();
-        wait.until(ExpectedConditions.stalenessOf(submit));
+        submitAndAwaitNextDocument(browser.findElement(By.cssSelector("form[action='/login'] button[type='submit']")));
     }
 
     private static void openPackagePage(Server server) {
@@ -277,8 +277,22 @@ class BrowserInteropIT {
         WebElement confirm = form.findElement(By.name("confirm_storage"));
         confirm.click();
         assertThat(confirm.isSelected()).isTrue();
-        WebElement submit = form.findElement(By.cssSelector("button[type='submit']"));
+        submitAndAwaitNextDocument(form.findElement(By.cssSelector("button[type='submit']")));
+    }
+
+    /**
+     * Clicks a submit button and waits until the browser shows the document the server answered with.
+     * The old document is marked first and the wait ends when a complete document without the mark is
+     * shown. Not {@code stalenessOf(button)}: while the old document is torn down, chromedriver may
+     * answer the staleness probe with "unknown error: Node with given id does not belong to the
+     * document" instead of a stale-element error (seen in CI), which fails the wait instead of ending
+     * it. Errors while the page changes are retried until the bounded wait ends.
+     */
+    private static void submitAndAwaitNextDocument(WebElement submit) {
+        browser.executeScript("document.documentElement.setAttribute('data-test-left', '')");
         submit.click();
-        wait.until(ExpectedConditions.stalenessOf(submit));
+        new WebDriverWait(browser, WAIT).ignoring(WebDriverException.class).until(driver -> (Boolean)
+                ((JavascriptExecutor) driver).executeScript("return document.readyState === 'complete'"
+                        + " && !document.documentElement.hasAttribute('data-test-left')"));
     }
 }
