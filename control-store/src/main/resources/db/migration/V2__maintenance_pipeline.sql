@@ -3,10 +3,12 @@
 -- Instants are timestamp with time zone (UTC); local dates are date; zones are IANA names.
 
 -- Per-customer schedule overrides (MAINT-1/MAINT-2 "configurable per customer"), as
--- "MONDAY 05:00-07:00"; null = the fleet's window. time_zone (V1) is the zone of both.
+-- "MONDAY 05:00-07:00", in window_zone; null = the fleet's. (time_zone of V1 stays the zone the customer
+-- reads times in: notices, pages, the calendar feed.)
 -- calendar_token_sha256: the secret in the customer's iCal feed address (only its hash is kept).
 alter table customer add column os_window varchar(40);
 alter table customer add column app_window varchar(40);
+alter table customer add column window_zone varchar(64);
 alter table customer add column calendar_token_sha256 varchar(64);
 create unique index customer_calendar_token_ix on customer (calendar_token_sha256);
 

@@ -3,6 +3,8 @@ package dev.steward.control.core.maintenance;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -44,6 +46,37 @@ public record WeeklyWindow(DayOfWeek day, LocalTime start, LocalTime end) {
     public Duration nominalLength() {
         Duration length = Duration.between(start, end);
         return length.isNegative() ? length.plusDays(1) : length;
+    }
+
+    /**
+     * Reads the stored and configured form, {@code "MONDAY 05:00-07:00"} (day name in any case, an
+     * ASCII hyphen or an en dash between the times).
+     *
+     * @throws IllegalArgumentException with what is wrong, when the text is not such a window
+     */
+    public static WeeklyWindow parse(String text) {
+        Objects.requireNonNull(text, "text");
+        String[] parts = text.strip().split("\\s+");
+        String[] times = parts.length == 2 ? parts[1].split("[-\u2013]") : new String[0];
+        if (times.length != 2) {
+            throw new IllegalArgumentException("not a weekly window (DAY HH:MM-HH:MM, e.g. MONDAY 05:00-07:00): " + text);
+        }
+        try {
+            return new WeeklyWindow(DayOfWeek.valueOf(parts[0].toUpperCase(Locale.ROOT)),
+                    LocalTime.parse(times[0]), LocalTime.parse(times[1]));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not a time of day (HH:MM) in weekly window: " + text, e);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("No enum constant")) {
+                throw new IllegalArgumentException("not a day of the week (MONDAY … SUNDAY) in weekly window: " + text, e);
+            }
+            throw e;
+        }
+    }
+
+    /** @return the form {@link #parse} reads, e.g. {@code "MONDAY 05:00-07:00"} */
+    public String text() {
+        return day + " " + start + "-" + end;
     }
 
     @Override
