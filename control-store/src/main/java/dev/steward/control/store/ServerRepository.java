@@ -124,6 +124,18 @@ public final class ServerRepository {
                 audit.add(registration.server().withId(id));
             }
             addresses.execute();
+            var search = handle.prepareBatch("""
+                    insert into server_search (server_id, name, customer_id, application_id, role, haystack)
+                    values (:serverId, :name, :customerId, :applicationId, :role, :haystack)
+                    """);
+            for (Server server : audit) {
+                // Names and app hosts are stored lowercase, so the search lowercases only the term.
+                search.bind("serverId", server.id()).bind("name", server.name().toString())
+                        .bind("customerId", server.customerId()).bind("applicationId", server.applicationId())
+                        .bind("role", server.role().name())
+                        .bind("haystack", server.name() + "/" + server.appHost()).add();
+            }
+            search.execute();
             var auditBatch = handle.prepareBatch("""
                     insert into audit_log (occurred_at, actor_kind, actor_name, action, entity_type, entity_id, details)
                     values (:at, :actorKind, :actorName, 'server.registered', 'server', :id, :details)
@@ -204,40 +216,66 @@ public final class ServerRepository {
             where.append(" and role = :role");
         }
         if (query.search() != null) {
-            // Names and app hosts are stored lowercase, so lowercasing the search is enough.
-            where.append(" and (name like :pattern escape '!' or app_host like :pattern escape '!')");
+            return searchBySubstring(query);
         }
         return database.jdbi().withHandle(handle -> {
-            List<Server> rows;
-            long total;
-            if (query.cursor() == null && query.search() != null) {
-                // A substring search cannot use an index, so the page query scans the table anyway:
-                // take the first page and the total in that one pass (the window count is taken
-                // before the limit) instead of scanning twice. Not for plain filters: there the name
-                // index lets the page query stop after a page, and a separate count is cheap, while
-                // a window count would make it read every matching row.
-                Query page = handle.createQuery("select s.*, count(*) over () as total_matching from server s" + where
-                        + " order by name limit :limit");
-                bindFilter(page, query);
-                long[] counted = {0};
-                rows = page.bind("limit", query.limit() + 1).map((rs, ctx) -> {
-                    counted[0] = rs.getLong("total_matching");
-                    return MAPPER.map(rs, ctx);
-                }).list();
-                total = rows.isEmpty() ? 0 : counted[0];
-            } else {
-                total = countMatching(handle, where, query);
-                Query page = handle.createQuery("select * from server" + where
-                        + (query.cursor() == null ? "" : " and name > :cursor") + " order by name limit :limit");
-                bindFilter(page, query);
-                if (query.cursor() != null) {
-                    page.bind("cursor", query.cursor());
-                }
-                rows = page.bind("limit", query.limit() + 1).map(MAPPER).list();
+            long total = countMatching(handle, where, query);
+            Query page = handle.createQuery("select * from server" + where
+                    + (query.cursor() == null ? "" : " and name > :cursor") + " order by name limit :limit");
+            bindFilter(page, query);
+            if (query.cursor() != null) {
+                page.bind("cursor", query.cursor());
             }
+            List<Server> rows = page.bind("limit", query.limit() + 1).map(MAPPER).list();
             boolean more = rows.size() > query.limit();
             List<Server> items = more ? rows.subList(0, query.limit()) : rows;
             return new Page<>(items, more ? items.getLast().name().toString() : null, total);
+        });
+    }
+
+    /**
+     * A substring search. No B-tree index serves {@code like '%term%'}, so the matches are found by
+     * scanning {@code server_search} (V7), a narrow copy of the searched and filtered columns, in
+     * one pass that yields the total too; then only the page's rows are read from {@code server}.
+     * Sorting the matching names in memory is bounded by the fleet's size (names only).
+     */
+    private Page<Server> searchBySubstring(ServerQuery query) {
+        String term = query.search().toLowerCase(Locale.ROOT);
+        if (term.indexOf('/') >= 0) {
+            // '/' separates name and app host in the haystack and occurs in neither.
+            return new Page<>(List.of(), null, 0);
+        }
+        StringBuilder where = new StringBuilder(" where haystack like :pattern escape '!'");
+        if (query.customerId() != null) {
+            where.append(" and customer_id = :customerId");
+        }
+        if (query.applicationId() != null) {
+            where.append(" and application_id = :applicationId");
+        }
+        if (query.role() != null) {
+            where.append(" and role = :role");
+        }
+        return database.jdbi().withHandle(handle -> {
+            Query matches = handle.createQuery("select server_id, name from server_search" + where);
+            bindFilter(matches, query);
+            List<Map.Entry<String, Long>> found = new ArrayList<>(matches
+                    .map((rs, ctx) -> Map.entry(rs.getString("name"), rs.getLong("server_id"))).list());
+            found.sort(Map.Entry.comparingByKey());
+            List<Long> pageIds = new ArrayList<>(query.limit() + 1);
+            for (Map.Entry<String, Long> match : found) {
+                if (query.cursor() == null || match.getKey().compareTo(query.cursor()) > 0) {
+                    pageIds.add(match.getValue());
+                    if (pageIds.size() > query.limit()) {
+                        break;
+                    }
+                }
+            }
+            List<Server> rows = pageIds.isEmpty() ? List.of() : handle
+                    .createQuery("select * from server where id in (<ids>) order by name")
+                    .bindList("ids", pageIds).map(MAPPER).list();
+            boolean more = rows.size() > query.limit();
+            List<Server> items = more ? rows.subList(0, query.limit()) : rows;
+            return new Page<>(items, more ? items.getLast().name().toString() : null, found.size());
         });
     }
 

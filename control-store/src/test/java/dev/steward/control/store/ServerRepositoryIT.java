@@ -129,5 +129,30 @@ class ServerRepositoryIT {
         assertThat(servers.search(new ServerQuery(null, null, null, oneName.substring(0, 17), null, 10)).items())
                 .extracting(server -> server.name().toString()).contains(oneName);
         assertThat(servers.search(new ServerQuery(null, null, null, "%", null, 10)).total()).isZero();
+        // A match never spans name and app host (they are joined by '/' in the search table).
+        assertThat(servers.search(new ServerQuery(null, null, null, ".fleet.example/", null, 10)).total()).isZero();
+
+        // A search that matches many, combined with filters, paged: every match once, in name order.
+        // "-tst-" is in the names with i % 4 == 0; the small customer's are i % 10 == 0: i % 20 == 0.
+        ServerQuery searched = new ServerQuery(small.id(), null, null, "-TST-", null, 120);
+        Set<Long> found = new HashSet<>();
+        String last = "";
+        int searchPages = 0;
+        do {
+            page = servers.search(searched);
+            assertThat(page.total()).isEqualTo(500);
+            for (Server server : page.items()) {
+                assertThat(server.name().toString()).contains("-tst-").isGreaterThan(last);
+                assertThat(server.customerId()).isEqualTo(small.id());
+                last = server.name().toString();
+                assertThat(found.add(server.id())).isTrue();
+            }
+            searched = searched.after(page.nextCursor());
+            searchPages++;
+        } while (page.nextCursor() != null);
+        assertThat(found).hasSize(500);
+        assertThat(searchPages).isEqualTo(5);
+        assertThat(servers.search(new ServerQuery(null, wiki.id(), ServerRole.TEST, "-tst-", null, 10)).total())
+                .as("wiki servers are odd i, test servers i % 4 == 0").isZero();
     }
 }
