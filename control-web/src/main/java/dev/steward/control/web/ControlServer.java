@@ -14,6 +14,7 @@ import dev.steward.control.web.api.SessionRoutes;
 import dev.steward.control.web.auth.Principal;
 import dev.steward.control.web.ui.CustomerPageRoutes;
 import dev.steward.control.web.ui.LoginRoutes;
+import dev.steward.control.web.ui.CustomerAdminPageRoutes;
 import dev.steward.control.web.ui.OperatorPageRoutes;
 import dev.steward.control.web.ui.PublicRoutes;
 import dev.steward.control.web.ui.Ui;
@@ -113,6 +114,7 @@ public final class ControlServer implements AutoCloseable {
             PublicRoutes.register(config.routes, deps, ui);
             CustomerPageRoutes.register(config.routes, deps, ui, uiSettings);
             OperatorPageRoutes.register(config.routes, deps, ui);
+            CustomerAdminPageRoutes.register(config.routes, deps, ui);
         });
     }
 

@@ -1,11 +1,13 @@
 package dev.steward.control.web.api;
 
+import dev.steward.control.core.maintenance.MaintenanceSchedule;
 import dev.steward.control.store.AccountRepository;
 import dev.steward.control.store.ApiTokenRepository;
 import dev.steward.control.store.ApplicationRepository;
 import dev.steward.control.store.AuditLogRepository;
 import dev.steward.control.store.CustomerRepository;
 import dev.steward.control.store.Database;
+import dev.steward.control.store.MaintenanceSettingsRepository;
 import dev.steward.control.store.PackageChangeRepository;
 import dev.steward.control.store.ServerRepository;
 import dev.steward.control.web.auth.AccountAdmin;
@@ -25,12 +27,14 @@ import java.time.Duration;
  * @param providerDomain the domain server names must end in
  * @param secureCookies whether the session cookie is marked Secure (public URL is https)
  * @param dkimNotifier sends the DKIM record notice when a server's key is registered (DNS-3)
+ * @param maintenance customers' maintenance-window overrides and blackout dates, over the fleet's schedule
  */
 public record ApiDependencies(Database database, Authenticator authenticator, AccountAdmin admin,
                               AccountRepository accounts, ApiTokenRepository tokens, CustomerRepository customers,
                               ApplicationRepository applications, ServerRepository servers,
                               PackageChangeRepository changes, AuditLogRepository audit, Access access,
-                              String providerDomain, boolean secureCookies, DkimNotifier dkimNotifier) {
+                              String providerDomain, boolean secureCookies, DkimNotifier dkimNotifier,
+                              MaintenanceSettingsRepository maintenance) {
 
     /**
      * Wires everything on {@code database}, without a relay for notices (they are audited as not sent).
@@ -66,6 +70,7 @@ public record ApiDependencies(Database database, Authenticator authenticator, Ac
                 new ApplicationRepository(database), new ServerRepository(database),
                 new PackageChangeRepository(database), audit,
                 new Access(authenticator, customers), providerDomain, secureCookies,
-                new DkimNotifier(smtp, sender, providerDomain, customers, audit, Clock.systemUTC()));
+                new DkimNotifier(smtp, sender, providerDomain, customers, audit, Clock.systemUTC()),
+                new MaintenanceSettingsRepository(database, MaintenanceSchedule.DEFAULT));
     }
 }

@@ -289,7 +289,7 @@ public final class OperatorPageRoutes {
         }
     }
 
-    private static String required(Context ctx, String field) {
+    static String required(Context ctx, String field) {
         String value = ctx.formParam(field);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(field + " is required");

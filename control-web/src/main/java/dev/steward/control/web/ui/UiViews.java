@@ -61,4 +61,24 @@ public final class UiViews {
     static String name(Application application, long id) {
         return application == null ? "#" + id : application.name();
     }
+
+    /**
+     * A link to a server on the operator's pages.
+     *
+     * @param id the server's id
+     * @param name its name
+     * @param appHost its app host
+     */
+    public record ServerLink(long id, String name, String appHost) {
+    }
+
+    /**
+     * A customer's maintenance-window overrides as the form shows them; empty = the fleet's.
+     *
+     * @param os the OS window, e.g. {@code MONDAY 05:00-07:00}
+     * @param app the application window
+     * @param zone the windows' zone
+     */
+    public record WindowOverride(String os, String app, String zone) {
+    }
 }

@@ -103,7 +103,36 @@ class UiAuthorizationMatrixIT {
                         PackageChangeKind.EXTRA_IPV6).id();
                 return Call.post("/operator/requests/" + id + "/approve", Map.of());
             }),
-            row("GET /operator/audit", 303, 200, 403, 403, w -> Call.get("/operator/audit")));
+            row("GET /operator/audit", 303, 200, 403, 403, w -> Call.get("/operator/audit")),
+            row("GET /operator/customers", 303, 200, 403, 403, w -> Call.get("/operator/customers")),
+            row("POST /operator/customers", 303, 303, 403, 403, w -> Call.post("/operator/customers",
+                    customerForm("Matrix " + TestUi.next()))),
+            row("GET /operator/customers/{id}", 303, 200, 403, 403,
+                    w -> Call.get("/operator/customers/" + w.own().id())),
+            row("POST /operator/customers/{id}", 303, 303, 403, 403,
+                    w -> Call.post("/operator/customers/" + w.own().id(), customerForm(w.own().name()))),
+            row("POST /operator/customers/{id}/accounts", 303, 201, 403, 403,
+                    w -> Call.post("/operator/customers/" + w.own().id() + "/accounts",
+                            Map.of("login", "matrix" + TestUi.next() + "@customer.example"))),
+            row("POST /operator/customers/{id}/accounts/{account}/{action}", 303, 303, 403, 403,
+                    w -> Call.post("/operator/customers/" + w.own().id() + "/accounts/"
+                            + w.ui().customerAccount(w.own().id()).id() + "/enable", Map.of())),
+            row("POST /operator/customers/{id}/windows", 303, 303, 403, 403,
+                    w -> Call.post("/operator/customers/" + w.own().id() + "/windows",
+                            Map.of("os_window", "TUESDAY 05:00-07:00"))),
+            row("POST /operator/customers/{id}/blackouts", 303, 303, 403, 403,
+                    w -> Call.post("/operator/customers/" + w.own().id() + "/blackouts",
+                            Map.of("first_day", "2031-01-06", "reason", "closing"))),
+            row("POST /operator/customers/{id}/blackouts/{blackout}/delete", 303, 303, 403, 403, w -> {
+                long id = w.ui().deps.maintenance().addBlackout(Actor.operator("setup"), w.own().id(), null,
+                        java.time.LocalDate.of(2031, 2, 3), java.time.LocalDate.of(2031, 2, 3), "setup").id();
+                return Call.post("/operator/customers/" + w.own().id() + "/blackouts/" + id + "/delete", Map.of());
+            }));
+
+    private static Map<String, String> customerForm(String name) {
+        return Map.of("name", name, "contacts", "it@matrix.example", "language", "nl",
+                "time_zone", "Europe/Brussels");
+    }
 
     private static Map<String, String> applicationForm(String slug) {
         Map<String, String> form = new LinkedHashMap<>();

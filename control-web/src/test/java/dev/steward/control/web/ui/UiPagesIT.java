@@ -280,6 +280,98 @@ class UiPagesIT {
         }
     }
 
+    @TestTemplate
+    void operatorCustomerPages_createCustomerAccountWindowsAndBlackouts(Database database) {
+        try (FakeDnsServer dns = new FakeDnsServer(DnsZone.empty()).start(); TestUi ui = new TestUi(database, dns)) {
+            TestUi.Browser operator = ui.loggedIn(ui.operator());
+            int n = TestUi.next();
+            String name = "Jouw Firma " + n;
+
+            // A refused form comes back filled in, with the reason, and stores nothing.
+            TestUi.Page invalid = operator.post("/operator/customers", Map.of("name", name, "contacts", "not-an-address",
+                    "language", "nl", "time_zone", "Europe/Brussels"));
+            assertThat(invalid.status()).isEqualTo(400);
+            assertThat(invalid.body()).contains("not a contact address: not-an-address").contains("value=\"" + name + "\"");
+            TestUi.Page badZone = operator.post("/operator/customers", Map.of("name", name, "contacts", "it@firma.example",
+                    "language", "nl", "time_zone", "Europe/Nowhere"));
+            assertThat(badZone.status()).isEqualTo(400);
+            assertThat(badZone.body()).contains("not a time zone");
+            assertThat(ui.deps.customers().list()).extracting(Customer::name).doesNotContain(name);
+
+            TestUi.Page created = operator.post("/operator/customers", Map.of("name", name,
+                    "contacts", "it@firma.example, beheer@firma.example", "language", "nl", "time_zone", "Europe/Amsterdam"));
+            assertThat(created.status()).isEqualTo(303);
+            Customer customer = ui.deps.customers().list().stream().filter(c -> c.name().equals(name)).findFirst()
+                    .orElseThrow();
+            assertThat(created.location()).isEqualTo("/operator/customers/" + customer.id() + "?saved=1");
+            assertThat(customer.contacts()).containsExactly("it@firma.example", "beheer@firma.example");
+            assertThat(customer.language()).isEqualTo(Language.NL);
+            assertThat(customer.timeZone().getId()).isEqualTo("Europe/Amsterdam");
+            assertThat(operator.get("/operator/customers").body()).contains(">" + name + "</a>");
+
+            // An account with a generated password, shown once, that logs in; disabled, it does not.
+            String login = "it" + n + "@firma.example";
+            TestUi.Page account = operator.post("/operator/customers/" + customer.id() + "/accounts",
+                    Map.of("login", login));
+            assertThat(account.status()).isEqualTo(201);
+            Matcher shown = Pattern.compile("with the password ([A-Za-z0-9_-]{24}) ").matcher(account.body());
+            assertThat(shown.find()).as(account.body()).isTrue();
+            assertThat(ui.deps.authenticator().login(login, shown.group(1), "127.0.0.1").principal().customerId())
+                    .isEqualTo(customer.id());
+            assertThat(operator.get("/operator/customers/" + customer.id()).body()).doesNotContain(shown.group(1));
+            TestUi.Page tooShort = operator.post("/operator/customers/" + customer.id() + "/accounts",
+                    Map.of("login", "short" + n + "@firma.example", "password", "abc"));
+            assertThat(tooShort.status()).isEqualTo(400);
+            long accountId = ui.deps.accounts().findByLogin(login).orElseThrow().id();
+            assertThat(operator.post("/operator/customers/" + customer.id() + "/accounts/" + accountId + "/disable",
+                    Map.of()).status()).isEqualTo(303);
+            assertThat(ui.deps.accounts().find(accountId).orElseThrow().disabled()).isTrue();
+            // Another customer's account is not reachable through this customer's page.
+            Customer other = ui.customer(Language.EN);
+            long othersAccount = ui.customerAccount(other.id()).id();
+            assertThat(operator.post("/operator/customers/" + customer.id() + "/accounts/" + othersAccount + "/disable",
+                    Map.of()).status()).isEqualTo(404);
+
+            // Windows: a wrong form is refused with the rule; a right one overrides the fleet's.
+            TestUi.Page badWindow = operator.post("/operator/customers/" + customer.id() + "/windows",
+                    Map.of("os_window", "MAANDAG 05:00-07:00"));
+            assertThat(badWindow.status()).isEqualTo(400);
+            assertThat(badWindow.body()).contains("not a day of the week");
+            assertThat(operator.post("/operator/customers/" + customer.id() + "/windows",
+                    Map.of("os_window", "tuesday 04:00-06:00", "app_window", "", "window_zone", "")).status())
+                    .isEqualTo(303);
+            assertThat(ui.deps.maintenance().schedule(customer.id()).os().text()).isEqualTo("TUESDAY 04:00-06:00");
+            assertThat(ui.deps.maintenance().schedule(customer.id()).app().text()).isEqualTo("MONDAY 07:00-09:00");
+            assertThat(operator.get("/operator/customers/" + customer.id()).body())
+                    .contains("value=\"TUESDAY 04:00-06:00\"");
+
+            // Blackouts for the customer and for one of its servers; only its own can be removed here.
+            Server server = ui.server(customer.id(), ui.application().id());
+            assertThat(operator.post("/operator/customers/" + customer.id() + "/blackouts", Map.of("first_day",
+                    "2031-12-22", "last_day", "2032-01-02", "reason", "year-end closing")).status()).isEqualTo(303);
+            assertThat(operator.post("/operator/customers/" + customer.id() + "/blackouts", Map.of("first_day",
+                    "2031-06-02", "server", Long.toString(server.id()), "reason", "migration")).status()).isEqualTo(303);
+            TestUi.Page notOurs = operator.post("/operator/customers/" + customer.id() + "/blackouts", Map.of(
+                    "first_day", "2031-06-02", "server", Long.toString(ui.server(other.id(), ui.application().id()).id()),
+                    "reason", "x"));
+            assertThat(notOurs.status()).isEqualTo(400);
+            assertThat(ui.deps.maintenance().blackoutDates(customer.id(), server.id(), java.time.LocalDate.of(2031, 1, 1))
+                    .blocks(java.time.LocalDate.of(2031, 6, 2))).isTrue();
+            String page = operator.get("/operator/customers/" + customer.id()).body();
+            assertThat(page).contains("year-end closing").contains("migration").contains(server.name().toString());
+            long othersBlackout = ui.deps.maintenance().addBlackout(Actor.operator("op"), other.id(), null,
+                    java.time.LocalDate.of(2031, 3, 3), java.time.LocalDate.of(2031, 3, 3), "theirs").id();
+            assertThat(operator.post("/operator/customers/" + customer.id() + "/blackouts/" + othersBlackout + "/delete",
+                    Map.of()).status()).isEqualTo(404);
+            long ours = ui.deps.maintenance().blackoutsOfCustomer(customer.id(), java.time.LocalDate.MIN).getFirst().id();
+            assertThat(operator.post("/operator/customers/" + customer.id() + "/blackouts/" + ours + "/delete",
+                    Map.of()).status()).isEqualTo(303);
+            assertThat(ui.deps.maintenance().blackoutsOfCustomer(customer.id(), java.time.LocalDate.MIN)).hasSize(1);
+            assertThat(operator.get("/operator/audit").body()).contains("blackout.removed")
+                    .contains("customer.maintenance_windows_set");
+        }
+    }
+
     private static int rows(String body) {
         int start = body.indexOf("<table id=\"fleet\">");
         String table = body.substring(start, body.indexOf("</table>", start));
