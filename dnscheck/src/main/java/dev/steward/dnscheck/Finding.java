@@ -1,7 +1,12 @@
 package dev.steward.dnscheck;
 
+import dev.steward.dnscheck.spf.SpfProposal;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One result of the DNS check: what was looked at, how it came out, why in plain words, and the
@@ -32,6 +37,13 @@ public record Finding(
         List<String> failedLookups,
         List<RecordChange> records) {
 
+    /**
+     * Every code a finding can have: the closed set that scripts and the control plane's pages (which
+     * word each code in the customer's language) rely on. A finding with another code is a bug, and
+     * refused.
+     */
+    public static final Set<String> CODES = codes();
+
     public Finding {
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(code, "code");
@@ -40,8 +52,8 @@ public record Finding(
         current = List.copyOf(current);
         failedLookups = List.copyOf(failedLookups);
         records = List.copyOf(records);
-        if (!code.matches("[a-z0-9]+\\.[a-z0-9-]+")) {
-            throw new IllegalArgumentException("finding code \"" + code + "\" is not <check>.<outcome>");
+        if (!CODES.contains(code)) {
+            throw new IllegalArgumentException("finding code \"" + code + "\" is not one of Finding.CODES");
         }
         if ((severity == Severity.UNCHECKED) != !failedLookups.isEmpty()) {
             throw new IllegalArgumentException("failed lookups go with UNCHECKED, and only with it: " + code);
@@ -51,6 +63,29 @@ public record Finding(
     /** The check this finding belongs to: {@code address}, {@code server}, {@code spf}, {@code dkim}, {@code dmarc}, {@code reverse}. */
     public String check() {
         return code.substring(0, code.indexOf('.'));
+    }
+
+    private static Set<String> codes() {
+        Set<String> codes = new TreeSet<>(List.of(
+                "address.cname", "address.lookup-failed",
+                "address.a-ok", "address.a-missing", "address.a-wrong",
+                "address.aaaa-ok", "address.aaaa-missing", "address.aaaa-wrong",
+                "server.address-missing", "server.lookup-failed",
+                "spf.pass", "spf.not-pass", "spf.lookup-failed",
+                "dkim.ok", "dkim.present", "dkim.missing", "dkim.key-mismatch", "dkim.invalid", "dkim.multiple",
+                "dkim.revoked", "dkim.lookup-failed",
+                "dmarc.policy", "dmarc.policy-none", "dmarc.alignment", "dmarc.missing", "dmarc.invalid",
+                "dmarc.multiple", "dmarc.lookup-failed",
+                "reverse.ok", "reverse.missing", "reverse.unconfirmed", "reverse.lookup-failed"));
+        for (SpfProposal.Warning.Kind kind : SpfProposal.Warning.Kind.values()) {
+            codes.add(spfWarningCode(kind));
+        }
+        return Collections.unmodifiableSet(codes);
+    }
+
+    /** The code of an SPF proposal's warning, e.g. {@code spf.lookup-limit}. */
+    static String spfWarningCode(SpfProposal.Warning.Kind kind) {
+        return "spf." + kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     static Finding ok(String code, String name, List<String> current, String message) {

@@ -10,7 +10,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * DNS-2: the server sends over IPv4 and IPv6, so SPF (RFC 7208 {@code check_host()}) must pass for
@@ -86,7 +85,7 @@ final class SpfCheck {
             if (warning.kind() == SpfProposal.Warning.Kind.STRING_SPLIT) {
                 continue; // the record to publish shows its split already
             }
-            findings.add(Finding.warn("spf." + warning.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), appHost,
+            findings.add(Finding.warn(Finding.spfWarningCode(warning.kind()), appHost,
                     records.stream().filter(value -> value.regionMatches(true, 0, "v=spf1", 0, 6)).toList(),
                     warning.message(), List.of()));
         }

@@ -24,6 +24,16 @@ class MessagesTest {
     }
 
     @Test
+    void everyDnsFindingCode_isWordedInBothLanguages() {
+        for (String code : dev.steward.dnscheck.Finding.CODES) {
+            assertThat(messages.has("dns.code." + code)).as(code).isTrue();
+        }
+        assertThat(messages.keys(Language.EN).stream().filter(key -> key.startsWith("dns.code."))
+                .map(key -> key.substring("dns.code.".length())))
+                .as("no text for a code that does not exist").allMatch(dev.steward.dnscheck.Finding.CODES::contains);
+    }
+
+    @Test
     void placeholders_andMissingKeys() {
         assertThat(messages.format(Language.NL, "fleet.total", 42)).isEqualTo("42 servers gevonden");
         assertThat(messages.get(Language.EN, "no.such.key")).isEqualTo("??no.such.key??");
