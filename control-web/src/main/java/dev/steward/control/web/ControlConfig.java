@@ -1,5 +1,6 @@
 package dev.steward.control.web;
 
+import dev.steward.mail.dns.DnsConfig;
 import dev.steward.common.config.ConfigException;
 import dev.steward.common.config.ConfigReader;
 import java.net.URI;
@@ -49,8 +50,10 @@ import java.util.regex.Pattern;
  * @param provider the provider's facts
  * @param auth session and login limits
  * @param notices where customer notices are submitted
+ * @param dns the resolver the DNS status pages ask ({@code [dns]}, as in the relay's config)
  */
-public record ControlConfig(Server server, DatabaseConfig database, Provider provider, Auth auth, Notify notices) {
+public record ControlConfig(Server server, DatabaseConfig database, Provider provider, Auth auth, Notify notices,
+                            DnsConfig dns) {
 
     /**
      * @param host the address to bind, e.g. {@code 127.0.0.1}
@@ -223,11 +226,14 @@ public record ControlConfig(Server server, DatabaseConfig database, Provider pro
         }
         notify.finish();
 
+        // [dns]: the resolver the DNS status pages ask, the same section as the relay's.
+        DnsConfig dns = DnsConfig.read(reader);
+
         reader.finish();
         return new ControlConfig(new Server(host, port, publicUrl),
                 new DatabaseConfig(url, user, password, embeddedDirectory, poolSize),
                 new Provider(domain), new Auth(lifetime, limit, window, retention),
-                new Notify(smtpHost, smtpPort, sender));
+                new Notify(smtpHost, smtpPort, sender), dns);
     }
 
     private static String readSecret(ConfigReader.Section section, String key, Path file) {

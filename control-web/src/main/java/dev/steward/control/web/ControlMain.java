@@ -7,6 +7,9 @@ import dev.steward.control.store.DatabaseUnavailableException;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.auth.PasswordHasher;
 import dev.steward.control.web.notify.SmtpSubmission;
+import dev.steward.control.web.ui.UiSettings;
+import dev.steward.dnscheck.DnsCheck;
+import dev.steward.mail.dns.DnsjavaResolver;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -114,7 +117,8 @@ public final class ControlMain implements AutoCloseable {
                 ? "smtp=" + notify.smtpHost() + ":" + notify.smtpPort() + " sender=" + notify.sender()
                 : "smtp=none (customer notices are not sent)");
         try {
-            server = new ControlServer(deps).start(config.server().host(), config.server().port());
+            UiSettings ui = new UiSettings(new DnsjavaResolver(config.dns()), DnsCheck.DEFAULT_DEADLINE);
+            server = new ControlServer(deps, ui).start(config.server().host(), config.server().port());
             pruner = new Pruner(database, config.auth().loginAttemptRetention(), Clock.systemUTC())
                     .start(Pruner.DEFAULT_INTERVAL);
         } catch (RuntimeException e) {

@@ -84,7 +84,7 @@ class ControlConfigTest {
                                 "control.toml: [database] password_file = \"" + secret + "\": must not be readable by group or others (chmod 600)",
                                 "control.toml: [provider] domain: is required: the provider's domain that server names end in",
                                 "control.toml: [auth] login_failure_limit = 0: must be between 1 and 100",
-                                "control.toml: [extra]: unknown section; known sections: [server], [database], [provider], [auth], [notify]"));
+                                "control.toml: [extra]: unknown section; known sections: [server], [database], [provider], [auth], [notify], [dns]"));
         assertThat(ConfigException.EX_CONFIG).isEqualTo(78);
     }
 
@@ -125,6 +125,41 @@ class ControlConfigTest {
                                 "c.toml: [auth] login_attempt_retention = PT5M: must be at least login_failure_window (PT15M): the rate limit counts those attempts",
                                 "c.toml: [notify] smtp = \"relay\": must be host:port (IPv6 as [addr]:port), port 1..65535",
                                 "c.toml: [notify] sender = \"not an address\": must be a plain address, local@domain"));
+    }
+
+    @Test
+    void dns_systemByDefault_serversAsTheRelayReadsThem() throws Exception {
+        ControlConfig system = ControlConfig.parse("c.toml", """
+                [database]
+                embedded_directory = "db"
+                [provider]
+                domain = "hosting.example"
+                """, dir);
+        assertThat(system.dns()).isEqualTo(dev.steward.mail.dns.DnsConfig.systemDefault());
+        ControlConfig own = ControlConfig.parse("c.toml", """
+                [database]
+                embedded_directory = "db"
+                [provider]
+                domain = "hosting.example"
+                [dns]
+                servers = ["127.0.0.53", "[::1]:5353"]
+                timeout = "2s"
+                attempts = 3
+                """, dir);
+        assertThat(own.dns().servers()).extracting(java.net.InetSocketAddress::getPort).containsExactly(53, 5353);
+        assertThat(own.dns().timeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(own.dns().attempts()).isEqualTo(3);
+        assertThatThrownBy(() -> ControlConfig.parse("c.toml", """
+                [database]
+                embedded_directory = "db"
+                [provider]
+                domain = "hosting.example"
+                [dns]
+                servers = ["resolver.example"]
+                """, dir))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::message).singleElement().asString()
+                        .startsWith("c.toml: [dns] servers = \"resolver.example\": "));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.steward.mail.dns;
 
+import dev.steward.common.config.ConfigReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -73,6 +74,28 @@ public record DnsConfig(List<InetSocketAddress> servers, Duration timeout, int a
             throw new IllegalArgumentException("invalid DNS settings: " + String.join("; ", problems));
         }
         servers = List.copyOf(servers);
+    }
+
+    /**
+     * Reads the {@code [dns]} section of a Steward config file (the relay's and the control plane's
+     * use the same one): {@code servers} to ask (empty: the system's resolv.conf), {@code timeout},
+     * {@code attempts}. Problems are recorded on the reader, which reports them all together.
+     */
+    public static DnsConfig read(ConfigReader reader) {
+        ConfigReader.Section section = reader.section("dns");
+        List<String> servers = section.stringList("servers", List.of());
+        Duration timeout = section.duration("timeout", DEFAULT_TIMEOUT, MIN_TIMEOUT, MAX_TIMEOUT);
+        int attempts = section.integer("attempts", DEFAULT_ATTEMPTS, MIN_ATTEMPTS, MAX_ATTEMPTS);
+        section.finish();
+        for (String server : servers) {
+            try {
+                parseServer(server);
+            } catch (IllegalArgumentException bad) {
+                section.problem("servers", "\"" + server + "\"", bad.getMessage());
+                return systemDefault();
+            }
+        }
+        return servers.isEmpty() ? systemDefault() : of(servers, timeout, attempts);
     }
 
     /** The system resolver's servers, the default timeout and attempts. */

@@ -16,24 +16,6 @@ final class ExtraConfig {
     private ExtraConfig() {
     }
 
-    /** {@code [dns]}: the servers to ask (empty: the system's resolv.conf), timeout and attempts. */
-    static DnsConfig dns(ConfigReader reader) {
-        ConfigReader.Section section = reader.section("dns");
-        List<String> servers = section.stringList("servers", List.of());
-        Duration timeout = section.duration("timeout", DnsConfig.DEFAULT_TIMEOUT, DnsConfig.MIN_TIMEOUT, DnsConfig.MAX_TIMEOUT);
-        int attempts = section.integer("attempts", DnsConfig.DEFAULT_ATTEMPTS, DnsConfig.MIN_ATTEMPTS, DnsConfig.MAX_ATTEMPTS);
-        section.finish();
-        for (String server : servers) {
-            try {
-                DnsConfig.parseServer(server);
-            } catch (IllegalArgumentException bad) {
-                section.problem("servers", "\"" + server + "\"", bad.getMessage());
-                return DnsConfig.systemDefault();
-            }
-        }
-        return servers.isEmpty() ? DnsConfig.systemDefault() : DnsConfig.of(servers, timeout, attempts);
-    }
-
     /** {@code [metrics] listen}: a loopback host:port for {@code GET /metrics}, or null (off, the default). */
     static InetSocketAddress metrics(ConfigReader reader) {
         ConfigReader.Section section = reader.section("metrics");

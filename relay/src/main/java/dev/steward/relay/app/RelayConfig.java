@@ -49,7 +49,7 @@ public record RelayConfig(ServerConfig server, IntakeConfig intake, QueueConfig 
         DeliveryConfig delivery = DeliveryConfig.read(reader);
         SmarthostConfig smarthost = SmarthostConfig.read(reader);
         DkimConfig dkim = DkimConfig.read(reader);
-        DnsConfig dns = ExtraConfig.dns(reader);
+        DnsConfig dns = DnsConfig.read(reader);
         InetSocketAddress metrics = ExtraConfig.metrics(reader);
         ExtraConfig.TestPorts testPorts = ExtraConfig.testPorts(reader, allowTestOverrides);
         RelayConfig config = new RelayConfig(server, intake, queue, delivery, smarthost, dns, metrics,
