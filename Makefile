@@ -5,16 +5,21 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build run test interop bench bench-intake bench-e2e bench-dkim bench-control clean check-java package-relay
+.PHONY: build packages run test interop bench bench-intake bench-e2e bench-dkim bench-control clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
 
 ## make build: compile and leave the launcher at bin/steward
 build: check-java
-	$(MVN) -q -DskipTests package
+	$(MVN) -q -DskipTests -Dsteward.packages.skip=true package
 	@mkdir -p bin && cp scripts/steward bin/steward && chmod +x bin/steward
 	@echo "built: bin/steward"
+
+## make packages: the Debian packages in packaging/target/deb (runtime with jlink, relay, sendmail, control plane)
+packages: check-java
+	$(MVN) -q -DskipTests package
+	@ls -1 packaging/target/deb/*.deb
 
 ## make run: the all-in-one mode: the relay on 127.0.0.1:2525 and the control plane on http://127.0.0.1:8080
 ## (embedded database in data/dev/control-db); first run prints the operator's credentials; DEMO=0 skips the demo data
@@ -30,7 +35,7 @@ test: check-java
 ## make interop: tests against real Debian peers (swaks, Python smtplib, Postfix, NSD, dkimpy, headless Chromium for the web UI), installed when missing
 interop: check-java
 	scripts/install-peers
-	$(MVN) -Pinterop -DskipUnitTests=true verify
+	$(MVN) -Pinterop -DskipUnitTests=true -Dsteward.packages.skip=true verify
 
 ## make bench: the side-by-side benchmarks (Steward and Postfix): intake, end to end; then DKIM signing (JMH); then the control plane's API
 bench: build
