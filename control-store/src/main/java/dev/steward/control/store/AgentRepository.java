@@ -129,11 +129,12 @@ public final class AgentRepository {
                     .bind("selector", selector).bind("key", publicKey).bind("now", now).bind("id", serverId).execute();
             AuditLogRepository.append(handle, now, agent, "agent.enrolled", "server", serverId,
                     "revoked_credentials", revoked);
-            if (!publicKey.equals(server.dkimPublicKey()) || !selector.equals(server.dkimSelector())) {
+            boolean changed = !publicKey.equals(server.dkimPublicKey()) || !selector.equals(server.dkimSelector());
+            if (changed) {
                 AuditLogRepository.append(handle, now, agent, "server.dkim_key_set", "server", serverId,
                         "selector", selector, "public_key", publicKey);
             }
-            return new AgentCredential(serverId, server.name().toString(), credential);
+            return new AgentCredential(serverId, server.name().toString(), credential, changed);
         });
     }
 
@@ -177,7 +178,7 @@ public final class AgentRepository {
             insertCredential(handle, agent.serverId(), credential, now);
             AuditLogRepository.append(handle, now, agent.actor(), "agent.credential_rotated", "server",
                     agent.serverId(), "revoked_credential_id", agent.credentialId());
-            return new AgentCredential(agent.serverId(), agent.serverName(), credential);
+            return new AgentCredential(agent.serverId(), agent.serverName(), credential, false);
         });
     }
 

@@ -36,6 +36,7 @@ class AgentRepositoryIT {
         AgentCredential credential = agents.enrol(token.token(), "nexx", KEY);
         assertThat(credential.serverId()).isEqualTo(server.id());
         assertThat(credential.serverName()).isEqualTo(server.name().toString());
+        assertThat(credential.dkimKeyChanged()).isTrue();
         assertThat(credential.toString()).doesNotContain(credential.credential());
 
         AgentIdentity identity = agents.authenticate(credential.credential()).orElseThrow();
@@ -83,9 +84,14 @@ class AgentRepositoryIT {
                 "s2", KEY);
         assertThat(agents.authenticate(first.credential())).isEmpty();
         assertThat(agents.authenticate(second.credential())).isPresent();
+        assertThat(second.dkimKeyChanged()).as("the selector changed").isTrue();
+        AgentCredential third = agents.enrol(agents.issueEnrolmentToken(OPERATOR, server.id(), Duration.ofHours(1)).token(),
+                "s2", KEY);
+        assertThat(third.dkimKeyChanged()).isFalse();
+        assertThat(agents.authenticate(second.credential())).isEmpty();
         assertThat(new ServerRepository(database).get(server.id()).dkimSelector()).isEqualTo("s2");
         assertThat(agents.revokeAll(OPERATOR, server.id())).isEqualTo(1);
-        assertThat(agents.authenticate(second.credential())).isEmpty();
+        assertThat(agents.authenticate(third.credential())).isEmpty();
     }
 
     @TestTemplate

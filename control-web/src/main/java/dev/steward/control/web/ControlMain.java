@@ -4,9 +4,12 @@ import dev.steward.common.config.ConfigException;
 import dev.steward.common.config.ConfigProblem;
 import dev.steward.control.store.Database;
 import dev.steward.control.store.DatabaseUnavailableException;
+import dev.steward.control.store.JobOutcomeListener;
+import dev.steward.control.web.api.AgentApiSettings;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.auth.PasswordHasher;
 import dev.steward.control.web.notify.SmtpSubmission;
+import dev.steward.control.web.ui.UiSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -114,7 +117,10 @@ public final class ControlMain implements AutoCloseable {
                 ? "smtp=" + notify.smtpHost() + ":" + notify.smtpPort() + " sender=" + notify.sender()
                 : "smtp=none (customer notices are not sent)");
         try {
-            server = new ControlServer(deps).start(config.server().host(), config.server().port());
+            // The update pipeline composes its JobOutcomeListener here; until then results are only stored.
+            server = new ControlServer(deps, UiSettings.defaults(),
+                    AgentApiSettings.defaults().withListener(JobOutcomeListener.NONE))
+                    .start(config.server().host(), config.server().port());
             pruner = new Pruner(database, config.auth().loginAttemptRetention(), Clock.systemUTC())
                     .start(Pruner.DEFAULT_INTERVAL);
         } catch (RuntimeException e) {
