@@ -119,7 +119,7 @@ public final class ControlMain implements AutoCloseable {
         try {
             // The update pipeline composes its JobOutcomeListener here; until then results are only stored.
             server = new ControlServer(deps, UiSettings.defaults(),
-                    AgentApiSettings.defaults().withListener(JobOutcomeListener.NONE))
+                    agentSettings(config).withListener(JobOutcomeListener.NONE))
                     .start(config.server().host(), config.server().port());
             pruner = new Pruner(database, config.auth().loginAttemptRetention(), Clock.systemUTC())
                     .start(Pruner.DEFAULT_INTERVAL);
@@ -129,6 +129,14 @@ public final class ControlMain implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /** The agent job API's settings from {@code [agents]} (lease, enrolment-token validity); other values default. */
+    static AgentApiSettings agentSettings(ControlConfig config) {
+        AgentApiSettings defaults = AgentApiSettings.defaults();
+        return new AgentApiSettings(defaults.listener(), config.agents().jobLease(),
+                config.agents().enrolmentTokenValidity(), defaults.maxWait(), defaults.firstPollInterval(),
+                defaults.maxPollInterval(), defaults.clock());
     }
 
     /** The bound port (tests start on port 0). */
