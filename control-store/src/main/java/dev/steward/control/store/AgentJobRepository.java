@@ -151,12 +151,33 @@ public final class AgentJobRepository {
      */
     public int expireOverdue(long serverId) {
         Instant now = now();
-        List<Job> overdue = database.jdbi().withHandle(handle -> handle.createQuery("""
+        return expireAll(database.jdbi().withHandle(handle -> handle.createQuery("""
                         select * from job
                         where server_id = :server and latest_start <= :now
                           and (state = 'QUEUED' or (state = 'DELIVERED' and lease_until <= :now))
                         """)
-                .bind("server", serverId).bind("now", now).map(JobRepository.MAPPER).list());
+                .bind("server", serverId).bind("now", now).map(JobRepository.MAPPER).list()));
+    }
+
+    /**
+     * Expires the overdue jobs of every server, as {@link #expireOverdue(long)} does for one: for
+     * a periodic sweep (e.g. at a window's end), so that jobs of servers whose agents never asked
+     * reach a final state and their listener runs. Safe on several instances at once (each job
+     * is expired by one conditional update).
+     *
+     * @return how many this call expired
+     */
+    public int expireOverdue() {
+        Instant now = now();
+        return expireAll(database.jdbi().withHandle(handle -> handle.createQuery("""
+                        select * from job
+                        where latest_start <= :now
+                          and (state = 'QUEUED' or (state = 'DELIVERED' and lease_until <= :now))
+                        """)
+                .bind("now", now).map(JobRepository.MAPPER).list()));
+    }
+
+    private int expireAll(List<Job> overdue) {
         int expired = 0;
         for (Job job : overdue) {
             boolean done = database.jdbi().inTransaction(handle -> expire(handle, job, now(), CUT_OFF,

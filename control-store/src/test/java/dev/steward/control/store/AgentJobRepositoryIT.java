@@ -347,6 +347,23 @@ class AgentJobRepositoryIT {
     }
 
     @TestTemplate
+    void fleetWideSweep_expiresOverdueJobsOfServersThatNeverAsked(Database database) {
+        World w = world(database);
+        World quiet = world(database);
+        String overdue = quiet.enqueue(Duration.ZERO, Duration.ofMinutes(1));
+        String notYet = quiet.enqueue(Duration.ZERO, Duration.ofHours(5));
+        quiet.clock().advance(Duration.ofMinutes(2));
+        // Another instance's repository with the same time runs the sweep.
+        AgentJobRepository sweeper = new AgentJobRepository(database, w.recorder(), quiet.clock(), LEASE);
+        assertThat(sweeper.expireOverdue()).isGreaterThanOrEqualTo(1);
+        assertThat(quiet.job(overdue).state()).isEqualTo(JobState.EXPIRED);
+        assertThat(w.recorder().count(overdue)).isEqualTo(1);
+        assertThat(quiet.job(notYet).state()).isEqualTo(JobState.QUEUED);
+        assertThat(sweeper.expireOverdue(quiet.server().id())).isZero();
+        assertThat(w.recorder().count(overdue)).isEqualTo(1);
+    }
+
+    @TestTemplate
     void timestamps_areTheInjectedClocks(Database database) {
         World w = world(database);
         w.clock().advance(Duration.ofDays(3));
