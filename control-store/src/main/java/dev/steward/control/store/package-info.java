@@ -10,7 +10,9 @@
  * on every method that changes something.
  *
  * <p><b>Files/tables.</b> customer, customer_contact, account, api_token, login_session,
- * login_attempt, application, package_spec, server, server_address, package_change, audit_log.
+ * login_attempt, application, package_spec, server, server_address, package_change, audit_log;
+ * for the agents' job API (V2) job, enrolment_token, agent_credential and agent_status
+ * ({@link dev.steward.control.store.AgentJobRepository}, {@link dev.steward.control.store.AgentRepository}).
  * The embedded database lives in {@code <data dir>/steward.mv.db}.
  *
  * <p><b>Strategy.</b> No state in memory that two instances could disagree on: sessions, login

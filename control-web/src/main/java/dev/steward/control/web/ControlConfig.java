@@ -41,6 +41,10 @@ import java.util.regex.Pattern;
  * [notify]                                # customer notices by e-mail, submitted over SMTP
  * smtp = "127.0.0.1:25"                   # the relay (host:port); unset: notices are not sent (and audited as such)
  * sender = "steward@hosting.example"      # envelope and header sender; default steward@&lt;provider domain&gt;
+ *
+ * [agents]                                # the agents' job API (/api/agent/v1)
+ * job_lease = "5m"                        # a delivered job not started within this is handed out again, 30s..1d
+ * enrolment_token_validity = "24h"        # default validity of a one-time enrolment token, 1m..30d
  * </pre>
  *
  * <p>Thread safety: immutable.
@@ -51,9 +55,10 @@ import java.util.regex.Pattern;
  * @param auth session and login limits
  * @param notices where customer notices are submitted
  * @param dns the resolver the DNS status pages ask ({@code [dns]}, as in the relay's config)
+ * @param agents the agents' job API
  */
 public record ControlConfig(Server server, DatabaseConfig database, Provider provider, Auth auth, Notify notices,
-                            DnsConfig dns) {
+                            DnsConfig dns, Agents agents) {
 
     /**
      * @param host the address to bind, e.g. {@code 127.0.0.1}
@@ -111,6 +116,13 @@ public record ControlConfig(Server server, DatabaseConfig database, Provider pro
         public boolean configured() {
             return smtpHost != null;
         }
+    }
+
+    /**
+     * @param jobLease how long a delivery (or a progress report) holds before the job is handed out again
+     * @param enrolmentTokenValidity how long an enrolment token is valid unless the operator says otherwise
+     */
+    public record Agents(Duration jobLease, Duration enrolmentTokenValidity) {
     }
 
     private static final Pattern HOST_PORT = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([A-Za-z0-9.-]+)):(\\d{1,5})");
@@ -229,11 +241,17 @@ public record ControlConfig(Server server, DatabaseConfig database, Provider pro
         // [dns]: the resolver the DNS status pages ask, the same section as the relay's.
         DnsConfig dns = DnsConfig.read(reader);
 
+        ConfigReader.Section agents = reader.section("agents");
+        Duration lease = agents.duration("job_lease", Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofDays(1));
+        Duration enrolment = agents.duration("enrolment_token_validity", Duration.ofHours(24), Duration.ofMinutes(1),
+                Duration.ofDays(30));
+        agents.finish();
+
         reader.finish();
         return new ControlConfig(new Server(host, port, publicUrl),
                 new DatabaseConfig(url, user, password, embeddedDirectory, poolSize),
                 new Provider(domain), new Auth(lifetime, limit, window, retention),
-                new Notify(smtpHost, smtpPort, sender), dns);
+                new Notify(smtpHost, smtpPort, sender), dns, new Agents(lease, enrolment));
     }
 
     private static String readSecret(ConfigReader.Section section, String key, Path file) {

@@ -4,6 +4,8 @@ import dev.steward.common.config.ConfigException;
 import dev.steward.common.config.ConfigProblem;
 import dev.steward.control.store.Database;
 import dev.steward.control.store.DatabaseUnavailableException;
+import dev.steward.control.store.JobOutcomeListener;
+import dev.steward.control.web.api.AgentApiSettings;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.auth.PasswordHasher;
 import dev.steward.control.web.notify.SmtpSubmission;
@@ -118,7 +120,9 @@ public final class ControlMain implements AutoCloseable {
                 : "smtp=none (customer notices are not sent)");
         try {
             UiSettings ui = new UiSettings(new DnsjavaResolver(config.dns()), DnsCheck.DEFAULT_DEADLINE);
-            server = new ControlServer(deps, ui).start(config.server().host(), config.server().port());
+            // The update pipeline composes its JobOutcomeListener here; until then results are only stored.
+            server = new ControlServer(deps, ui, agentSettings(config).withListener(JobOutcomeListener.NONE))
+                    .start(config.server().host(), config.server().port());
             pruner = new Pruner(database, config.auth().loginAttemptRetention(), Clock.systemUTC())
                     .start(Pruner.DEFAULT_INTERVAL);
         } catch (RuntimeException e) {
@@ -127,6 +131,14 @@ public final class ControlMain implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /** The agent job API's settings from {@code [agents]} (lease, enrolment-token validity); other values default. */
+    static AgentApiSettings agentSettings(ControlConfig config) {
+        AgentApiSettings defaults = AgentApiSettings.defaults();
+        return new AgentApiSettings(defaults.listener(), config.agents().jobLease(),
+                config.agents().enrolmentTokenValidity(), defaults.maxWait(), defaults.firstPollInterval(),
+                defaults.maxPollInterval(), defaults.clock());
     }
 
     /** The bound port (tests start on port 0). */

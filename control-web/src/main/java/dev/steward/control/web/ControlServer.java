@@ -2,6 +2,8 @@ package dev.steward.control.web;
 
 import dev.steward.control.web.api.Access;
 import dev.steward.control.web.api.AdminRoutes;
+import dev.steward.control.web.api.AgentApiSettings;
+import dev.steward.control.web.api.AgentRoutes;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.api.CatalogueRoutes;
 import dev.steward.control.web.api.CustomerRoutes;
@@ -55,6 +57,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private final Javalin app;
+    private final AgentRoutes agentRoutes; // closed before the app stops: ends waiting long polls
     private final List<Route> routes = Collections.synchronizedList(new ArrayList<>()); // filled while configuring
     private boolean started; // start() called
 
@@ -63,9 +66,20 @@ public final class ControlServer implements AutoCloseable {
         this(deps, UiSettings.defaults());
     }
 
-    /** Wires the app; nothing listens until {@link #start}. */
+    /** Wires the app with the agent API's defaults (no job outcome listener); nothing listens until {@link #start}. */
     public ControlServer(ApiDependencies deps, UiSettings uiSettings) {
+        this(deps, uiSettings, AgentApiSettings.defaults());
+    }
+
+    /**
+     * Wires the app; nothing listens until {@link #start}.
+     *
+     * @param agentSettings the agent job API's lease, long-poll bounds, clock and the
+     *     {@link dev.steward.control.store.JobOutcomeListener} told of every finished job
+     */
+    public ControlServer(ApiDependencies deps, UiSettings uiSettings, AgentApiSettings agentSettings) {
         Ui ui = new Ui(deps.customers());
+        AgentRoutes[] agent = new AgentRoutes[1];
         this.app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.http.maxRequestSize = 1_000_000;
@@ -77,7 +91,8 @@ public final class ControlServer implements AutoCloseable {
             });
             config.requestLogger.http((ctx, ms) -> access.info("method={} path={} status={} ms={} user={} request_id={}",
                     ctx.method().name(), ctx.path(), ctx.statusCode(), Math.round(ms),
-                    Access.principal(ctx).map(Principal::actor).map(Object::toString).orElse("-"),
+                    Access.principal(ctx).map(Principal::actor)
+                            .or(() -> AgentRoutes.agent(ctx).map(a -> a.actor())).map(Object::toString).orElse("-"),
                     ctx.<String>attribute("steward.request_id")));
             config.routes.before(ctx -> {
                 ctx.attribute("steward.request_id", UUID.randomUUID().toString());
@@ -110,12 +125,14 @@ public final class ControlServer implements AutoCloseable {
             ServerRoutes.register(config.routes, deps);
             PackageChangeRoutes.register(config.routes, deps);
             AdminRoutes.register(config.routes, deps);
+            agent[0] = AgentRoutes.register(config.routes, deps, agentSettings);
             LoginRoutes.register(config.routes, deps, ui);
             PublicRoutes.register(config.routes, deps, ui);
             CustomerPageRoutes.register(config.routes, deps, ui, uiSettings);
             OperatorPageRoutes.register(config.routes, deps, ui);
             CustomerAdminPageRoutes.register(config.routes, deps, ui);
         });
+        this.agentRoutes = agent[0];
     }
 
     /** Whether {@code path} belongs to the JSON API (or the health check) rather than the UI. */
@@ -154,6 +171,7 @@ public final class ControlServer implements AutoCloseable {
     /** Stops accepting and finishes in-flight requests (Jetty's graceful stop). */
     @Override
     public void close() {
+        agentRoutes.close();
         app.stop();
     }
 

@@ -84,8 +84,33 @@ class ControlConfigTest {
                                 "control.toml: [database] password_file = \"" + secret + "\": must not be readable by group or others (chmod 600)",
                                 "control.toml: [provider] domain: is required: the provider's domain that server names end in",
                                 "control.toml: [auth] login_failure_limit = 0: must be between 1 and 100",
-                                "control.toml: [extra]: unknown section; known sections: [server], [database], [provider], [auth], [notify], [dns]"));
+                                "control.toml: [extra]: unknown section; known sections: [server], [database], [provider], [auth], [notify], [dns], [agents]"));
         assertThat(ConfigException.EX_CONFIG).isEqualTo(78);
+    }
+
+    @Test
+    void agents_leaseAndEnrolmentValidity_defaultsBoundsAndSettings() throws Exception {
+        String base = """
+                [database]
+                embedded_directory = "db"
+                [provider]
+                domain = "hosting.example"
+                """;
+        ControlConfig defaults = ControlConfig.parse("c.toml", base, dir);
+        assertThat(defaults.agents()).isEqualTo(new ControlConfig.Agents(Duration.ofMinutes(5), Duration.ofHours(24)));
+        ControlConfig set = ControlConfig.parse("c.toml", base + """
+                [agents]
+                job_lease = "90s"
+                enrolment_token_validity = "2d"
+                """, dir);
+        assertThat(set.agents()).isEqualTo(new ControlConfig.Agents(Duration.ofSeconds(90), Duration.ofDays(2)));
+        assertThat(ControlMain.agentSettings(set).lease()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(ControlMain.agentSettings(set).enrolmentValidity()).isEqualTo(Duration.ofDays(2));
+        assertThatThrownBy(() -> ControlConfig.parse("c.toml", base + """
+                [agents]
+                job_lease = "1s"
+                """, dir)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(p -> p.message()).singleElement().asString().contains("[agents] job_lease"));
     }
 
     @Test

@@ -52,6 +52,29 @@ class AuthorizationMatrixIT {
             return api.deps.changes().approve(dev.steward.control.core.Actor.operator("setup"), change.id());
         }
 
+        /** A fresh server whose agent has sent a heartbeat. */
+        Server heartbeating() {
+            Server server = server();
+            new dev.steward.control.store.AgentRepository(api.deps.database()).recordHeartbeat(
+                    new dev.steward.control.store.AgentIdentity(server.id(), server.name().toString(), 0),
+                    new dev.steward.control.store.AgentHeartbeat("0.1.0", "Debian 12", "6.1.0", 1, "1.0.0", 0, 0, 0, 0, 0, 1));
+            return server;
+        }
+
+        /** A fresh enrolment token for a fresh server. */
+        String enrolmentToken() {
+            return new dev.steward.control.store.AgentRepository(api.deps.database())
+                    .issueEnrolmentToken(dev.steward.control.core.Actor.operator("setup"), server().id(),
+                            java.time.Duration.ofHours(1)).token();
+        }
+
+        /** A fresh queued job (of a fresh server). */
+        String job() {
+            return new dev.steward.control.store.JobRepository(api.deps.database()).enqueue(
+                    new dev.steward.control.core.job.JobSpec(server().id(), dev.steward.control.core.job.JobKind.BENCHMARK,
+                            null, null, "{}", Instant.now(), null, java.time.Duration.ofMinutes(1)));
+        }
+
         PackageChange scheduled(PackageChange change) {
             return api.deps.changes().schedule(dev.steward.control.core.Actor.operator("setup"), approved(change).id(),
                     Instant.parse("2030-01-07T05:00:00Z"));
@@ -150,7 +173,25 @@ class AuthorizationMatrixIT {
                 long tokenId = w.api().deps.admin().createToken(TestApi.SETUP, w.ownAccount().id(), "doomed", null).record().id();
                 return new Call("/api/v1/accounts/" + w.ownAccount().id() + "/tokens/" + tokenId, null);
             }),
-            row("GET /api/v1/audit-log", 401, 200, 403, 403, w -> new Call("/api/v1/audit-log", null)));
+            row("GET /api/v1/audit-log", 401, 200, 403, 403, w -> new Call("/api/v1/audit-log", null)),
+            // The agent job API: operators issue enrolment tokens and read heartbeats; the agent
+            // endpoints take only agent credentials (AgentAuthorizationIT), so every account is 401
+            // there, and enrolment needs nothing but the one-time token in the body.
+            row("POST /api/v1/servers/{id}/enrolment-tokens", 401, 201, 403, 403,
+                    w -> new Call("/api/v1/servers/" + w.server().id() + "/enrolment-tokens", null)),
+            row("GET /api/v1/servers/{id}/agent-status", 401, 200, 403, 403,
+                    w -> new Call("/api/v1/servers/" + w.heartbeating().id() + "/agent-status", null)),
+            row("POST /api/agent/v1/enrol", 201, 201, 201, 201, w -> new Call("/api/agent/v1/enrol",
+                    Map.of("token", w.enrolmentToken(), "dkim_public_key", ScriptedAgent.newDkimKeyPem()))),
+            row("POST /api/agent/v1/credential/rotate", 401, 401, 401, 401,
+                    w -> new Call("/api/agent/v1/credential/rotate", null)),
+            row("POST /api/agent/v1/heartbeat", 401, 401, 401, 401, w -> new Call("/api/agent/v1/heartbeat", Map.of())),
+            row("GET /api/agent/v1/jobs/next", 401, 401, 401, 401, w -> new Call("/api/agent/v1/jobs/next", null)),
+            row("POST /api/agent/v1/jobs/{id}/progress", 401, 401, 401, 401,
+                    w -> new Call("/api/agent/v1/jobs/" + w.job() + "/progress", Map.of("started", true))),
+            row("POST /api/agent/v1/jobs/{id}/result", 401, 401, 401, 401,
+                    w -> new Call("/api/agent/v1/jobs/" + w.job() + "/result", Map.of("status", "succeeded",
+                            "duration_seconds", 1))));
 
     private static Map<String, Object> applicationBody(String slug) {
         return Map.of("slug", slug, "name", "App " + slug, "version_scheme", "semver", "current_version", "2.0.0",

@@ -53,9 +53,25 @@ final class TestApi implements AutoCloseable {
 
     /** With customer notices submitted to {@code smtp} (null: none configured). */
     TestApi(Database database, int failureLimit, dev.steward.control.web.notify.SmtpSubmission smtp) {
+        this(database, failureLimit, smtp, AgentApiSettings.defaults());
+    }
+
+    /** With the agent job API configured by {@code agentSettings} (listener, lease, clock). */
+    TestApi(Database database, AgentApiSettings agentSettings) {
+        this(database, 5, null, agentSettings);
+    }
+
+    private TestApi(Database database, int failureLimit, dev.steward.control.web.notify.SmtpSubmission smtp,
+                    AgentApiSettings agentSettings) {
         deps = ApiDependencies.wire(database, HASHER, DOMAIN, false, Duration.ofHours(1), failureLimit,
                 Duration.ofMinutes(15), smtp, "steward@" + DOMAIN);
-        server = new ControlServer(deps).start("127.0.0.1", 0);
+        server = new ControlServer(deps, dev.steward.control.web.ui.UiSettings.defaults(), agentSettings)
+                .start("127.0.0.1", 0);
+    }
+
+    /** The server's base address, e.g. for a {@link ScriptedAgent}. */
+    URI base() {
+        return URI.create("http://127.0.0.1:" + server.port());
     }
 
     static int next() {
