@@ -207,16 +207,21 @@ public final class TaskScheduler implements AutoCloseable {
      */
     public int runDue() {
         int ran = 0;
+        List<String> names = List.copyOf(handlers.keySet());
+        if (names.isEmpty()) {
+            return 0;
+        }
         for (int round = 0; round < 1000; round++) {
             Instant now = now();
+            // Only names this instance knows: another version's tasks must not fill the batch.
             List<Due> due = database.jdbi().withHandle(handle -> handle.createQuery("""
                             select task_name, instance, execute_at, data, version from scheduled_task
-                            where done_at is null and execute_at <= :now
+                            where done_at is null and execute_at <= :now and task_name in (<names>)
                               and (picked_until is null or picked_until < :now)
                             order by execute_at, task_name, instance
                             limit :batch
                             """)
-                    .bind("now", now).bind("batch", BATCH)
+                    .bind("now", now).bind("batch", BATCH).bindList("names", names)
                     .map((rs, ctx) -> new Due(rs.getString("task_name"), rs.getString("instance"),
                             Sql.instant(rs, "execute_at"), rs.getString("data"), rs.getLong("version")))
                     .list());
