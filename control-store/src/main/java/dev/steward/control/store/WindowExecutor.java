@@ -98,8 +98,7 @@ public final class WindowExecutor {
 
     /** Registers the window tasks and the recurring materialisation and housekeeping. */
     public void register(TaskScheduler scheduler) {
-        scheduler.register(OPEN, (handle, task, now) -> open(handle, Long.parseLong(task.instance()), now));
-        scheduler.register(CLOSE, (handle, task, now) -> close(handle, Long.parseLong(task.instance()), now));
+        registerWindowTasks(scheduler);
         scheduler.registerRecurring(MATERIALISE, MATERIALISE_INTERVAL, (handle, task, now) -> materialise(handle, now));
         scheduler.registerRecurring(HOUSEKEEPING, Duration.ofDays(1), (handle, task, now) -> {
             int deleted = TaskScheduler.deleteDoneBefore(handle, now.minus(TASK_RETENTION));
@@ -107,6 +106,12 @@ public final class WindowExecutor {
                 log.info("tasks_pruned deleted={}", deleted);
             }
         });
+    }
+
+    /** Registers only the handlers of the {@value #OPEN} and {@value #CLOSE} tasks. */
+    public void registerWindowTasks(TaskScheduler scheduler) {
+        scheduler.register(OPEN, (handle, task, now) -> open(handle, Long.parseLong(task.instance()), now));
+        scheduler.register(CLOSE, (handle, task, now) -> close(handle, Long.parseLong(task.instance()), now));
     }
 
     /**
