@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@link #runDue} instead of sleeping. {@link #start} runs {@link #runDue} on a daemon thread every
  * poll interval until {@link #close}.
  *
- * <p>Thread safety: thread-safe. Register handlers before {@link #start}.
+ * <p>Thread safety: thread-safe; handlers may be registered before or after {@link #start}.
  */
 public final class TaskScheduler implements AutoCloseable {
 

@@ -150,7 +150,9 @@ class AuthorizationMatrixIT {
                 long tokenId = w.api().deps.admin().createToken(TestApi.SETUP, w.ownAccount().id(), "doomed", null).record().id();
                 return new Call("/api/v1/accounts/" + w.ownAccount().id() + "/tokens/" + tokenId, null);
             }),
-            row("GET /api/v1/audit-log", 401, 200, 403, 403, w -> new Call("/api/v1/audit-log", null)));
+            row("GET /api/v1/audit-log", 401, 200, 403, 403, w -> new Call("/api/v1/audit-log", null)),
+            row("GET /api/v1/servers/{id}/jobs", 401, 200, 200, 404,
+                    w -> new Call("/api/v1/servers/" + w.server().id() + "/jobs", null)));
 
     private static Map<String, Object> applicationBody(String slug) {
         return Map.of("slug", slug, "name", "App " + slug, "version_scheme", "semver", "current_version", "2.0.0",

@@ -103,7 +103,9 @@ class UiAuthorizationMatrixIT {
                         PackageChangeKind.EXTRA_IPV6).id();
                 return Call.post("/operator/requests/" + id + "/approve", Map.of());
             }),
-            row("GET /operator/audit", 303, 200, 403, 403, w -> Call.get("/operator/audit")));
+            row("GET /operator/audit", 303, 200, 403, 403, w -> Call.get("/operator/audit")),
+            row("GET /operator/servers/{id}/history", 303, 200, 403, 403,
+                    w -> Call.get("/operator/servers/" + w.server().id() + "/history")));
 
     private static Map<String, String> applicationForm(String slug) {
         Map<String, String> form = new LinkedHashMap<>();
