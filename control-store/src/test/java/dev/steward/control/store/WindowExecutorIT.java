@@ -16,12 +16,19 @@ import dev.steward.control.core.maintenance.WeeklyWindow;
 import dev.steward.control.core.maintenance.WindowCalendar;
 import dev.steward.control.core.maintenance.WindowKind;
 import dev.steward.control.core.maintenance.WindowOccurrence;
+import dev.steward.control.store.DatabaseExtension.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,13 +49,16 @@ class WindowExecutorIT {
                TaskScheduler scheduler, Fixtures fixtures, MaintenanceSettingsRepository settings) {
 
         static Rig on(Database database, Instant start) {
-            MovableClock clock = new MovableClock(start);
+            return on(database, new MovableClock(start), "it");
+        }
+
+        static Rig on(Database database, MovableClock clock, String instance) {
             MaintenanceSettingsRepository settings = new MaintenanceSettingsRepository(database, MaintenanceSchedule.DEFAULT);
             CompositeJobOutcomeListener outcomes = new CompositeJobOutcomeListener();
             RolloutExecutor rollout = new RolloutExecutor(clock, outcomes);
             outcomes.add(rollout);
             WindowExecutor executor = new WindowExecutor(settings, rollout, outcomes, Duration.ofMinutes(30), 8);
-            TaskScheduler scheduler = new TaskScheduler(database, clock, "it", Duration.ofMinutes(5));
+            TaskScheduler scheduler = new TaskScheduler(database, clock, instance, Duration.ofMinutes(5));
             executor.registerWindowTasks(scheduler);
             return new Rig(database, clock, outcomes, executor, scheduler, new Fixtures(database), settings);
         }
@@ -390,5 +400,51 @@ class WindowExecutorIT {
         assertThat(rig.materialise().missed()).isGreaterThanOrEqualTo(1);
         assertThat(rig.occurrenceState(orphan)).isEqualTo("MISSED");
         assertThat(rig.audit("window_occurrence", orphan)).containsExactly("window.missed");
+    }
+
+    @TestTemplate
+    void twoInstances_materialiseAndOpenTheSameWindows_eachServerGetsOneJob(TestDatabase test) throws Exception {
+        MovableClock clock = new MovableClock(Instant.parse("2032-01-04T12:00:00Z"));
+        Rig a = Rig.on(test.database(), clock, "instance-a");
+        Rig b = Rig.on(test.openAnother(4), clock, "instance-b");
+        Customer customer = a.fixtures().customer();
+        Application application = a.fixtures().application();
+        List<Server> servers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            servers.add(a.fixtures().server(customer.id(), application.id()));
+        }
+        a.materialise();
+        b.materialise();
+        long window = new WindowOccurrenceRepository(test.database()).idOf(appWindow("2032-01-04T12:00:00Z"));
+        long release = a.release(application, 2, 6, Duration.ofMinutes(10));
+        servers.forEach(server -> a.target(release, server.id(), window, "PLANNED"));
+
+        // Both instances poll at the OS window's start and at the application window's start.
+        for (String instant : List.of("2032-01-05T04:00:00Z", "2032-01-05T06:00:00Z")) {
+            clock.set(Instant.parse(instant));
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Integer>> runs = new ArrayList<>();
+                for (Rig rig : List.of(a, b)) {
+                    runs.add(pool.submit(() -> {
+                        go.await();
+                        return rig.scheduler().runDue();
+                    }));
+                }
+                go.countDown();
+                for (Future<Integer> run : runs) {
+                    run.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        for (Server server : servers) {
+            assertThat(a.jobs(server.id(), JobKind.OS_UPDATE)).as("OS jobs of " + server.id()).hasSize(1);
+        }
+        assertThat(servers.stream().mapToInt(server -> a.jobs(server.id()).size()).sum())
+                .as("one wave of two application jobs").isEqualTo(2);
+        assertThat(a.audit("window_occurrence", window)).containsExactly("window.opened");
     }
 }
