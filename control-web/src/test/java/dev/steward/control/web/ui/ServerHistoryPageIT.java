@@ -33,7 +33,8 @@ class ServerHistoryPageIT {
     void history_showsJobsWithTheirResults_andReleaseTargets_inEnglishAndDutch(Database database) {
         try (FakeDnsServer dns = new FakeDnsServer(DnsZone.empty()).start(); TestUi ui = new TestUi(database, dns)) {
             Application application = ui.application();
-            Server server = ui.server(ui.customer(Language.NL).id(), application.id());
+            long customerId = ui.customer(Language.NL).id();
+            Server server = ui.server(customerId, application.id());
             WindowOccurrence os = new WindowCalendar(MaintenanceSchedule.DEFAULT, BlackoutDates.NONE)
                     .next(WindowKind.OS, Instant.parse("2030-03-01T00:00:00Z"), 1).getFirst();
             long window = new WindowOccurrenceRepository(database).idOf(os);
@@ -71,6 +72,9 @@ class ServerHistoryPageIT {
             TestUi.Page fleet = operator.get("/operator/servers?q=" + server.name());
             assertThat(fleet.body()).contains("href=\"/operator/servers/" + server.id() + "/history\"");
 
+            assertThat(operator.get("/servers/" + server.id() + "/package").body())
+                    .contains("id=\"history-link\" href=\"/operator/servers/" + server.id() + "/history\"");
+
             TestUi.Page english = operator.get("/operator/servers/" + server.id() + "/history");
             assertThat(english.status()).isEqualTo(200);
             assertThat(english.body()).contains("Maintenance history of " + server.name())
@@ -87,6 +91,9 @@ class ServerHistoryPageIT {
                     .contains("teruggedraaid").contains("geslaagd");
 
             assertThat(operator.get("/operator/servers/999999999/history").status()).isEqualTo(404);
+            TestUi.Browser customer = ui.loggedIn(ui.customerAccount(customerId));
+            assertThat(customer.get("/servers/" + server.id() + "/package").body()).doesNotContain("history-link");
+            assertThat(customer.get("/operator/servers/" + server.id() + "/history").status()).isEqualTo(403);
         }
     }
 }
