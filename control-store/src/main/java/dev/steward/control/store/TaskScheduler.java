@@ -69,7 +69,13 @@ public final class TaskScheduler implements AutoCloseable {
     public record Task(String name, String instance, Instant executeAt, String data) {
     }
 
-    /** The work of a task. */
+    /**
+     * The work of a task. Work done through the given handle commits exactly once; work a handler
+     * does in transactions of its own (or outside the database) runs once per successful claim,
+     * which is once unless a run outlives its lease. Recurring pipeline work registers like this:
+     * {@code scheduler.registerRecurring("pipeline-advance", Duration.ofMinutes(1),
+     * (handle, task, now) -> pipeline.advance(now))}.
+     */
     @FunctionalInterface
     public interface Handler {
         /**

@@ -447,4 +447,32 @@ class WindowExecutorIT {
                 .as("one wave of two application jobs").isEqualTo(2);
         assertThat(a.audit("window_occurrence", window)).containsExactly("window.opened");
     }
+
+    @TestTemplate
+    void theCompositeTellsEveryListener_andTheRolloutLeavesTestStageTargetsToThePipeline(Database database) {
+        Rig rig = Rig.on(database, Instant.parse("2033-01-02T12:00:00Z"));
+        List<String> seen = new ArrayList<>();
+        rig.outcomes().add((handle, job) -> seen.add(job.id() + " " + job.state()));
+        Customer customer = rig.fixtures().customer();
+        Application application = rig.fixtures().application();
+        Server server = rig.fixtures().server(customer.id(), application.id());
+        long release = rig.release(application, 1, 0, Duration.ofMinutes(10));
+        String job = database.jdbi().inTransaction(handle -> {
+            String id = JobRepository.enqueue(handle, rig.clock().instant(), new dev.steward.control.core.job.JobSpec(
+                    server.id(), JobKind.APP_UPDATE, release, null, "{}", rig.clock().instant(), null,
+                    Duration.ofMinutes(10)));
+            handle.createUpdate("""
+                            insert into release_target (release_id, server_id, stage, state, job_id, updated_at)
+                            values (:release, :server, 'TEST', 'QUEUED', :job, :now)
+                            """)
+                    .bind("release", release).bind("server", server.id()).bind("job", id)
+                    .bind("now", rig.clock().instant()).execute();
+            return id;
+        });
+
+        rig.finish(job, JobState.FAILED, "{\"rolled_back\":true}");
+        assertThat(seen).containsExactly(job + " FAILED");
+        assertThat(rig.targetState(release, server.id())).as("the test stage is the pipeline's").isEqualTo("QUEUED");
+        assertThat(rig.releaseColumn(release, "state")).isEqualTo("PLANNED");
+    }
 }
