@@ -10,16 +10,22 @@
  * on every method that changes something.
  *
  * <p><b>Files/tables.</b> customer, customer_contact, account, api_token, login_session,
- * login_attempt, application, package_spec, server, server_address, package_change, audit_log;
- * for the agents' job API (V2) job, enrolment_token, agent_credential and agent_status
- * ({@link dev.steward.control.store.AgentJobRepository}, {@link dev.steward.control.store.AgentRepository}).
+ * login_attempt, application, package_spec, server, server_address, package_change, audit_log; from
+ * V2 the maintenance tables: blackout, window_occurrence, app_release, release_target,
+ * scheduled_task, and for the agents' job API job, enrolment_token, agent_credential and
+ * agent_status ({@link dev.steward.control.store.AgentJobRepository},
+ * {@link dev.steward.control.store.AgentRepository}).
  * The embedded database lives in {@code <data dir>/steward.mv.db}.
  *
  * <p><b>Strategy.</b> No state in memory that two instances could disagree on: sessions, login
  * attempts and request states live in the database. Every state-changing method writes its audit
  * row in the same transaction. Request transitions are conditional updates on the state read
  * ({@code … where id = ? and state = ?}); a lost race is a
- * {@link dev.steward.control.store.RequestStateChangedException}.
+ * {@link dev.steward.control.store.RequestStateChangedException}. Timed work runs on
+ * {@link dev.steward.control.store.TaskScheduler}: one-time tasks in {@code scheduled_task}, each
+ * claimed by exactly one instance (conditional update on a version) and marked done in the
+ * transaction of its work; {@link dev.steward.control.store.WindowExecutor} and
+ * {@link dev.steward.control.store.RolloutExecutor} run the maintenance windows on it.
  *
  * <p><b>Failure handling.</b> A unique violation (SQLSTATE 23505, the same on both databases)
  * becomes {@link dev.steward.control.store.DuplicateNameException}; a missing record

@@ -3,10 +3,15 @@ package dev.steward.control.web;
 import dev.steward.mail.dns.DnsConfig;
 import dev.steward.common.config.ConfigException;
 import dev.steward.common.config.ConfigReader;
+import dev.steward.common.config.DurationValue;
+import dev.steward.control.core.maintenance.MaintenanceSchedule;
+import dev.steward.control.core.maintenance.WeeklyWindow;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -45,6 +50,14 @@ import java.util.regex.Pattern;
  * [agents]                                # the agents' job API (/api/agent/v1)
  * job_lease = "5m"                        # a delivered job not started within this is handed out again, 30s..1d
  * enrolment_token_validity = "24h"        # default validity of a one-time enrolment token, 1m..30d
+ * [maintenance]                           # the fleet's windows and how the scheduler runs them
+ * os_window = "MONDAY 05:00-07:00"        # weekly OS-update window (MAINT-1), wall-clock time in zone
+ * app_window = "MONDAY 07:00-09:00"       # weekly application-update window (MAINT-2)
+ * zone = "Europe/Brussels"                # IANA zone of both windows
+ * weeks_ahead = 8                         # windows materialised ahead, 1..52
+ * scheduler_poll_interval = "1s"          # how often due tasks are looked for, 100ms..5m
+ * scheduler_lease = "10m"                 # a claimed task is taken over after this, 1m..1d
+ * os_job_expected_duration = "30m"        # the cut-off for OS jobs: latest start = window end - this, 1m..12h
  * </pre>
  *
  * <p>Thread safety: immutable.
@@ -56,9 +69,10 @@ import java.util.regex.Pattern;
  * @param notices where customer notices are submitted
  * @param dns the resolver the DNS status pages ask ({@code [dns]}, as in the relay's config)
  * @param agents the agents' job API
+ * @param maintenance the fleet's windows and the scheduler's settings
  */
 public record ControlConfig(Server server, DatabaseConfig database, Provider provider, Auth auth, Notify notices,
-                            DnsConfig dns, Agents agents) {
+                            DnsConfig dns, Agents agents, Maintenance maintenance) {
 
     /**
      * @param host the address to bind, e.g. {@code 127.0.0.1}
@@ -123,6 +137,23 @@ public record ControlConfig(Server server, DatabaseConfig database, Provider pro
      * @param enrolmentTokenValidity how long an enrolment token is valid unless the operator says otherwise
      */
     public record Agents(Duration jobLease, Duration enrolmentTokenValidity) {
+    }
+
+    /**
+     * The {@code [maintenance]} section.
+     *
+     * @param fleet the fleet's schedule (customers may override parts of it)
+     * @param weeksAhead how many weeks of windows are materialised ahead
+     * @param pollInterval how often the scheduler looks for due tasks
+     * @param taskLease how long a claimed task holds before another instance may take it over
+     * @param osJobExpected the expected duration of an OS update (the cut-off)
+     */
+    public record Maintenance(MaintenanceSchedule fleet, int weeksAhead, Duration pollInterval, Duration taskLease,
+                              Duration osJobExpected) {
+
+        /** The defaults: MAINT-1/MAINT-2's windows in Brussels, 8 weeks, 1 s, 10 min, 30 min. */
+        public static final Maintenance DEFAULT = new Maintenance(MaintenanceSchedule.DEFAULT, 8, Duration.ofSeconds(1),
+                Duration.ofMinutes(10), Duration.ofMinutes(30));
     }
 
     private static final Pattern HOST_PORT = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([A-Za-z0-9.-]+)):(\\d{1,5})");
@@ -247,11 +278,49 @@ public record ControlConfig(Server server, DatabaseConfig database, Provider pro
                 Duration.ofDays(30));
         agents.finish();
 
+        Maintenance maintenance = maintenance(reader.section("maintenance"));
+
         reader.finish();
         return new ControlConfig(new Server(host, port, publicUrl),
                 new DatabaseConfig(url, user, password, embeddedDirectory, poolSize),
                 new Provider(domain), new Auth(lifetime, limit, window, retention),
-                new Notify(smtpHost, smtpPort, sender), dns, new Agents(lease, enrolment));
+                new Notify(smtpHost, smtpPort, sender), dns, new Agents(lease, enrolment), maintenance);
+    }
+
+    private static Maintenance maintenance(ConfigReader.Section section) {
+        Maintenance defaults = Maintenance.DEFAULT;
+        WeeklyWindow os = window(section, "os_window", defaults.fleet().os());
+        WeeklyWindow app = window(section, "app_window", defaults.fleet().app());
+        String zoneText = section.string("zone", defaults.fleet().zone().getId());
+        ZoneId zone = defaults.fleet().zone();
+        try {
+            zone = ZoneId.of(zoneText);
+        } catch (DateTimeException unknown) {
+            section.problem("zone", "\"" + zoneText + "\"", "must be an IANA time zone such as Europe/Brussels");
+        }
+        int weeks = section.integer("weeks_ahead", defaults.weeksAhead(), 1, 52);
+        Duration poll = section.duration("scheduler_poll_interval", defaults.pollInterval(), Duration.ofMillis(100),
+                Duration.ofMinutes(5));
+        Duration lease = section.duration("scheduler_lease", defaults.taskLease(), Duration.ofMinutes(1),
+                Duration.ofDays(1));
+        Duration osExpected = section.duration("os_job_expected_duration", defaults.osJobExpected(),
+                Duration.ofMinutes(1), Duration.ofHours(12));
+        if (osExpected.compareTo(os.nominalLength()) > 0) {
+            section.problem("os_job_expected_duration", "\"" + DurationValue.format(osExpected) + "\"",
+                    "must fit in the OS window (" + os + "): otherwise no OS update could ever start");
+        }
+        section.finish();
+        return new Maintenance(new MaintenanceSchedule(zone, os, app), weeks, poll, lease, osExpected);
+    }
+
+    private static WeeklyWindow window(ConfigReader.Section section, String key, WeeklyWindow fallback) {
+        String text = section.string(key, fallback.text());
+        try {
+            return WeeklyWindow.parse(text);
+        } catch (IllegalArgumentException invalid) {
+            section.problem(key, "\"" + text + "\"", invalid.getMessage());
+            return fallback;
+        }
     }
 
     private static String readSecret(ConfigReader.Section section, String key, Path file) {

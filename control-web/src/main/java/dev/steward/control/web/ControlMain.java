@@ -2,9 +2,14 @@ package dev.steward.control.web;
 
 import dev.steward.common.config.ConfigException;
 import dev.steward.common.config.ConfigProblem;
+import dev.steward.control.store.CompositeJobOutcomeListener;
 import dev.steward.control.store.Database;
 import dev.steward.control.store.DatabaseUnavailableException;
-import dev.steward.control.store.JobOutcomeListener;
+import dev.steward.control.store.AgentJobRepository;
+import dev.steward.control.store.MaintenanceSettingsRepository;
+import dev.steward.control.store.RolloutExecutor;
+import dev.steward.control.store.TaskScheduler;
+import dev.steward.control.store.WindowExecutor;
 import dev.steward.control.web.api.AgentApiSettings;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.auth.PasswordHasher;
@@ -23,9 +28,15 @@ import org.slf4j.LoggerFactory;
  * The control-plane process: {@code steward control --config FILE}. Reads and validates the config
  * (exit 78 with every problem), opens the database (PostgreSQL or embedded H2; migrations run at
  * open, exit 69 if it cannot be reached), then starts the HTTP server, so {@code GET /healthz}
- * answers 200 as soon as the port is open; the {@link Pruner} then runs every ten minutes.
- * SIGTERM/SIGINT stop the server gracefully (in-flight
- * requests finish) and then close the pool.
+ * answers 200 as soon as the port is open; the {@link Pruner} then runs every ten minutes, and the
+ * cluster-safe {@link TaskScheduler} runs the maintenance windows ({@link WindowExecutor}: windows
+ * materialised ahead, OS jobs and application rollouts at each window's start, expiry at its end).
+ * SIGTERM/SIGINT stop the scheduler, then the server gracefully (in-flight requests finish), and
+ * then close the pool.
+ *
+ * <p>Job outcomes: {@link #jobOutcomes()} is the one {@link CompositeJobOutcomeListener} the job
+ * API reports results to; the rollout's listener is in it, and the pipeline's test-stage listener
+ * is added to it.
  *
  * <p>Thread safety: one-thread-at-a-time ({@link #start}, then {@link #close}).
  */
@@ -42,6 +53,8 @@ public final class ControlMain implements AutoCloseable {
     private Database database;     // open between start and close
     private ControlServer server;  // running between start and close
     private Pruner pruner;         // scheduled between start and close
+    private TaskScheduler scheduler; // polling between start and close
+    private final CompositeJobOutcomeListener jobOutcomes = new CompositeJobOutcomeListener(); // what job results tell
 
     /** @param config a validated configuration */
     public ControlMain(ControlConfig config) {
@@ -114,18 +127,30 @@ public final class ControlMain implements AutoCloseable {
                 ? SmtpSubmission.to(notify.smtpHost(), notify.smtpPort(), config.provider().domain()) : null;
         ApiDependencies deps = ApiDependencies.wire(database, new PasswordHasher(), config.provider().domain(),
                 config.server().secureCookies(), config.auth().sessionLifetime(), config.auth().loginFailureLimit(),
-                config.auth().loginFailureWindow(), smtp, notify.sender());
+                config.auth().loginFailureWindow(), smtp, notify.sender())
+                .withMaintenance(new MaintenanceSettingsRepository(database, config.maintenance().fleet()));
         log.info("control_notify {}", notify.configured()
                 ? "smtp=" + notify.smtpHost() + ":" + notify.smtpPort() + " sender=" + notify.sender()
                 : "smtp=none (customer notices are not sent)");
+        // The rollout's listener is in jobOutcomes before the server can deliver a job result.
+        TaskScheduler tasks = wireScheduler(database, Clock.systemUTC());
         try {
             UiSettings ui = new UiSettings(new DnsjavaResolver(config.dns()), DnsCheck.DEFAULT_DEADLINE);
-            // The update pipeline composes its JobOutcomeListener here; until then results are only stored.
-            server = new ControlServer(deps, ui, agentSettings(config).withListener(JobOutcomeListener.NONE))
+            // Job results are told to jobOutcomes (the rollout, the test stage) in the result's transaction.
+            server = new ControlServer(deps, ui, agentSettings(config).withListener(jobOutcomes))
                     .start(config.server().host(), config.server().port());
             pruner = new Pruner(database, config.auth().loginAttemptRetention(), Clock.systemUTC())
                     .start(Pruner.DEFAULT_INTERVAL);
+            scheduler = tasks.start(config.maintenance().pollInterval());
         } catch (RuntimeException e) {
+            if (pruner != null) {
+                pruner.close();
+                pruner = null;
+            }
+            if (server != null) {
+                server.close();
+                server = null;
+            }
             database.close();
             database = null;
             throw e;
@@ -141,6 +166,49 @@ public final class ControlMain implements AutoCloseable {
                 defaults.maxPollInterval(), defaults.clock());
     }
 
+    /** Wires the maintenance executor on a scheduler (started once the server runs). */
+    private TaskScheduler wireScheduler(Database db, Clock clock) {
+        ControlConfig.Maintenance maintenance = config.maintenance();
+        MaintenanceSettingsRepository settings = new MaintenanceSettingsRepository(db, maintenance.fleet());
+        RolloutExecutor rollout = new RolloutExecutor(clock, jobOutcomes);
+        jobOutcomes.add(rollout);
+        WindowExecutor windows = new WindowExecutor(settings, rollout, jobOutcomes, maintenance.osJobExpected(),
+                maintenance.weeksAhead());
+        TaskScheduler tasks = new TaskScheduler(db, clock, instanceName(), maintenance.taskLease());
+        windows.register(tasks);
+        // Jobs whose latest start passed while their agent was silent reach a final state (and tell
+        // their listeners) even if that agent never asks again.
+        AgentJobRepository agentJobs = new AgentJobRepository(db, jobOutcomes, clock, config.agents().jobLease());
+        tasks.registerRecurring("jobs-expire-overdue", java.time.Duration.ofMinutes(1),
+                (handle, task, now) -> agentJobs.expireOverdue());
+        log.info("control_maintenance os_window=\"{}\" app_window=\"{}\" zone={} weeks_ahead={} os_job_expected={}s",
+                maintenance.fleet().os(), maintenance.fleet().app(), maintenance.fleet().zone(),
+                maintenance.weeksAhead(), maintenance.osJobExpected().toSeconds());
+        return tasks;
+    }
+
+    /** This instance's name in the scheduler's claims: host and process id. */
+    private static String instanceName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException unknown) {
+            host = "unknown-host";
+        }
+        String name = host + ":" + ProcessHandle.current().pid();
+        return name.length() <= 128 ? name : name.substring(name.length() - 128);
+    }
+
+    /** The listener the job API reports job outcomes to (add further listeners before jobs run). */
+    public CompositeJobOutcomeListener jobOutcomes() {
+        return jobOutcomes;
+    }
+
+    /** The scheduler, between start and close (the pipeline registers its recurring work on it). */
+    public TaskScheduler scheduler() {
+        return scheduler;
+    }
+
     /** The bound port (tests start on port 0). */
     public int port() {
         return server.port();
@@ -154,6 +222,10 @@ public final class ControlMain implements AutoCloseable {
     /** Stops the server, then closes the database; safe to call twice. */
     @Override
     public synchronized void close() {
+        if (scheduler != null) {
+            scheduler.close();
+            scheduler = null;
+        }
         if (pruner != null) {
             pruner.close();
             pruner = null;

@@ -11,6 +11,7 @@ import dev.steward.control.web.api.ErrorMapper;
 import dev.steward.control.web.api.Json;
 import dev.steward.control.web.api.MetaRoutes;
 import dev.steward.control.web.api.PackageChangeRoutes;
+import dev.steward.control.web.api.ServerJobRoutes;
 import dev.steward.control.web.api.ServerRoutes;
 import dev.steward.control.web.api.SessionRoutes;
 import dev.steward.control.web.auth.Principal;
@@ -19,6 +20,7 @@ import dev.steward.control.web.ui.LoginRoutes;
 import dev.steward.control.web.ui.CustomerAdminPageRoutes;
 import dev.steward.control.web.ui.OperatorPageRoutes;
 import dev.steward.control.web.ui.PublicRoutes;
+import dev.steward.control.web.ui.ServerHistoryPageRoutes;
 import dev.steward.control.web.ui.Ui;
 import dev.steward.control.web.ui.UiSettings;
 import io.javalin.Javalin;
@@ -131,6 +133,8 @@ public final class ControlServer implements AutoCloseable {
             CustomerPageRoutes.register(config.routes, deps, ui, uiSettings);
             OperatorPageRoutes.register(config.routes, deps, ui);
             CustomerAdminPageRoutes.register(config.routes, deps, ui);
+            ServerJobRoutes.register(config.routes, deps);
+            ServerHistoryPageRoutes.register(config.routes, deps, ui);
         });
         this.agentRoutes = agent[0];
     }

@@ -84,7 +84,7 @@ class ControlConfigTest {
                                 "control.toml: [database] password_file = \"" + secret + "\": must not be readable by group or others (chmod 600)",
                                 "control.toml: [provider] domain: is required: the provider's domain that server names end in",
                                 "control.toml: [auth] login_failure_limit = 0: must be between 1 and 100",
-                                "control.toml: [extra]: unknown section; known sections: [server], [database], [provider], [auth], [notify], [dns], [agents]"));
+                                "control.toml: [extra]: unknown section; known sections: [server], [database], [provider], [auth], [notify], [dns], [agents], [maintenance]"));
         assertThat(ConfigException.EX_CONFIG).isEqualTo(78);
     }
 
@@ -111,6 +111,62 @@ class ControlConfigTest {
                 job_lease = "1s"
                 """, dir)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .extracting(p -> p.message()).singleElement().asString().contains("[agents] job_lease"));
+    }
+
+    @Test
+    void maintenance_defaultsOverridesAndProblems() throws Exception {
+        ControlConfig defaults = ControlConfig.parse("c.toml", """
+                [provider]
+                domain = "hosting.example"
+                [database]
+                embedded_directory = "db"
+                """, dir);
+        assertThat(defaults.maintenance()).isEqualTo(ControlConfig.Maintenance.DEFAULT);
+        assertThat(defaults.maintenance().fleet()).isEqualTo(dev.steward.control.core.maintenance.MaintenanceSchedule.DEFAULT);
+
+        ControlConfig custom = ControlConfig.parse("c.toml", """
+                [provider]
+                domain = "hosting.example"
+                [database]
+                embedded_directory = "db"
+                [maintenance]
+                os_window = "sunday 23:00-01:00"
+                app_window = "TUESDAY 06:00-08:00"
+                zone = "Europe/Amsterdam"
+                weeks_ahead = 12
+                scheduler_poll_interval = "500ms"
+                scheduler_lease = "15m"
+                os_job_expected_duration = "45m"
+                """, dir);
+        ControlConfig.Maintenance maintenance = custom.maintenance();
+        assertThat(maintenance.fleet().zone()).isEqualTo(java.time.ZoneId.of("Europe/Amsterdam"));
+        assertThat(maintenance.fleet().os().text()).isEqualTo("SUNDAY 23:00-01:00");
+        assertThat(maintenance.fleet().app().text()).isEqualTo("TUESDAY 06:00-08:00");
+        assertThat(maintenance.weeksAhead()).isEqualTo(12);
+        assertThat(maintenance.pollInterval()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(maintenance.taskLease()).isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(maintenance.osJobExpected()).isEqualTo(java.time.Duration.ofMinutes(45));
+
+        assertThatThrownBy(() -> ControlConfig.parse("c.toml", """
+                [provider]
+                domain = "hosting.example"
+                [database]
+                embedded_directory = "db"
+                [maintenance]
+                os_window = "MONDAY 05:00"
+                zone = "Europe/Atlantis"
+                weeks_ahead = 0
+                os_job_expected_duration = "3h"
+                """, dir))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::message).containsExactlyInAnyOrder(
+                                "c.toml: [maintenance] os_window = \"MONDAY 05:00\": not a weekly window (DAY HH:MM-HH:MM,"
+                                        + " e.g. MONDAY 05:00-07:00): MONDAY 05:00",
+                                "c.toml: [maintenance] zone = \"Europe/Atlantis\": must be an IANA time zone such as"
+                                        + " Europe/Brussels",
+                                "c.toml: [maintenance] weeks_ahead = 0: must be between 1 and 52",
+                                "c.toml: [maintenance] os_job_expected_duration = \"3h\": must fit in the OS window"
+                                        + " (MONDAY 05:00–07:00): otherwise no OS update could ever start"));
     }
 
     @Test

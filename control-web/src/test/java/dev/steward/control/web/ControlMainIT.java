@@ -3,6 +3,8 @@ package dev.steward.control.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.steward.common.config.ConfigException;
+import dev.steward.control.store.TaskScheduler;
+import dev.steward.control.store.WindowExecutor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +52,39 @@ class ControlMainIT {
             assertThat(unknown.statusCode()).isIn(401, 404);
         }
         assertThat(Files.exists(dir.resolve("data/steward.mv.db"))).isTrue();
+    }
+
+    @Test
+    void start_runsTheMaintenanceScheduler_whichMaterialisesTheComingWindows_andStopsIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("control.toml"), """
+                [server]
+                listen = "127.0.0.1:0"
+                [database]
+                embedded_directory = "data"
+                [provider]
+                domain = "hosting.example"
+                [maintenance]
+                weeks_ahead = 3
+                scheduler_poll_interval = "100ms"
+                """);
+        ControlMain main = new ControlMain(ControlConfig.load(file)).start();
+        try {
+            Instant started = Instant.now();
+            // The first poll runs the recurring materialisation at once; it re-arms itself an hour later.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (main.scheduler().dueAt(WindowExecutor.MATERIALISE, TaskScheduler.RECURRING)
+                    .filter(next -> next.isAfter(started.plusSeconds(3000))).isEmpty()) {
+                assertThat(System.nanoTime()).as("materialised within 30 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            int windows = main.database().jdbi().withHandle(handle -> handle.createQuery(
+                    "select count(*) from window_occurrence where kind in ('OS', 'APP')").mapTo(Integer.class).one());
+            assertThat(windows).isEqualTo(3 * 2);
+            assertThat(main.jobOutcomes()).isNotNull();
+        } finally {
+            main.close();
+        }
+        assertThat(main.scheduler()).as("stopped on close").isNull();
     }
 
     @Test

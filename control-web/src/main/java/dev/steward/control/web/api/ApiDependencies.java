@@ -73,4 +73,10 @@ public record ApiDependencies(Database database, Authenticator authenticator, Ac
                 new DkimNotifier(smtp, sender, providerDomain, customers, audit, Clock.systemUTC()),
                 new MaintenanceSettingsRepository(database, MaintenanceSchedule.DEFAULT));
     }
+
+    /** These dependencies with the maintenance settings over another fleet schedule (the config's {@code [maintenance]}). */
+    public ApiDependencies withMaintenance(MaintenanceSettingsRepository settings) {
+        return new ApiDependencies(database, authenticator, admin, accounts, tokens, customers, applications, servers,
+                changes, audit, access, providerDomain, secureCookies, dkimNotifier, settings);
+    }
 }

@@ -191,7 +191,9 @@ class AuthorizationMatrixIT {
                     w -> new Call("/api/agent/v1/jobs/" + w.job() + "/progress", Map.of("started", true))),
             row("POST /api/agent/v1/jobs/{id}/result", 401, 401, 401, 401,
                     w -> new Call("/api/agent/v1/jobs/" + w.job() + "/result", Map.of("status", "succeeded",
-                            "duration_seconds", 1))));
+                            "duration_seconds", 1))),
+            row("GET /api/v1/servers/{id}/jobs", 401, 200, 200, 404,
+                    w -> new Call("/api/v1/servers/" + w.server().id() + "/jobs", null)));
 
     private static Map<String, Object> applicationBody(String slug) {
         return Map.of("slug", slug, "name", "App " + slug, "version_scheme", "semver", "current_version", "2.0.0",

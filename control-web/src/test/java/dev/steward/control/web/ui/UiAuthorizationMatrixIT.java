@@ -127,7 +127,9 @@ class UiAuthorizationMatrixIT {
                 long id = w.ui().deps.maintenance().addBlackout(Actor.operator("setup"), w.own().id(), null,
                         java.time.LocalDate.of(2031, 2, 3), java.time.LocalDate.of(2031, 2, 3), "setup").id();
                 return Call.post("/operator/customers/" + w.own().id() + "/blackouts/" + id + "/delete", Map.of());
-            }));
+            }),
+            row("GET /operator/servers/{id}/history", 303, 200, 403, 403,
+                    w -> Call.get("/operator/servers/" + w.server().id() + "/history")));
 
     private static Map<String, String> customerForm(String name) {
         return Map.of("name", name, "contacts", "it@matrix.example", "language", "nl",
