@@ -3,6 +3,7 @@ package dev.steward.control.web;
 import dev.steward.control.web.api.Access;
 import dev.steward.control.web.api.AdminRoutes;
 import dev.steward.control.web.api.ApiDependencies;
+import dev.steward.control.web.api.CalendarRoutes;
 import dev.steward.control.web.api.CatalogueRoutes;
 import dev.steward.control.web.api.CustomerRoutes;
 import dev.steward.control.web.api.ErrorMapper;
@@ -14,6 +15,7 @@ import dev.steward.control.web.api.SessionRoutes;
 import dev.steward.control.web.auth.Principal;
 import dev.steward.control.web.ui.CustomerPageRoutes;
 import dev.steward.control.web.ui.LoginRoutes;
+import dev.steward.control.web.ui.MaintenancePageRoutes;
 import dev.steward.control.web.ui.OperatorPageRoutes;
 import dev.steward.control.web.ui.PublicRoutes;
 import dev.steward.control.web.ui.Ui;
@@ -105,6 +107,7 @@ public final class ControlServer implements AutoCloseable {
             MetaRoutes.register(config.routes, deps);
             SessionRoutes.register(config.routes, deps);
             CustomerRoutes.register(config.routes, deps);
+            CalendarRoutes.register(config.routes, deps);
             CatalogueRoutes.register(config.routes, deps);
             ServerRoutes.register(config.routes, deps);
             PackageChangeRoutes.register(config.routes, deps);
@@ -112,6 +115,7 @@ public final class ControlServer implements AutoCloseable {
             LoginRoutes.register(config.routes, deps, ui);
             PublicRoutes.register(config.routes, deps, ui);
             CustomerPageRoutes.register(config.routes, deps, ui, uiSettings);
+            MaintenancePageRoutes.register(config.routes, deps, ui);
             OperatorPageRoutes.register(config.routes, deps, ui);
         });
     }

@@ -103,7 +103,15 @@ class UiAuthorizationMatrixIT {
                         PackageChangeKind.EXTRA_IPV6).id();
                 return Call.post("/operator/requests/" + id + "/approve", Map.of());
             }),
-            row("GET /operator/audit", 303, 200, 403, 403, w -> Call.get("/operator/audit")));
+            row("GET /operator/audit", 303, 200, 403, 403, w -> Call.get("/operator/audit")),
+            // The customer's maintenance page; an operator names the customer (without: the fleet page).
+            row("GET /maintenance", 303, 200, 200, 404, w -> Call.get("/maintenance?customer=" + w.own().id())),
+            row("POST /maintenance/calendar-token", 303, 200, 200, 404,
+                    w -> Call.post("/maintenance/calendar-token", Map.of("customer", String.valueOf(w.own().id())))),
+            // The feed: the token in the address is the credential, whoever asks.
+            row("GET /calendar/{token}.ics", 200, 200, 200, 200, w -> Call.get(
+                    "/calendar/" + w.ui().deps.customerCalendar().repository().issueToken(Actor.operator("setup"),
+                            w.own().id()) + ".ics")));
 
     private static Map<String, String> applicationForm(String slug) {
         Map<String, String> form = new LinkedHashMap<>();
