@@ -75,11 +75,12 @@ public record MaintenanceNoticeMessage(String subject, String body, String ics) 
         StringBuilder body = new StringBuilder();
         if (nl) {
             body.append("Hallo,\n\n");
-            body.append(notice.security()
-                    ? "In " + app + " werd een kwetsbaarheid ontdekt. Die moet zo snel mogelijk gedicht worden, daarom\n"
-                      + "hebben we een extra updatemoment ingelast.\n\n"
-                    : "De ontwikkelaar van " + app + " heeft een nieuwe versie uitgebracht. We hebben deze versie\n"
-                      + "getest en installeren ze tijdens het onderhoudsvenster hieronder.\n\n");
+            paragraph(body, notice.security()
+                    ? "In " + app + " werd een kwetsbaarheid ontdekt. Die moet zo snel mogelijk gedicht worden,"
+                      + " daarom hebben we een extra updatemoment ingelast."
+                    : "De ontwikkelaar van " + app + " heeft een nieuwe versie uitgebracht. We hebben deze versie"
+                      + " getest en installeren ze tijdens het onderhoudsvenster hieronder.");
+            body.append('\n');
             body.append("Wat:       update van ").append(app).append(' ').append(versions).append('\n');
             body.append("Soort:     ").append(kind(notice.announceAs(), notice.security(), true)).append('\n');
             body.append("Wanneer:   ").append(when).append('\n');
@@ -87,22 +88,25 @@ public record MaintenanceNoticeMessage(String subject, String body, String ics) 
             if (!notice.cveIds().isEmpty()) {
                 body.append("CVE:       ").append(String.join(", ", notice.cveIds())).append('\n');
             }
-            body.append("\nTijdens de update is je applicatie niet bereikbaar. Meestal duurt dit slechts 5 tot 10\n"
-                    + "minuten. Zo kan je je gebruikers tijdig op de hoogte brengen.\n");
+            body.append('\n');
+            paragraph(body, "Tijdens de update is je applicatie niet bereikbaar. Meestal duurt dit slechts 5 tot 10"
+                    + " minuten. Zo kan je je gebruikers tijdig op de hoogte brengen.");
             section(body, "Wat verandert er?", notice.changelog(), "De ontwikkelaar vermeldt geen wijzigingen.");
             section(body, "Wat moet je vooraf doen?", notice.stepsBefore(), "Je hoeft vooraf niets te doen.");
             section(body, "Wat moet je na de update doen?", notice.stepsAfter(),
                     "Na de update hoef je niets te doen. Merk je toch een probleem op, laat het ons dan weten.");
-            body.append("\nIn de bijlage (").append(ATTACHMENT).append(") vind je dit onderhoud voor je agenda. Al het\n"
-                    + "geplande onderhoud van je servers staat ook op de pagina \"Gepland onderhoud\" in Steward.\n");
+            body.append('\n');
+            paragraph(body, "In de bijlage (" + ATTACHMENT + ") vind je dit onderhoud voor je agenda. Al het"
+                    + " geplande onderhoud van je servers staat ook op de pagina \"Gepland onderhoud\" in Steward.");
             body.append("\nMet vriendelijke groeten,\n").append(providerDomain).append('\n');
         } else {
             body.append("Hello,\n\n");
-            body.append(notice.security()
-                    ? "A vulnerability was found in " + app + ". It must be fixed as soon as possible, so we have\n"
-                      + "scheduled an extra update.\n\n"
-                    : "The developer of " + app + " has released a new version. We have tested it and will install\n"
-                      + "it during the maintenance window below.\n\n");
+            paragraph(body, notice.security()
+                    ? "A vulnerability was found in " + app + ". It must be fixed as soon as possible, so we have"
+                      + " scheduled an extra update."
+                    : "The developer of " + app + " has released a new version. We have tested it and will install"
+                      + " it during the maintenance window below.");
+            body.append('\n');
             body.append("What:      update of ").append(app).append(' ').append(versions).append('\n');
             body.append("Kind:      ").append(kind(notice.announceAs(), notice.security(), false)).append('\n');
             body.append("When:      ").append(when).append('\n');
@@ -110,14 +114,16 @@ public record MaintenanceNoticeMessage(String subject, String body, String ics) 
             if (!notice.cveIds().isEmpty()) {
                 body.append("CVE:       ").append(String.join(", ", notice.cveIds())).append('\n');
             }
-            body.append("\nYour application is not available during the update; this usually takes only 5 to 10\n"
-                    + "minutes. You may want to let your users know in advance.\n");
+            body.append('\n');
+            paragraph(body, "Your application is not available during the update; this usually takes only 5 to 10"
+                    + " minutes. You may want to let your users know in advance.");
             section(body, "What changes?", notice.changelog(), "The developer lists no changes.");
             section(body, "What to do before the update", notice.stepsBefore(), "Nothing needs to be done beforehand.");
             section(body, "What to do after the update", notice.stepsAfter(),
                     "Nothing needs to be done afterwards. If you do notice a problem, please let us know.");
-            body.append("\nThe attachment (").append(ATTACHMENT).append(") puts this maintenance in your calendar. All\n"
-                    + "planned maintenance of your servers is also on the \"Planned maintenance\" page in Steward.\n");
+            body.append('\n');
+            paragraph(body, "The attachment (" + ATTACHMENT + ") puts this maintenance in your calendar. All"
+                    + " planned maintenance of your servers is also on the \"Planned maintenance\" page in Steward.");
             body.append("\nKind regards,\n").append(providerDomain).append('\n');
         }
         String summary = (notice.security() ? (nl ? "Veiligheidsupdate " : "Security update of ")
@@ -132,19 +138,39 @@ public record MaintenanceNoticeMessage(String subject, String body, String ics) 
         return new MaintenanceNoticeMessage(subject, body.toString(), ics);
     }
 
+    /** The kind of update in words, in lines of at most 76 characters after the 11-character label. */
     private static String kind(ChangeClass announceAs, boolean security, boolean nl) {
+        String indent = "\n           ";
         String kind = switch (announceAs) {
             case MAJOR, PRERELEASE -> nl
-                    ? "major update: grote wijzigingen die mogelijk niet compatibel zijn met de vorige versie en\n"
-                      + "           waarvoor mogelijk configuratiewijzigingen nodig zijn"
-                    : "major update: large changes that may not be compatible with the previous version and\n"
-                      + "           may need configuration changes";
+                    ? "major update (grote wijzigingen, mogelijk niet compatibel met de" + indent
+                      + "vorige versie; mogelijk zijn configuratiewijzigingen nodig)"
+                    : "major update (large changes, possibly incompatible with the" + indent
+                      + "previous version; configuration changes may be needed)";
             case MINOR -> nl
-                    ? "minor update: nieuwe of gewijzigde functionaliteit, compatibel met de vorige versie"
-                    : "minor update: new or changed features, compatible with the previous version";
-            case PATCH, NONE -> nl ? "patch update: oplossingen voor bugs" : "patch update: bug fixes";
+                    ? "minor update (nieuwe of gewijzigde functionaliteit, compatibel met" + indent
+                      + "de vorige versie)"
+                    : "minor update (new or changed features, compatible with the" + indent + "previous version)";
+            case PATCH, NONE -> nl ? "patch update (oplossingen voor bugs)" : "patch update (bug fixes)";
         };
-        return security ? (nl ? "veiligheidsupdate; " : "security update; ") + kind : kind;
+        return security ? (nl ? "dringende veiligheidsupdate" : "urgent security update") + indent + kind : kind;
+    }
+
+    /** Appends {@code text} as one paragraph in lines of at most 76 characters (words longer than that stay whole). */
+    static void paragraph(StringBuilder body, String text) {
+        int column = 0;
+        for (String word : text.split(" ")) {
+            if (column > 0 && column + 1 + word.length() > 76) {
+                body.append('\n');
+                column = 0;
+            } else if (column > 0) {
+                body.append(' ');
+                column++;
+            }
+            body.append(word);
+            column += word.length();
+        }
+        body.append('\n');
     }
 
     private static void section(StringBuilder body, String title, String text, String none) {

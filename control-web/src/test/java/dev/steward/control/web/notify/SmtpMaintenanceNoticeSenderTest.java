@@ -72,13 +72,16 @@ class SmtpMaintenanceNoticeSenderTest {
                     "Wat:       update van Nextcloud van versie 27.1.4 naar versie 28.0.0\r\n",
                     "Wanneer:   maandag 7 december 2026, 07:00\u201309:00 (Europe/Brussels)\r\n",
                     "Servers:   cloud.klant.example, files.klant.example\r\n",
-                    "major update: grote wijzigingen die mogelijk niet compatibel zijn",
+                    "Soort:     major update (grote wijzigingen, mogelijk niet compatibel met de\r\n"
+                            + "           vorige versie; mogelijk zijn configuratiewijzigingen nodig)\r\n",
                     "Tijdens de update is je applicatie niet bereikbaar.",
                     "Wat verandert er?\r\n-----------------\r\nNieuwe bestandsweergave; sneller zoeken.\r\nPHP 8.0",
                     "Wat moet je vooraf doen?\r\n------------------------\r\nControleer of je apps compatibel zijn",
                     "Wat moet je na de update doen?\r\n------------------------------\r\nMeld je opnieuw aan",
                     "Met vriendelijke groeten,\r\n" + DOMAIN);
             assertThat(notice.text()).doesNotContain("CVE", "Dear", "Hello");
+            // Our own text is wrapped for reading in a plain-text mail client.
+            assertThat(notice.text().split("\r\n")).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(76));
             assertThat(notice.icsHeaders().get("content-type"))
                     .isEqualTo("text/calendar; method=PUBLISH; charset=UTF-8; name=\"maintenance.ics\"");
             assertThat(notice.icsHeaders().get("content-disposition")).isEqualTo("attachment; filename=\"maintenance.ics\"");
@@ -111,7 +114,7 @@ class SmtpMaintenanceNoticeSenderTest {
                     .isEqualTo("Urgent security update: Café Suite to version 28.0.0 on Monday 7 December 2026");
             assertThat(parsed.text()).contains("A vulnerability was found in Café Suite.",
                     "What:      update of Café Suite to version 28.0.0\r\n",
-                    "Kind:      security update; minor update: new or changed features",
+                    "Kind:      urgent security update\r\n           minor update (new or changed features,",
                     "When:      Monday 7 December 2026, 01:00\u201303:00 (America/New_York)\r\n",
                     "Server:    cafe.acme.example\r\n", "CVE:       CVE-2026-1234, CVE-2026-5678\r\n",
                     "What changes?\r\n-------------\r\nThe developer lists no changes.",
