@@ -112,7 +112,6 @@ public final class MaintenancePageRoutes {
                 String.join(", ", entry.appHosts()),
                 entry.update() == null ? "" : String.join(", ", entry.update().cveIds()))).toList();
         MaintenanceSchedule schedule = calendar.schedule(customer);
-        ctx.header("Referrer-Policy", "no-referrer");
         ui.render(ctx, view, "maintenance.jte", "customer", customer, "rows", rows,
                 "osWindow", MaintenanceTexts.weekly(schedule.os(), schedule.zone(), language),
                 "appWindow", MaintenanceTexts.weekly(schedule.app(), schedule.zone(), language),
