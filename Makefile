@@ -32,7 +32,7 @@ test: check-java
 	@scripts/ensure-postgres
 	$(MVN) verify
 
-## make interop: tests against real Debian peers (swaks, Python smtplib, Postfix, NSD, dkimpy, headless Chromium for the web UI), installed when missing
+## make interop: tests against real Debian peers (swaks, Python smtplib, Postfix, NSD, dkimpy, Python icalendar, headless Chromium for the web UI), installed when missing
 interop: check-java
 	scripts/install-peers
 	$(MVN) -Pinterop -DskipUnitTests=true -Dsteward.packages.skip=true verify

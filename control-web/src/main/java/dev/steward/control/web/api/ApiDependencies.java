@@ -7,13 +7,17 @@ import dev.steward.control.store.ApplicationRepository;
 import dev.steward.control.store.AuditLogRepository;
 import dev.steward.control.store.CustomerRepository;
 import dev.steward.control.store.Database;
+import dev.steward.control.store.MaintenanceCalendarRepository;
 import dev.steward.control.store.MaintenanceSettingsRepository;
 import dev.steward.control.store.PackageChangeRepository;
 import dev.steward.control.store.ServerRepository;
 import dev.steward.control.web.auth.AccountAdmin;
 import dev.steward.control.web.auth.Authenticator;
 import dev.steward.control.web.auth.PasswordHasher;
+import dev.steward.control.web.notify.CustomerCalendar;
 import dev.steward.control.web.notify.DkimNotifier;
+import dev.steward.control.web.notify.MaintenanceNoticeSender;
+import dev.steward.control.web.notify.SmtpMaintenanceNoticeSender;
 import dev.steward.control.web.notify.SmtpSubmission;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,13 +32,17 @@ import java.time.Duration;
  * @param secureCookies whether the session cookie is marked Secure (public URL is https)
  * @param dkimNotifier sends the DKIM record notice when a server's key is registered (DNS-3)
  * @param maintenance customers' maintenance-window overrides and blackout dates, over the fleet's schedule
+ * @param maintenanceNotices sends the maintenance notices of the update pipeline (MAINT-3, UPD-3)
+ *     through the same relay and sender as the DKIM notice
+ * @param customerCalendar a customer's upcoming maintenance: the maintenance page and the iCal feed
  */
 public record ApiDependencies(Database database, Authenticator authenticator, AccountAdmin admin,
                               AccountRepository accounts, ApiTokenRepository tokens, CustomerRepository customers,
                               ApplicationRepository applications, ServerRepository servers,
                               PackageChangeRepository changes, AuditLogRepository audit, Access access,
                               String providerDomain, boolean secureCookies, DkimNotifier dkimNotifier,
-                              MaintenanceSettingsRepository maintenance) {
+                              MaintenanceSettingsRepository maintenance, MaintenanceNoticeSender maintenanceNotices,
+                              CustomerCalendar customerCalendar) {
 
     /**
      * Wires everything on {@code database}, without a relay for notices (they are audited as not sent).
@@ -65,18 +73,27 @@ public record ApiDependencies(Database database, Authenticator authenticator, Ac
         Authenticator authenticator = new Authenticator(database, hasher, sessionLifetime, failureLimit, failureWindow);
         CustomerRepository customers = new CustomerRepository(database);
         AuditLogRepository audit = new AuditLogRepository(database);
+        ServerRepository servers = new ServerRepository(database);
+        MaintenanceSettingsRepository maintenance = new MaintenanceSettingsRepository(database, MaintenanceSchedule.DEFAULT);
         return new ApiDependencies(database, authenticator, new AccountAdmin(database, hasher),
                 new AccountRepository(database), new ApiTokenRepository(database), customers,
-                new ApplicationRepository(database), new ServerRepository(database),
+                new ApplicationRepository(database), servers,
                 new PackageChangeRepository(database), audit,
                 new Access(authenticator, customers), providerDomain, secureCookies,
                 new DkimNotifier(smtp, sender, providerDomain, customers, audit, Clock.systemUTC()),
-                new MaintenanceSettingsRepository(database, MaintenanceSchedule.DEFAULT));
+                maintenance,
+                new SmtpMaintenanceNoticeSender(smtp, sender, providerDomain, Clock.systemUTC()),
+                new CustomerCalendar(new MaintenanceCalendarRepository(database), maintenance, servers, providerDomain,
+                        Clock.systemUTC()));
     }
 
-    /** These dependencies with the maintenance settings over another fleet schedule (the config's {@code [maintenance]}). */
+    /**
+     * These dependencies over another fleet schedule (the config's {@code [maintenance]}): the
+     * customers' maintenance settings and their calendar follow it.
+     */
     public ApiDependencies withMaintenance(MaintenanceSettingsRepository settings) {
         return new ApiDependencies(database, authenticator, admin, accounts, tokens, customers, applications, servers,
-                changes, audit, access, providerDomain, secureCookies, dkimNotifier, settings);
+                changes, audit, access, providerDomain, secureCookies, dkimNotifier, settings, maintenanceNotices,
+                new CustomerCalendar(customerCalendar.repository(), settings, servers, providerDomain, Clock.systemUTC()));
     }
 }

@@ -123,6 +123,8 @@ class AuthorizationMatrixIT {
             row("POST /api/v1/customers", 401, 201, 403, 403, w -> new Call("/api/v1/customers", Map.of(
                     "name", "New " + TestApi.next(), "contacts", List.of("x@new.example"), "language", "en"))),
             row("GET /api/v1/customers/{id}", 401, 200, 200, 404, w -> new Call("/api/v1/customers/" + w.own().id(), null)),
+            row("POST /api/v1/customers/{id}/calendar-token", 401, 200, 200, 404,
+                    w -> new Call("/api/v1/customers/" + w.own().id() + "/calendar-token", null)),
             row("GET /api/v1/applications", 401, 200, 200, 200, w -> new Call("/api/v1/applications", null)),
             row("POST /api/v1/applications", 401, 201, 403, 403, w -> new Call("/api/v1/applications",
                     applicationBody("new" + TestApi.next()))),

@@ -129,7 +129,15 @@ class UiAuthorizationMatrixIT {
                 return Call.post("/operator/customers/" + w.own().id() + "/blackouts/" + id + "/delete", Map.of());
             }),
             row("GET /operator/servers/{id}/history", 303, 200, 403, 403,
-                    w -> Call.get("/operator/servers/" + w.server().id() + "/history")));
+                    w -> Call.get("/operator/servers/" + w.server().id() + "/history")),
+            // The customer's maintenance page; an operator names the customer (without: the fleet page).
+            row("GET /maintenance", 303, 200, 200, 404, w -> Call.get("/maintenance?customer=" + w.own().id())),
+            row("POST /maintenance/calendar-token", 303, 200, 200, 404,
+                    w -> Call.post("/maintenance/calendar-token", Map.of("customer", String.valueOf(w.own().id())))),
+            // The feed: the token in the address is the credential, whoever asks.
+            row("GET /calendar/{token}.ics", 200, 200, 200, 200, w -> Call.get(
+                    "/calendar/" + w.ui().deps.customerCalendar().repository().issueToken(Actor.operator("setup"),
+                            w.own().id()) + ".ics")));
 
     private static Map<String, String> customerForm(String name) {
         return Map.of("name", name, "contacts", "it@matrix.example", "language", "nl",
