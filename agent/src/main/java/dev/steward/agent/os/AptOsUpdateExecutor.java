@@ -2,6 +2,7 @@ package dev.steward.agent.os;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,7 @@ public final class AptOsUpdateExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(AptOsUpdateExecutor.class);
     private static final int KEEP_LINES = 200;
     private static final int REPORT_LINES = 50;
+    private static final long LOCK_WAIT_SECONDS = 300;
 
     private final OsUpdateConfig config;
     private final Clock clock;
@@ -104,6 +106,8 @@ public final class AptOsUpdateExecutor {
      * to now. Removes the state.
      *
      * @return the job's final result, or empty when no reboot was pending
+     * @throws java.io.UncheckedIOException when the state cannot be read (an invalid file is moved
+     *     aside first, see {@link PendingReboot#read})
      */
     public Optional<OsUpdateResult> resumeAfterReboot() {
         Optional<PendingReboot> state = PendingReboot.read(config.stateDirectory());
@@ -199,7 +203,12 @@ public final class AptOsUpdateExecutor {
         }
 
         OsUpdateResult execute() {
-            Optional<PendingReboot> pending = PendingReboot.read(config.stateDirectory());
+            Optional<PendingReboot> pending;
+            try {
+                pending = PendingReboot.read(config.stateDirectory());
+            } catch (UncheckedIOException e) {
+                return failed("not started: " + e.getMessage(), null, null);
+            }
             if (pending.isPresent()) {
                 return failed("not started: the reboot requested by job " + pending.get().jobId() + " at "
                         + pending.get().requestedAt() + " is still pending", null, null);
@@ -226,7 +235,8 @@ public final class AptOsUpdateExecutor {
             if (before == null) {
                 return failed("cannot list the installed packages: " + String.join("; ", notes), null, null);
             }
-            CommandRunner.Outcome update = apt(concat(config.aptGet(), "-q", "--error-on=any", "update"), line -> { });
+            CommandRunner.Outcome update = apt(concat(config.aptGet(), "-q", "-o", lockTimeout(), "--error-on=any",
+                    "update"), line -> { });
             if (!update.succeeded()) {
                 return aptFailed(update, "apt-get update failed");
             }
@@ -238,7 +248,7 @@ public final class AptOsUpdateExecutor {
             started = true;
             AptOutputWatcher watcher = new AptOutputWatcher();
             List<String> upgrade = new ArrayList<>(config.aptGet());
-            upgrade.addAll(List.of("-y", "-q", "-o", "Dpkg::Options::=--force-confdef", "-o",
+            upgrade.addAll(List.of("-y", "-q", "-o", lockTimeout(), "-o", "Dpkg::Options::=--force-confdef", "-o",
                     "Dpkg::Options::=--force-confold", "-o", "Dpkg::Use-Pty=0"));
             upgrade.addAll(config.upgradeMode().arguments());
             CommandRunner.Outcome outcome = apt(upgrade, watcher);
@@ -256,6 +266,16 @@ public final class AptOsUpdateExecutor {
                         auditAfter, outcome.outputTail());
             }
             return decideReboot();
+        }
+
+        /**
+         * apt's {@code DPkg::Lock::Timeout}: wait for another package manager (unattended-upgrades,
+         * an administrator) to release the lock rather than fail at once; at most
+         * {@value #LOCK_WAIT_SECONDS} s, and never past the deadline (the kill comes then anyway).
+         */
+        private String lockTimeout() {
+            long left = Math.max(0, Duration.between(clock.instant(), deadline).toSeconds());
+            return "DPkg::Lock::Timeout=" + Math.min(LOCK_WAIT_SECONDS, left);
         }
 
         /** Null when enough time is left, else the reason not to start. */

@@ -1,9 +1,9 @@
 package dev.steward.agent.os;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -180,18 +180,43 @@ public final class CommandRunner {
             this.observer = observer;
         }
 
+        /** Reads lines of at most {@value #MAX_LINE} characters; the rest of a longer line is dropped. */
         void read(Process process) {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    String kept = line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "…" : line;
-                    add(kept);
-                    observer.accept(kept);
+            try (Reader in = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+                char[] buffer = new char[8192];
+                StringBuilder line = new StringBuilder();
+                boolean cut = false;
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    for (int i = 0; i < read; i++) {
+                        char c = buffer[i];
+                        if (c == '\n') {
+                            emit(line, cut);
+                            line.setLength(0);
+                            cut = false;
+                        } else if (line.length() < MAX_LINE) {
+                            line.append(c);
+                        } else {
+                            cut = true;
+                        }
+                    }
+                }
+                if (!line.isEmpty()) {
+                    emit(line, cut);
                 }
             } catch (IOException e) {
                 add("(output unreadable: " + e.getMessage() + ")");
             }
+        }
+
+        private void emit(StringBuilder line, boolean cut) {
+            int end = line.length();
+            if (end > 0 && line.charAt(end - 1) == '\r') {
+                end--;
+            }
+            String text = line.substring(0, end) + (cut ? "…" : "");
+            add(text);
+            observer.accept(text);
         }
 
         private synchronized void add(String line) {

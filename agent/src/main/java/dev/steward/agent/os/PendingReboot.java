@@ -71,16 +71,34 @@ public record PendingReboot(String jobId, String requestedAt, String bootIdBefor
         }
     }
 
-    /** The state in {@code stateDirectory}, if a reboot is pending. */
+    /**
+     * The state in {@code stateDirectory}, if a reboot is pending.
+     *
+     * @throws UncheckedIOException when the file cannot be read or is not valid; an unparsable file
+     *     is renamed to {@code .corrupt} first, so the agent does not trip over it at every start
+     */
     public static Optional<PendingReboot> read(Path stateDirectory) {
         Path file = file(stateDirectory);
         if (!Files.exists(file)) {
             return Optional.empty();
         }
+        byte[] bytes;
         try {
-            return Optional.of(JSON.readValue(file.toFile(), PendingReboot.class));
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the pending-reboot state " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return Optional.of(JSON.readValue(bytes, PendingReboot.class));
+        } catch (IOException e) {
+            Path aside = file.resolveSibling(FILE_NAME + ".corrupt");
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moveFailed) {
+                e.addSuppressed(moveFailed);
+            }
+            throw new UncheckedIOException("the pending-reboot state " + file + " is not valid (moved to " + aside
+                    + "): " + e.getMessage(), e);
         }
     }
 

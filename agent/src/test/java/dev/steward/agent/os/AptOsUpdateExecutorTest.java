@@ -107,8 +107,8 @@ class AptOsUpdateExecutorTest {
         assertThat(details.kernelStatus()).isEqualTo(1);
         assertThat(calls()).containsExactly(
                 "dpkg --audit",
-                "apt-get -q --error-on=any update",
-                "apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold -o Dpkg::Use-Pty=0 upgrade --with-new-pkgs",
+                "apt-get -q -o DPkg::Lock::Timeout=300 --error-on=any update",
+                "apt-get -y -q -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold -o Dpkg::Use-Pty=0 upgrade --with-new-pkgs",
                 "dpkg --audit");
     }
 
@@ -217,5 +217,58 @@ class AptOsUpdateExecutorTest {
         assertThat(json.path("kernel_before").asText()).isEqualTo("6.1.0-18-amd64");
         assertThat(json.has("downtime_seconds")).isTrue();
         assertThat(json.path("services_restarted").get(0).asText()).isEqualTo("cron.service");
+    }
+
+    @Test
+    void theWindowEndKillsAptAndTheResultSaysWhatStateDpkgIsIn() throws IOException {
+        script("apt-get", "echo \"apt-get $*\" >> " + calls + "\n"
+                + "case \"$*\" in *upgrade*) echo 'Setting up stw-a (1.1) ...'; touch " + dir.resolve("broken")
+                + "; sleep 300;; esac\n");
+        script("dpkg", "case \"$*\" in *--audit*) [ -f " + dir.resolve("broken") + " ] && "
+                + "echo 'The following packages are only half configured, probably due to problems' && echo ' stw-a  test'; true;; esac\n");
+        Instant start = Instant.now();
+        // The deadline is the window's end less the one-minute stop margin: 5 s from now.
+        Instant windowEnd = start.plus(Duration.ofMinutes(1)).plusSeconds(5);
+        OsUpdateResult result = executor(Duration.ofSeconds(1)).run(new OsUpdateJob("job-10", windowEnd, true));
+        Duration took = Duration.between(start, Instant.now());
+        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.details().reason()).isEqualTo(AptOsUpdateExecutor.WINDOW_ENDED);
+        assertThat(result.details().started()).isTrue();
+        assertThat(result.details().dpkgAudit()).contains("half configured").contains("stw-a");
+        assertThat(result.details().aptOutputTail()).containsExactly("Setting up stw-a (1.1) ...");
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(4)).isLessThan(Duration.ofSeconds(20));
+        assertThat(result.details().rebootRequested()).isFalse();
+    }
+
+    @Test
+    void aFailedAptGetUpdateChangesNothing() throws IOException {
+        script("apt-get", "echo \"apt-get $*\" >> " + calls + "\n"
+                + "case \"$*\" in *update*) echo 'E: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease'; exit 100;; esac\n");
+        OsUpdateResult result = executor(Duration.ofMinutes(5)).run(new OsUpdateJob("job-11", Instant.now().plus(Duration.ofHours(2)), true));
+        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.details().started()).isFalse();
+        assertThat(result.details().reason()).isEqualTo("apt-get update failed (exit code 100)");
+        assertThat(result.details().aptOutputTail()).singleElement().asString().startsWith("E: Failed to fetch");
+        assertThat(calls()).noneMatch(line -> line.contains("upgrade"));
+    }
+
+    @Test
+    void anInvalidStateFileIsMovedAsideAndReported() throws IOException {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Files.writeString(state.resolve(PendingReboot.FILE_NAME), "{ not json");
+        AptOsUpdateExecutor executor = executor(Duration.ofMinutes(5));
+        OsUpdateResult result = executor.run(new OsUpdateJob("job-12", Instant.now().plus(Duration.ofHours(2)), true));
+        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.details().reason()).startsWith("not started: the pending-reboot state").contains("is not valid");
+        assertThat(state.resolve(PendingReboot.FILE_NAME + ".corrupt")).exists();
+        assertThat(executor.rebootPending()).isFalse();
+        assertThat(executor.resumeAfterReboot()).isEmpty();
+    }
+
+    @Test
+    void theStatusSerialisesAsTheJobApiValue() throws IOException {
+        OsUpdateResult result = executor(Duration.ofMinutes(5)).run(new OsUpdateJob("job-13", Instant.now().plus(Duration.ofHours(2)), true));
+        assertThat(new ObjectMapper().writeValueAsString(result.status())).isEqualTo("\"succeeded\"");
+        assertThat(new ObjectMapper().writeValueAsString(OsUpdateResult.Status.FAILED)).isEqualTo("\"failed\"");
     }
 }

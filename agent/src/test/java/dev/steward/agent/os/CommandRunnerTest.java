@@ -92,4 +92,15 @@ class CommandRunnerTest {
         assertThat(outcome.exitCode()).isEqualTo(127);
         assertThat(outcome.describe()).contains("stw-no-such-command");
     }
+
+    @Test
+    void aVeryLongLineIsCutAndCarriageReturnsDropped() {
+        CommandRunner.Outcome outcome = runner.run(List.of("/bin/sh", "-c",
+                        "head -c 100000 /dev/zero | tr '\\0' x; printf '\\nshort\\r\\nlast-without-newline'"),
+                Map.of(), Instant.now().plusSeconds(30), Duration.ofSeconds(1), 10);
+        assertThat(outcome.succeeded()).isTrue();
+        assertThat(outcome.outputTail()).hasSize(3);
+        assertThat(outcome.outputTail().get(0)).hasSize(1_001).endsWith("x…");
+        assertThat(outcome.outputTail().subList(1, 3)).containsExactly("short", "last-without-newline");
+    }
 }
