@@ -337,10 +337,7 @@ public final class AptOsUpdateExecutor {
             }
             NeedrestartReport needrestart = NeedrestartReport.NONE;
             if (!config.needrestart().isEmpty()) {
-                List<String> lines = shortCommand(config.needrestart(), notes);
-                if (lines != null) {
-                    needrestart = NeedrestartReport.parse(lines);
-                }
+                needrestart = needrestart();
             } else {
                 notes.add("needrestart is not used: only /var/run/reboot-required decides about a reboot");
             }
@@ -368,6 +365,29 @@ public final class AptOsUpdateExecutor {
             OsUpdateDetails details = details(true, needrestart, decision, requested, reason, null, clock.instant());
             return new OsUpdateResult(reason == null ? OsUpdateResult.Status.SUCCEEDED : OsUpdateResult.Status.FAILED,
                     details);
+        }
+
+        /**
+         * Runs needrestart in batch mode. Its batch output counts whatever the exit code (batch mode
+         * exits 0, but a plugin's complaint must not hide the kernel status); a missing needrestart
+         * or one that printed no report is a note, and the reboot-required file decides alone.
+         */
+        private NeedrestartReport needrestart() {
+            CommandRunner.Outcome outcome = runner.run(config.needrestart(), aptEnvironment(),
+                    clock.instant().plus(config.commandTimeout()), Duration.ofSeconds(5), 10_000);
+            boolean report = outcome.outputTail().stream().anyMatch(line -> line.startsWith("NEEDRESTART-"));
+            if (outcome.exitCode() == 127) {
+                notes.add("needrestart is not installed (" + outcome.describe() + "): only /var/run/reboot-required decides");
+                return NeedrestartReport.NONE;
+            }
+            if (!report) {
+                notes.add("needrestart printed no batch report: " + outcome.describe());
+                return NeedrestartReport.NONE;
+            }
+            if (!outcome.succeeded()) {
+                notes.add("needrestart: " + outcome.describe());
+            }
+            return NeedrestartReport.parse(outcome.outputTail());
         }
 
         private OsUpdateResult failed(String reason, String dpkgAudit, List<String> aptOutput) {

@@ -271,4 +271,20 @@ class AptOsUpdateExecutorTest {
         assertThat(new ObjectMapper().writeValueAsString(result.status())).isEqualTo("\"succeeded\"");
         assertThat(new ObjectMapper().writeValueAsString(OsUpdateResult.Status.FAILED)).isEqualTo("\"failed\"");
     }
+
+    @Test
+    void aMissingNeedrestartLeavesTheDecisionToTheFileAndANonZeroExitStillCounts() throws IOException {
+        Files.delete(dir.resolve("needrestart"));
+        OsUpdateResult missing = executor(Duration.ofMinutes(5))
+                .run(new OsUpdateJob("job-14", Instant.now().plus(Duration.ofHours(2)), true));
+        assertThat(missing.status()).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(missing.details().rebootRequired()).isFalse();
+        assertThat(missing.details().notes()).anySatisfy(note -> assertThat(note).startsWith("needrestart is not installed"));
+
+        script("needrestart", "echo 'NEEDRESTART-VER: 3.6'; echo 'NEEDRESTART-KSTA: 3'; echo 'plugin failed' >&2; exit 2\n");
+        OsUpdateResult failing = executor(Duration.ofMinutes(5))
+                .run(new OsUpdateJob("job-15", Instant.now().plus(Duration.ofHours(2)), false));
+        assertThat(failing.details().rebootReasons()).containsExactly(RebootDecision.KERNEL);
+        assertThat(failing.details().notes()).anySatisfy(note -> assertThat(note).contains("exit code 2"));
+    }
 }
