@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class AptOsUpdateInteropIT {
     void hostUntouched() {
         // The build machine's own database never learns of the test packages, and its reboot flag is as it was.
         CommandRunner.Outcome query = new CommandRunner(Clock.systemUTC()).run(List.of("dpkg-query", "-W", "stw-test-a"),
-                java.util.Map.of(), Instant.now().plusSeconds(30), Duration.ofSeconds(1), 10);
+                Map.of(), Instant.now().plusSeconds(30), Duration.ofSeconds(1), 10);
         assertThat(query.exitCode()).as("host dpkg-query -W stw-test-a: %s", query.tail(3)).isNotZero();
         assertThat(Files.exists(Path.of("/var/run/reboot-required"))).isEqualTo(hostRebootFileBefore);
     }
@@ -182,7 +183,8 @@ class AptOsUpdateInteropIT {
         AptOsUpdateExecutor executor = new AptOsUpdateExecutor(config().minimumRemaining(Duration.ofSeconds(2)).build(),
                 Clock.systemUTC());
         Instant start = Instant.now();
-        Instant windowEnd = start.plus(Duration.ofSeconds(8));
+        // Long enough for apt to reach the postinst on a loaded machine; the postinst would take 300 s.
+        Instant windowEnd = start.plus(Duration.ofSeconds(20));
         OsUpdateResult result = executor.run(new OsUpdateJob("job-os-3", windowEnd, true));
         Instant end = Instant.now();
 
@@ -190,9 +192,10 @@ class AptOsUpdateInteropIT {
         assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
         assertThat(details.reason()).isEqualTo(AptOsUpdateExecutor.WINDOW_ENDED);
         assertThat(details.started()).isTrue();
-        // Killed at the window's end: SIGTERM, at most the 3 s grace, then dpkg --audit.
-        assertThat(Duration.between(windowEnd, end)).isLessThan(Duration.ofSeconds(10));
-        assertThat(Duration.between(start, end)).isGreaterThanOrEqualTo(Duration.ofSeconds(7));
+        // Killed at the window's end: SIGTERM, at most the 3 s grace, then dpkg --audit (a bound
+        // generous for a loaded build machine, and far below the postinst's 300 s).
+        assertThat(Duration.between(windowEnd, end)).isLessThan(Duration.ofSeconds(60));
+        assertThat(Duration.between(start, end)).isGreaterThanOrEqualTo(Duration.ofSeconds(19));
         assertThat(details.dpkgAudit()).contains("stw-test-slow").containsIgnoringCase("half");
         assertThat(details.aptOutputTail()).isNotEmpty().hasSizeLessThanOrEqualTo(50)
                 .anySatisfy(line -> assertThat(line).contains("stw-test-slow: configuring slowly"));

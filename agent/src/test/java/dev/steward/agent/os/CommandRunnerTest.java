@@ -50,12 +50,12 @@ class CommandRunnerTest {
         Instant start = Instant.now();
         CommandRunner.Outcome outcome = runner.run(List.of("/bin/sh", "-c",
                         "trap '' TERM; sleep 300 & echo $! > " + pidFile + "; echo started; wait; wait; sleep 300"),
-                Map.of(), start.plusMillis(800), Duration.ofMillis(500), 10);
+                Map.of(), start.plusSeconds(3), Duration.ofMillis(500), 10);
         Duration took = Duration.between(start, Instant.now());
         assertThat(outcome.deadlineReached()).isTrue();
         assertThat(outcome.exitCode()).isEqualTo(-1);
         assertThat(outcome.outputTail()).contains("started");
-        assertThat(took).isLessThan(Duration.ofSeconds(8));
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(3)).isLessThan(Duration.ofSeconds(60));
         long grandchild = Long.parseLong(Files.readString(pidFile).strip());
         assertThat(goneWithin(grandchild, Duration.ofSeconds(5))).as("the grandchild %d is gone", grandchild).isTrue();
     }
@@ -82,7 +82,7 @@ class CommandRunnerTest {
         CommandRunner.Outcome outcome = runner.run(List.of("sleep", "300"), Map.of(), Instant.now().minusSeconds(1),
                 Duration.ofMillis(200), 10);
         assertThat(outcome.deadlineReached()).isTrue();
-        assertThat(outcome.elapsed()).isLessThan(Duration.ofSeconds(8));
+        assertThat(outcome.elapsed()).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test
