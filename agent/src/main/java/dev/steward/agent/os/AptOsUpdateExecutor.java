@@ -350,8 +350,15 @@ public final class AptOsUpdateExecutor {
                 Instant requestedAt = clock.instant();
                 OsUpdateDetails soFar = details(true, needrestart, decision, true, null, null, requestedAt);
                 String bootId = bootId(notes);
-                new PendingReboot(job.jobId(), requestedAt.toString(), bootId, kernelBefore, needrestart.kernelExpected(),
-                        soFar).write(config.stateDirectory());
+                try {
+                    new PendingReboot(job.jobId(), requestedAt.toString(), bootId, kernelBefore,
+                            needrestart.kernelExpected(), soFar).write(config.stateDirectory());
+                } catch (UncheckedIOException e) {
+                    // Without the state the job could not be completed after the reboot: do not reboot.
+                    OsUpdateDetails details = details(true, needrestart, decision, false,
+                            "not rebooting: " + e.getMessage(), null, clock.instant());
+                    return new OsUpdateResult(OsUpdateResult.Status.FAILED, details);
+                }
                 LOG.info("OS update {}: rebooting ({})", job.jobId(), String.join("; ", decision.explanation()));
                 CommandRunner.Outcome reboot = runner.run(config.reboot(), Map.of(),
                         clock.instant().plus(config.commandTimeout()), Duration.ofSeconds(5), REPORT_LINES);

@@ -288,4 +288,17 @@ class AptOsUpdateExecutorTest {
         assertThat(failing.details().rebootReasons()).containsExactly(RebootDecision.KERNEL);
         assertThat(failing.details().notes()).anySatisfy(note -> assertThat(note).contains("exit code 2"));
     }
+
+    @Test
+    void noRebootWithoutAPlaceToKeepTheStateForAfterIt() throws IOException {
+        needrestart("NEEDRESTART-KSTA: 3");
+        Files.writeString(dir.resolve("state"), "a file where the state directory should be");
+        OsUpdateResult result = executor(Duration.ofMinutes(5))
+                .run(new OsUpdateJob("job-16", Instant.now().plus(Duration.ofHours(2)), true));
+        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.details().reason()).startsWith("not rebooting: cannot write the pending-reboot state");
+        assertThat(result.details().rebootRequired()).isTrue();
+        assertThat(result.details().rebootRequested()).isFalse();
+        assertThat(calls()).doesNotContain("reboot");
+    }
 }
