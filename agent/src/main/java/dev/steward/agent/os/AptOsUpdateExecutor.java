@@ -92,7 +92,12 @@ public final class AptOsUpdateExecutor {
         return Files.exists(PendingReboot.file(config.stateDirectory()));
     }
 
-    /** Runs one OS-update job. Never throws for a failure of apt or dpkg: that is a failed result. */
+    /**
+     * Runs one OS-update job. Never throws for a failure of apt, dpkg or the reboot command: that is
+     * a failed result. When the result's details say {@code reboot_requested}, the reboot command
+     * has run and the result is not final ({@link OsUpdateResult#complete()}); report it as
+     * progress, if at all, and the final result from {@link #resumeAfterReboot()}.
+     */
     public OsUpdateResult run(OsUpdateJob job) {
         Run run = new Run(job);
         return run.execute();
@@ -103,7 +108,8 @@ public final class AptOsUpdateExecutor {
      * the kernel's boot id with the one before the reboot (unchanged means the machine did not
      * reboot: the job fails), reads the running kernel (compared with the expected one when needrestart
      * named it: a different kernel fails the job) and measures the downtime from the reboot request
-     * to now. Removes the state.
+     * to now. Removes the state: the caller keeps the result until the control plane has it (the
+     * agent's outbox of unreported results), since a second call returns empty.
      *
      * @return the job's final result, or empty when no reboot was pending
      * @throws java.io.UncheckedIOException when the state cannot be read (an invalid file is moved
