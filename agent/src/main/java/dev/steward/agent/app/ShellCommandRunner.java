@@ -1,0 +1,215 @@
+package dev.steward.agent.app;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs one recipe command the same way every time:
+ * <ul>
+ *   <li>{@code /usr/bin/setsid /bin/sh -c COMMAND}: the shell leads a new session and process
+ *       group, so on a timeout the whole group (the shell and everything it started that stayed
+ *       in the group) gets SIGTERM, then SIGKILL after {@link #KILL_GRACE};</li>
+ *   <li>a clean environment: only {@code PATH} ({@value #PATH}), {@code LANG=C.UTF-8},
+ *       {@code HOME} (the agent's, or {@code /}) and the {@code STEWARD_*} variables the caller
+ *       passes; nothing else of the agent's environment leaks into the application's scripts;</li>
+ *   <li>stdin is empty; stdout and stderr go together into a private temporary file, not a pipe,
+ *       so a daemon the command leaves running can never block the agent by holding a pipe open;
+ *       the last {@code tailBytes} are kept for the report and the file is deleted;</li>
+ *   <li>bounded by the step's timeout and by the job's {@link Deadline}, whichever comes first.</li>
+ * </ul>
+ * A command that leaves a process running on purpose (an update script starting the new version)
+ * is not killed after a normal exit; it should redirect that process's output itself.
+ *
+ * <p>Thread safety: thread-safe (no mutable state).
+ */
+final class ShellCommandRunner {
+
+    /** The fixed search path of every command. */
+    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    static final Path SETSID = Path.of("/usr/bin/setsid");
+    static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
+    private final Path scratchDirectory;
+    private final int tailBytes;
+
+    /**
+     * @param scratchDirectory where the output files live while a command runs
+     * @param tailBytes        how many bytes of output each report keeps (the last ones)
+     */
+    ShellCommandRunner(Path scratchDirectory, int tailBytes) {
+        if (tailBytes < 256) {
+            throw new IllegalArgumentException("tailBytes too small: " + tailBytes);
+        }
+        this.scratchDirectory = scratchDirectory;
+        this.tailBytes = tailBytes;
+    }
+
+    /** The environment a command sees: the fixed variables plus {@code extra}. */
+    static Map<String, String> environment(Map<String, String> extra) {
+        Map<String, String> environment = new TreeMap<>();
+        environment.put("PATH", PATH);
+        environment.put("LANG", "C.UTF-8");
+        String home = System.getenv("HOME");
+        environment.put("HOME", home == null || home.isBlank() ? "/" : home);
+        environment.putAll(extra);
+        return environment;
+    }
+
+    /**
+     * Runs {@code command} and waits for it, at most {@code timeout} and never past {@code deadline}.
+     *
+     * @throws InterruptedException after killing the command's process group
+     */
+    CommandOutcome run(String command, Map<String, String> extraEnvironment, Path workingDirectory, Duration timeout,
+                       Deadline deadline) throws InterruptedException {
+        long start = System.nanoTime();
+        Path output;
+        try {
+            Files.createDirectories(scratchDirectory);
+            output = Files.createTempFile(scratchDirectory, "command-", ".out");
+        } catch (IOException e) {
+            return new CommandOutcome(null, false, false, Duration.ZERO, "", 0,
+                    "cannot create the output file in " + scratchDirectory + ": " + e.getMessage());
+        }
+        try {
+            if (!Files.isExecutable(SETSID)) {
+                return new CommandOutcome(null, false, false, Duration.ZERO, "", 0,
+                        SETSID + " is missing (Debian package util-linux: apt-get install util-linux)");
+            }
+            ProcessBuilder builder = new ProcessBuilder(List.of(SETSID.toString(), "/bin/sh", "-c", command))
+                    .directory(workingDirectory.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().clear();
+            builder.environment().putAll(environment(extraEnvironment));
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                return new CommandOutcome(null, false, false, Durations.sinceNanos(start, System.nanoTime()), "", 0,
+                        e.getMessage());
+            }
+            Duration untilDeadline = deadline.remaining();
+            boolean deadlineFirst = untilDeadline != null && untilDeadline.compareTo(timeout) < 0;
+            Duration limit = deadlineFirst ? untilDeadline : timeout;
+            boolean exited;
+            try {
+                exited = process.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException interrupted) {
+                killGroup(process);
+                throw interrupted;
+            }
+            if (!exited) {
+                killGroup(process);
+            }
+            long end = System.nanoTime();
+            Tail tail = tail(output, tailBytes);
+            return new CommandOutcome(exited ? process.exitValue() : null, !exited && !deadlineFirst,
+                    !exited && deadlineFirst, Durations.sinceNanos(start, end), tail.text(), tail.totalBytes(), null);
+        } finally {
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException ignored) {
+                // XXX a leftover file in the scratch directory is harmless; the next start cleans nothing up.
+            }
+        }
+    }
+
+    /**
+     * SIGTERM to the process group, SIGKILL after the grace period. The shell is the group's
+     * leader ({@code setsid} does not fork because the JVM's child is not a group leader), so the
+     * group id is the shell's pid.
+     */
+    private static void killGroup(Process process) throws InterruptedException {
+        long group = process.pid();
+        List<ProcessHandle> members = new ArrayList<>(process.descendants().toList()); // before they reparent
+        members.add(process.toHandle());
+        signalGroup(group, "TERM");
+        long graceEnd = System.nanoTime() + KILL_GRACE.toNanos();
+        boolean allGone = true;
+        for (ProcessHandle member : members) {
+            long left = graceEnd - System.nanoTime();
+            try {
+                member.onExit().get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException stillRunning) {
+                allGone = false;
+                break;
+            } catch (ExecutionException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        if (!allGone) {
+            signalGroup(group, "KILL");
+            members.forEach(ProcessHandle::destroyForcibly); // in case one left the group
+            process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void signalGroup(long group, String signal) throws InterruptedException {
+        try {
+            // dash's builtin kill signals a process group through a negative pid.
+            Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " -- -\"$1\" 2>/dev/null", "sh",
+                    Long.toString(group)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!kill.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill.destroyForcibly();
+            }
+        } catch (IOException e) {
+            // Nothing left to try for the group; the caller still destroys the shell itself.
+        }
+    }
+
+    record Tail(String text, long totalBytes) {
+    }
+
+    /** The last {@code limit} bytes of the file as text, starting at a character boundary. */
+    static Tail tail(Path file, int limit) {
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long length = in.length();
+            int size = (int) Math.min(length, limit);
+            byte[] bytes = new byte[size];
+            in.seek(length - size);
+            in.readFully(bytes);
+            int from = 0;
+            if (length > size) {
+                while (from < size && (bytes[from] & 0xC0) == 0x80) { // skip a cut UTF-8 sequence
+                    from++;
+                }
+            }
+            String text = decode(ByteBuffer.wrap(bytes, from, size - from));
+            if (length > size) {
+                text = "[" + (length - size + from) + " earlier bytes not kept]\n" + text;
+            }
+            return new Tail(text, length);
+        } catch (IOException e) {
+            return new Tail("[output unreadable: " + e.getMessage() + "]", 0);
+        }
+    }
+
+    private static String decode(ByteBuffer bytes) {
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .decode(bytes);
+            return chars.toString();
+        } catch (CharacterCodingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}
