@@ -14,9 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one recipe command the same way every time:
@@ -139,26 +137,39 @@ final class ShellCommandRunner {
     private static void killGroup(Process process) throws InterruptedException {
         long group = process.pid();
         List<ProcessHandle> members = new ArrayList<>(process.descendants().toList()); // before they reparent
-        members.add(process.toHandle());
         signalGroup(group, "TERM");
         long graceEnd = System.nanoTime() + KILL_GRACE.toNanos();
-        boolean allGone = true;
-        for (ProcessHandle member : members) {
-            long left = graceEnd - System.nanoTime();
-            try {
-                member.onExit().get(Math.max(0, left), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException stillRunning) {
-                allGone = false;
-                break;
-            } catch (ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+        boolean shellGone = process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        // The shell's children get no exit event here once they are reparented, and they stay
+        // zombies when PID 1 does not reap (containers): poll their state, bounded by the grace.
+        while (shellGone && members.stream().anyMatch(ShellCommandRunner::running) && System.nanoTime() - graceEnd < 0) {
+            Thread.sleep(50);
         }
-        if (!allGone) {
+        if (!shellGone || members.stream().anyMatch(ShellCommandRunner::running)) {
             signalGroup(group, "KILL");
             members.forEach(ProcessHandle::destroyForcibly); // in case one left the group
+            process.destroyForcibly();
             process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Alive and not a zombie (Linux {@code /proc/PID/stat} state Z or X). */
+    static boolean running(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+            int afterName = stat.lastIndexOf(')');
+            char state = afterName >= 0 && afterName + 2 < stat.length() ? stat.charAt(afterName + 2) : '?';
+            return state != 'Z' && state != 'X';
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    static boolean running(long pid) {
+        return ProcessHandle.of(pid).map(ShellCommandRunner::running).orElse(false);
     }
 
     private static void signalGroup(long group, String signal) throws InterruptedException {
