@@ -134,7 +134,7 @@ public record AppRecipe(String name, String versionCommand, Duration versionTime
         section.finish();
         if (command == null) {
             reader.problem(present ? "[" + sectionName + "] command" : "[" + sectionName + "]", null,
-                    "missing: every recipe needs a " + sectionName + " command ([" + sectionName + "] command = \"...\")");
+                    "missing: a recipe needs [" + sectionName + "] command = \"...\"");
             return null;
         }
         if (command.isBlank()) {

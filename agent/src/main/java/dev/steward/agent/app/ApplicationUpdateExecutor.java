@@ -55,7 +55,7 @@ public final class ApplicationUpdateExecutor {
      */
     public ApplicationUpdateExecutor(AppRecipe recipe, Path scratchDirectory, Clock clock) {
         this.recipe = Objects.requireNonNull(recipe, "recipe");
-        this.runner = new ShellCommandRunner(scratchDirectory, OUTPUT_TAIL_BYTES);
+        this.runner = new ShellCommandRunner(scratchDirectory, OUTPUT_TAIL_BYTES, ShellCommandRunner.KILL_GRACE);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

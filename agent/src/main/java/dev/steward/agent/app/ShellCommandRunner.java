@@ -44,17 +44,20 @@ final class ShellCommandRunner {
 
     private final Path scratchDirectory;
     private final int tailBytes;
+    private final Duration killGrace;
 
     /**
      * @param scratchDirectory where the output files live while a command runs
      * @param tailBytes        how many bytes of output each report keeps (the last ones)
+     * @param killGrace        between SIGTERM and SIGKILL ({@link #KILL_GRACE} outside tests)
      */
-    ShellCommandRunner(Path scratchDirectory, int tailBytes) {
+    ShellCommandRunner(Path scratchDirectory, int tailBytes, Duration killGrace) {
         if (tailBytes < 256) {
             throw new IllegalArgumentException("tailBytes too small: " + tailBytes);
         }
         this.scratchDirectory = scratchDirectory;
         this.tailBytes = tailBytes;
+        this.killGrace = killGrace;
     }
 
     /** The environment a command sees: the fixed variables plus {@code extra}. */
@@ -134,12 +137,12 @@ final class ShellCommandRunner {
      * leader ({@code setsid} does not fork because the JVM's child is not a group leader), so the
      * group id is the shell's pid.
      */
-    private static void killGroup(Process process) throws InterruptedException {
+    private void killGroup(Process process) throws InterruptedException {
         long group = process.pid();
         List<ProcessHandle> members = new ArrayList<>(process.descendants().toList()); // before they reparent
         signalGroup(group, "TERM");
-        long graceEnd = System.nanoTime() + KILL_GRACE.toNanos();
-        boolean shellGone = process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        long graceEnd = System.nanoTime() + killGrace.toNanos();
+        boolean shellGone = process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
         // The shell's children get no exit event here once they are reparented, and they stay
         // zombies when PID 1 does not reap (containers): poll their state, bounded by the grace.
         while (shellGone && members.stream().anyMatch(ShellCommandRunner::running) && System.nanoTime() - graceEnd < 0) {
@@ -149,7 +152,7 @@ final class ShellCommandRunner {
             signalGroup(group, "KILL");
             members.forEach(ProcessHandle::destroyForcibly); // in case one left the group
             process.destroyForcibly();
-            process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
