@@ -20,9 +20,9 @@ final class Durations {
         return Duration.ofNanos(Math.max(0, endNanos - startNanos));
     }
 
-    /** Human text for messages: {@code 15m}, {@code 2.5s}. */
+    /** Human text for messages: {@code 15m}, {@code 300ms}, {@code 2.5s}. */
     static String text(Duration duration) {
-        if (duration.toMillis() % 1000 == 0) {
+        if (duration.toMillis() % 1000 == 0 || duration.toMillis() < 1000) {
             return DurationValue.format(Duration.ofMillis(duration.toMillis()));
         }
         return seconds(duration).stripTrailingZeros().toPlainString() + "s";

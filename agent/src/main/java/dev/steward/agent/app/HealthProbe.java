@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * Polls a recipe's health check until it succeeds or its timeout (or the job's deadline) passes:
- * one attempt, then a pause of {@code interval} (shortened to what is left), and so on. An HTTP
+ * one attempt, then a pause of {@code interval} (shortened to what is left), and so on. Attempts
+ * start only within the timeout, but one that has started may finish up to {@code attempt_timeout}
+ * later (so the last answer is a real one, not a cut-off); the job's deadline cuts attempts. An HTTP
  * attempt is a GET with a connect and response timeout of {@code attempt_timeout}; redirects are
  * not followed (a redirect to a login page is not "healthy"); the body is not read. A command
  * attempt runs through {@link ShellCommandRunner} bounded by {@code attempt_timeout}.
@@ -38,7 +40,6 @@ final class HealthProbe {
         Duration untilDeadline = deadline.remaining();
         boolean deadlineFirst = untilDeadline != null && untilDeadline.compareTo(spec.timeout()) < 0;
         long end = start + (deadlineFirst ? untilDeadline : spec.timeout()).toNanos();
-        Deadline attemptsEnd = new Deadline(end, false);
         int attempts = 0;
         Integer lastStatus = null;
         String lastError = null;
@@ -48,7 +49,7 @@ final class HealthProbe {
                 .build()) {
             while (true) {
                 attempts++;
-                Attempt attempt = spec.url() != null ? http(client) : command(attemptsEnd);
+                Attempt attempt = spec.url() != null ? http(client, deadline) : command(deadline);
                 if (attempt.status() != null) {
                     lastStatus = attempt.status();
                 }
@@ -72,8 +73,15 @@ final class HealthProbe {
     private record Attempt(Integer status, String error) {
     }
 
-    private Attempt http(HttpClient client) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(spec.url()).GET().timeout(spec.attemptTimeout())
+    /** The limit of one attempt: attempt_timeout, cut at the job's deadline. */
+    private Duration attemptLimit(Deadline deadline) {
+        Duration left = deadline.remaining();
+        return left == null || left.compareTo(spec.attemptTimeout()) >= 0 ? spec.attemptTimeout() : left.plusMillis(1);
+    }
+
+    private Attempt http(HttpClient client, Deadline deadline) throws InterruptedException {
+        Duration limit = attemptLimit(deadline);
+        HttpRequest request = HttpRequest.newBuilder(spec.url()).GET().timeout(limit)
                 .header("User-Agent", "steward-agent health check").build();
         try {
             HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -82,15 +90,15 @@ final class HealthProbe {
             return new Attempt(status, status == spec.expectStatus() ? null
                     : "HTTP status " + status + ", expected " + spec.expectStatus());
         } catch (HttpTimeoutException slow) {
-            return new Attempt(null, "no answer within " + Durations.text(spec.attemptTimeout()));
+            return new Attempt(null, "no answer within " + Durations.text(limit));
         } catch (IOException failed) {
             String message = failed.getMessage();
             return new Attempt(null, failed.getClass().getSimpleName() + (message == null ? "" : ": " + message));
         }
     }
 
-    private Attempt command(Deadline attemptsEnd) throws InterruptedException {
-        CommandOutcome outcome = runner.run(spec.command(), environment, workingDirectory, spec.attemptTimeout(), attemptsEnd);
+    private Attempt command(Deadline deadline) throws InterruptedException {
+        CommandOutcome outcome = runner.run(spec.command(), environment, workingDirectory, spec.attemptTimeout(), deadline);
         if (outcome.ok()) {
             return new Attempt(null, null);
         }
@@ -100,7 +108,7 @@ final class HealthProbe {
         if (lastLine.length() > 200) {
             lastLine = lastLine.substring(0, 200) + "...";
         }
-        String why = outcome.deadlineReached() ? "stopped at the health timeout" : outcome.failure(spec.attemptTimeout());
+        String why = outcome.failure(spec.attemptTimeout());
         return new Attempt(null, why + (lastLine.isEmpty() ? "" : ": " + lastLine));
     }
 }
