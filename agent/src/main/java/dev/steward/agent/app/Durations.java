@@ -1,6 +1,5 @@
 package dev.steward.agent.app;
 
-import dev.steward.common.config.DurationValue;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -20,11 +19,25 @@ final class Durations {
         return Duration.ofNanos(Math.max(0, endNanos - startNanos));
     }
 
-    /** Human text for messages: {@code 15m}, {@code 300ms}, {@code 2.5s}. */
+    /** Human text for messages: {@code 15m}, {@code 25m1s}, {@code 1h30m}, {@code 300ms}, {@code 2.5s}. */
     static String text(Duration duration) {
-        if (duration.toMillis() % 1000 == 0 || duration.toMillis() < 1000) {
-            return DurationValue.format(Duration.ofMillis(duration.toMillis()));
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis + "ms";
         }
-        return seconds(duration).stripTrailingZeros().toPlainString() + "s";
+        StringBuilder text = new StringBuilder();
+        long hours = millis / 3_600_000;
+        long minutes = millis / 60_000 % 60;
+        long secondsMillis = millis % 60_000;
+        if (hours > 0) {
+            text.append(hours).append('h');
+        }
+        if (minutes > 0) {
+            text.append(minutes).append('m');
+        }
+        if (secondsMillis > 0) {
+            text.append(BigDecimal.valueOf(secondsMillis).movePointLeft(3).stripTrailingZeros().toPlainString()).append('s');
+        }
+        return text.toString();
     }
 }
