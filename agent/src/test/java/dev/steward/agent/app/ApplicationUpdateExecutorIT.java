@@ -23,8 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class ApplicationUpdateExecutorIT {
 
-    /** The executor's health check polls every 100 ms; the rest is script and request overhead. */
-    private static final Duration DOWNTIME_SLACK = Duration.ofSeconds(3);
+    /**
+     * How much longer than the application's own outage the executor's downtime may be: its health
+     * check polls every 100 ms; the rest is the scripts' start before they stop the old version,
+     * which on a loaded 2-core CI machine can take seconds.
+     */
+    private static final Duration DOWNTIME_SLACK = Duration.ofSeconds(5);
 
     @TempDir
     Path temporary;
@@ -219,11 +223,14 @@ class ApplicationUpdateExecutorIT {
 
     private void assertDowntimeMatchesProbe(ApplicationUpdateResult result) {
         Duration seen = probe.outage();
+        System.out.printf("downtime: executor %s, application side %s%n", result.downtime(), seen);
         assertThat(seen).as("the probe saw an outage").isPositive();
         // The executor's downtime starts before the application stops and ends at its own health
-        // check, which follows the application's first good answer by at most one interval.
+        // check, which follows the application's first good answer by at most one interval: the
+        // outage seen from outside cannot be longer, except for the probe's own sampling period and
+        // a probe request slowed down by a loaded machine (its samples are stamped on arrival).
         assertThat(seen).isLessThanOrEqualTo(result.downtime().plus(AvailabilityProbe.PERIOD.multipliedBy(2))
-                .plus(Duration.ofMillis(200)));
+                .plus(Duration.ofSeconds(1)));
         assertThat(result.downtime()).isLessThanOrEqualTo(seen.plus(DOWNTIME_SLACK));
     }
 }
