@@ -13,13 +13,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one recipe command the same way every time:
  * <ul>
- *   <li>{@code /usr/bin/setsid /bin/sh -c COMMAND}: the shell leads a new session and process
+ *   <li>{@code /usr/bin/setsid --wait /bin/sh -c COMMAND}: the shell leads a new session and process
  *       group, so on a timeout the whole group (the shell and everything it started that stayed
  *       in the group) gets SIGTERM, then SIGKILL after {@link #KILL_GRACE};</li>
  *   <li>a clean environment: only {@code PATH} ({@value #PATH}), {@code LANG=C.UTF-8},
@@ -92,7 +95,7 @@ final class ShellCommandRunner {
                 return new CommandOutcome(null, false, false, Duration.ZERO, "", 0,
                         SETSID + " is missing (Debian package util-linux: apt-get install util-linux)");
             }
-            ProcessBuilder builder = new ProcessBuilder(List.of(SETSID.toString(), "/bin/sh", "-c", command))
+            ProcessBuilder builder = new ProcessBuilder(List.of(SETSID.toString(), "--wait", "/bin/sh", "-c", command))
                     .directory(workingDirectory.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true)
@@ -127,20 +130,26 @@ final class ShellCommandRunner {
             try {
                 Files.deleteIfExists(output);
             } catch (IOException ignored) {
-                // XXX a leftover file in the scratch directory is harmless; the next start cleans nothing up.
+                // XXX a file left behind is small (a failed command's output) and nothing sweeps the
+                // scratch directory; deletion failing means that directory is broken anyway.
             }
         }
     }
 
     /**
-     * SIGTERM to the process group, SIGKILL after the grace period. The shell is the group's
-     * leader ({@code setsid} does not fork because the JVM's child is not a group leader), so the
-     * group id is the shell's pid.
+     * SIGTERM to the command's process group, SIGKILL after the grace period. The group is the
+     * shell's, which {@code setsid} made a new one; it is read from {@code /proc} rather than
+     * assumed (should {@code setsid} ever have forked, the shell is its child), and the agent's own
+     * group is never signalled.
      */
     private void killGroup(Process process) throws InterruptedException {
-        long group = process.pid();
         List<ProcessHandle> members = new ArrayList<>(process.descendants().toList()); // before they reparent
-        signalGroup(group, "TERM");
+        Set<Long> groups = new TreeSet<>();
+        processGroup(process.pid()).ifPresent(groups::add);
+        members.forEach(member -> processGroup(member.pid()).ifPresent(groups::add));
+        processGroup(ProcessHandle.current().pid()).ifPresent(groups::remove);
+        groups.forEach(group -> signalGroup(group, "TERM"));
+        process.destroy(); // in case the shell was not in a group of its own
         long graceEnd = System.nanoTime() + killGrace.toNanos();
         boolean shellGone = process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
         // The shell's children get no exit event here once they are reparented, and they stay
@@ -149,10 +158,36 @@ final class ShellCommandRunner {
             Thread.sleep(50);
         }
         if (!shellGone || members.stream().anyMatch(ShellCommandRunner::running)) {
-            signalGroup(group, "KILL");
+            groups.forEach(group -> signalGroup(group, "KILL"));
             members.forEach(ProcessHandle::destroyForcibly); // in case one left the group
             process.destroyForcibly();
             process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The process group of a process ({@code /proc/PID/stat}, the field after state and ppid). */
+    static Optional<Long> processGroup(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Optional.of(Long.parseLong(fields[2]));
+        } catch (IOException | RuntimeException gone) {
+            return Optional.empty();
+        }
+    }
+
+    private static void signalGroup(long group, String signal) {
+        try {
+            // dash's builtin kill signals a process group through a negative pid.
+            Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " -- -\"$1\" 2>/dev/null", "sh",
+                    Long.toString(group)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!kill.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill.destroyForcibly();
+            }
+        } catch (IOException e) {
+            // Nothing left to try for the group; the caller still destroys the processes it knows.
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt(); // the caller's next wait sees it
         }
     }
 
@@ -173,19 +208,6 @@ final class ShellCommandRunner {
 
     static boolean running(long pid) {
         return ProcessHandle.of(pid).map(ShellCommandRunner::running).orElse(false);
-    }
-
-    private static void signalGroup(long group, String signal) throws InterruptedException {
-        try {
-            // dash's builtin kill signals a process group through a negative pid.
-            Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " -- -\"$1\" 2>/dev/null", "sh",
-                    Long.toString(group)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!kill.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                kill.destroyForcibly();
-            }
-        } catch (IOException e) {
-            // Nothing left to try for the group; the caller still destroys the shell itself.
-        }
     }
 
     record Tail(String text, long totalBytes) {

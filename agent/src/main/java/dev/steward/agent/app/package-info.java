@@ -15,7 +15,7 @@
  *
  * <p><b>Strategy.</b> See {@link dev.steward.agent.app.ApplicationUpdateExecutor}: refuse when the
  * window is too short; backup; update; poll the health check; roll back and poll again on any
- * failure. Commands run in their own session and process group through {@code setsid /bin/sh -c}
+ * failure. Commands run in their own session and process group through {@code setsid --wait /bin/sh -c}
  * with a clean environment ({@link dev.steward.agent.app.ShellCommandRunner}).
  *
  * <p><b>Failure handling.</b> A command that exceeds its timeout, or the deadline, has its process

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,6 +51,18 @@ class ShellCommandRunnerTest {
                 .containsExactly("HOME", "LANG", "PATH", "PWD", "STEWARD_STEP");
         assertThat(outcome.outputTail()).contains("PATH=" + ShellCommandRunner.PATH + "\n", "LANG=C.UTF-8\n",
                 "STEWARD_STEP=test\n", "PWD=" + temporary + "\n");
+    }
+
+    @Test
+    void run_command_leadsItsOwnProcessGroup() throws Exception {
+        // /proc/PID/stat: pid (comm) state ppid pgrp session ...
+        CommandOutcome outcome = run("echo $$; cut -d' ' -f5,6 /proc/$$/stat", Duration.ofSeconds(10));
+
+        List<String> lines = outcome.outputTail().lines().toList();
+        assertThat(lines.get(1)).as("process group and session are the shell's own").isEqualTo(lines.get(0) + " " + lines.get(0));
+        assertThat(ShellCommandRunner.processGroup(Long.parseLong(lines.get(0)))).isEmpty(); // gone by now
+        assertThat(ShellCommandRunner.processGroup(ProcessHandle.current().pid())).isPresent()
+                .get().isNotEqualTo(Long.parseLong(lines.get(0)));
     }
 
     @Test
