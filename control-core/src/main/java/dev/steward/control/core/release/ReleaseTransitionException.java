@@ -26,6 +26,17 @@ public final class ReleaseTransitionException extends ControlException {
         this.actual = actual;
     }
 
+    /**
+     * @param releaseId the release
+     * @param refusal what cannot be done and why, e.g. {@code start the test stage: no test server}
+     * @param actual the state found
+     */
+    public ReleaseTransitionException(long releaseId, String refusal, ReleaseState actual) {
+        super("release " + releaseId + " cannot " + refusal);
+        this.releaseId = releaseId;
+        this.actual = actual;
+    }
+
     /** The release. */
     public long releaseId() {
         return releaseId;
