@@ -100,6 +100,23 @@ public final class RolloutPlanRepository {
         return new RolloutPlanner(settings.fleet(), schedules, customerBlackouts, serverBlackouts);
     }
 
+    /** @return the fleet's schedule (configuration) */
+    public MaintenanceSchedule fleet() {
+        return settings.fleet();
+    }
+
+    /** @return the names of the application's production servers, by server id */
+    public Map<Long, String> serverNames(long applicationId) {
+        return database.jdbi().withHandle(handle -> {
+            Map<Long, String> names = new HashMap<>();
+            handle.createQuery("select id, name from server where application_id = :app and role = 'PRODUCTION'")
+                    .bind("app", applicationId)
+                    .map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getString("name")))
+                    .forEach(entry -> names.put(entry.getKey(), entry.getValue()));
+            return names;
+        });
+    }
+
     /** @return the application's production servers, by id */
     public List<RolloutPlanner.Candidate> candidates(long applicationId) {
         return database.jdbi().withHandle(handle -> candidates(handle, applicationId));

@@ -9,6 +9,7 @@ import dev.steward.control.web.api.ErrorMapper;
 import dev.steward.control.web.api.Json;
 import dev.steward.control.web.api.MetaRoutes;
 import dev.steward.control.web.api.PackageChangeRoutes;
+import dev.steward.control.web.api.ReleaseRoutes;
 import dev.steward.control.web.api.ServerRoutes;
 import dev.steward.control.web.api.SessionRoutes;
 import dev.steward.control.web.auth.Principal;
@@ -109,6 +110,7 @@ public final class ControlServer implements AutoCloseable {
             ServerRoutes.register(config.routes, deps);
             PackageChangeRoutes.register(config.routes, deps);
             AdminRoutes.register(config.routes, deps);
+            ReleaseRoutes.register(config.routes, deps);
             LoginRoutes.register(config.routes, deps, ui);
             PublicRoutes.register(config.routes, deps, ui);
             CustomerPageRoutes.register(config.routes, deps, ui, uiSettings);

@@ -1,18 +1,24 @@
 package dev.steward.control.web.api;
 
+import dev.steward.control.core.maintenance.MaintenanceSchedule;
 import dev.steward.control.store.AccountRepository;
 import dev.steward.control.store.ApiTokenRepository;
 import dev.steward.control.store.ApplicationRepository;
 import dev.steward.control.store.AuditLogRepository;
 import dev.steward.control.store.CustomerRepository;
 import dev.steward.control.store.Database;
+import dev.steward.control.store.MaintenanceSettingsRepository;
 import dev.steward.control.store.PackageChangeRepository;
+import dev.steward.control.store.ReleaseRepository;
+import dev.steward.control.store.RolloutPlanRepository;
 import dev.steward.control.store.ServerRepository;
 import dev.steward.control.web.auth.AccountAdmin;
 import dev.steward.control.web.auth.Authenticator;
 import dev.steward.control.web.auth.PasswordHasher;
 import dev.steward.control.web.notify.DkimNotifier;
+import dev.steward.control.web.notify.MaintenanceNoticeSender;
 import dev.steward.control.web.notify.SmtpSubmission;
+import dev.steward.control.web.pipeline.ReleasePipeline;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -25,12 +31,14 @@ import java.time.Duration;
  * @param providerDomain the domain server names must end in
  * @param secureCookies whether the session cookie is marked Secure (public URL is https)
  * @param dkimNotifier sends the DKIM record notice when a server's key is registered (DNS-3)
+ * @param pipeline releases, their rollout plans and notices (issue 7); see {@link #withPipeline}
  */
 public record ApiDependencies(Database database, Authenticator authenticator, AccountAdmin admin,
                               AccountRepository accounts, ApiTokenRepository tokens, CustomerRepository customers,
                               ApplicationRepository applications, ServerRepository servers,
                               PackageChangeRepository changes, AuditLogRepository audit, Access access,
-                              String providerDomain, boolean secureCookies, DkimNotifier dkimNotifier) {
+                              String providerDomain, boolean secureCookies, DkimNotifier dkimNotifier,
+                              ReleasePipeline pipeline) {
 
     /**
      * Wires everything on {@code database}, without a relay for notices (they are audited as not sent).
@@ -66,6 +74,29 @@ public record ApiDependencies(Database database, Authenticator authenticator, Ac
                 new ApplicationRepository(database), new ServerRepository(database),
                 new PackageChangeRepository(database), audit,
                 new Access(authenticator, customers), providerDomain, secureCookies,
-                new DkimNotifier(smtp, sender, providerDomain, customers, audit, Clock.systemUTC()));
+                new DkimNotifier(smtp, sender, providerDomain, customers, audit, Clock.systemUTC()),
+                pipeline(database, customers, ReleasePipeline.unavailableSender(
+                        "no maintenance-notice sender is configured"), Clock.systemUTC(), ReleaseRepository.DEFAULT_SOAK));
+    }
+
+    /**
+     * The release pipeline on {@code database} with the fleet's default schedule
+     * ({@link MaintenanceSchedule#DEFAULT}).
+     *
+     * @param noticeSender sends the customers' maintenance notices
+     * @param clock the pipeline's clock
+     * @param soak the soak time after a green test stage
+     */
+    public static ReleasePipeline pipeline(Database database, CustomerRepository customers,
+                                           MaintenanceNoticeSender noticeSender, Clock clock, Duration soak) {
+        return new ReleasePipeline(new ReleaseRepository(database),
+                new RolloutPlanRepository(database, new MaintenanceSettingsRepository(database, MaintenanceSchedule.DEFAULT)),
+                new ApplicationRepository(database), customers, noticeSender, clock, soak);
+    }
+
+    /** These dependencies with another release pipeline (a real notice sender, a test clock). */
+    public ApiDependencies withPipeline(ReleasePipeline replacement) {
+        return new ApiDependencies(database, authenticator, admin, accounts, tokens, customers, applications, servers,
+                changes, audit, access, providerDomain, secureCookies, dkimNotifier, replacement);
     }
 }
