@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Strategy.</b> {@link #pollFeeds} fetches every feed in turn (HTTP GET, connect timeout
  * {@link #CONNECT_TIMEOUT}, whole-request timeout {@link #REQUEST_TIMEOUT}, body at most
  * {@link #MAX_BODY} bytes, redirects followed within the same scheme). Of the entries whose version
- * parses under the application's scheme, is newer than the catalogue's current version and is not a
- * known release, the <em>newest</em> is registered with source FEED (a feed that lists several new
+ * parses under the application's scheme and is newer than both the catalogue's current version and
+ * every known release of the application, the <em>newest</em> is registered with source FEED (a feed that lists several new
  * versions yields one release: the rollout installs the newest; the others are logged). Entries
  * that do not parse are skipped and counted.
  *
@@ -142,8 +142,20 @@ public final class ReleaseFeedPoller {
         List<ReleaseFeed.Entry> entries = ReleaseFeed.parse(response.headers().firstValue("Content-Type").orElse(null),
                 body);
         Set<String> known = pipeline.releases().versions(applicationId);
-        Version current = application.currentVersion() == null ? null
+        // The floor: the current version or the newest known release, whichever is higher, so that
+        // versions older than a registered one are not picked up on the next poll.
+        Version floor = application.currentVersion() == null ? null
                 : Version.parse(application.versionScheme(), application.currentVersion());
+        for (String text : known) {
+            try {
+                Version version = Version.parse(application.versionScheme(), text);
+                if (floor == null || Precedence.compare(version, floor) > 0) {
+                    floor = version;
+                }
+            } catch (IllegalArgumentException unparsable) {
+                // A stored release always parsed under the scheme; a changed scheme makes it irrelevant here.
+            }
+        }
         ReleaseFeed.Entry newest = null;
         Version newestVersion = null;
         int invalid = 0;
@@ -156,7 +168,7 @@ public final class ReleaseFeedPoller {
                 invalid++;
                 continue;
             }
-            if (known.contains(entry.version()) || (current != null && Precedence.compare(version, current) <= 0)) {
+            if (known.contains(entry.version()) || (floor != null && Precedence.compare(version, floor) <= 0)) {
                 continue;
             }
             newer++;
