@@ -17,6 +17,7 @@ import dev.steward.control.web.ui.CustomerPageRoutes;
 import dev.steward.control.web.ui.LoginRoutes;
 import dev.steward.control.web.ui.OperatorPageRoutes;
 import dev.steward.control.web.ui.PublicRoutes;
+import dev.steward.control.web.ui.ReleasePageRoutes;
 import dev.steward.control.web.ui.Ui;
 import dev.steward.control.web.ui.UiSettings;
 import io.javalin.Javalin;
@@ -115,6 +116,7 @@ public final class ControlServer implements AutoCloseable {
             PublicRoutes.register(config.routes, deps, ui);
             CustomerPageRoutes.register(config.routes, deps, ui, uiSettings);
             OperatorPageRoutes.register(config.routes, deps, ui);
+            ReleasePageRoutes.register(config.routes, deps, ui);
         });
     }
 
