@@ -7,6 +7,8 @@ import dev.steward.control.store.DatabaseUnavailableException;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.auth.PasswordHasher;
 import dev.steward.control.web.notify.SmtpSubmission;
+import dev.steward.control.web.pipeline.ReleaseFeedPoller;
+import dev.steward.control.web.pipeline.ReleasePipeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +39,8 @@ public final class ControlMain implements AutoCloseable {
     private Database database;     // open between start and close
     private ControlServer server;  // running between start and close
     private Pruner pruner;         // scheduled between start and close
+    private ReleasePipeline pipeline;   // between start and close: releases, plans, notices
+    private ReleaseFeedPoller feeds;    // between start and close: polled by the scheduler
 
     /** @param config a validated configuration */
     public ControlMain(ControlConfig config) {
@@ -113,6 +117,10 @@ public final class ControlMain implements AutoCloseable {
         log.info("control_notify {}", notify.configured()
                 ? "smtp=" + notify.smtpHost() + ":" + notify.smtpPort() + " sender=" + notify.sender()
                 : "smtp=none (customer notices are not sent)");
+        // The update pipeline (issue 7). The scheduler calls pipeline.advance() and feeds.pollFeeds()
+        // periodically and composes pipeline.testStageListener() into the JobOutcomeListener.
+        pipeline = deps.pipeline();
+        feeds = new ReleaseFeedPoller(pipeline, deps.applications());
         try {
             server = new ControlServer(deps).start(config.server().host(), config.server().port());
             pruner = new Pruner(database, config.auth().loginAttemptRetention(), Clock.systemUTC())
@@ -128,6 +136,16 @@ public final class ControlMain implements AutoCloseable {
     /** The bound port (tests start on port 0). */
     public int port() {
         return server.port();
+    }
+
+    /** The release pipeline (releases, rollout plans, notices), between start and close. */
+    public ReleasePipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The release-feed poller, between start and close. */
+    public ReleaseFeedPoller feedPoller() {
+        return feeds;
     }
 
     /** The open database (tests bootstrap an operator through it). */
