@@ -272,8 +272,9 @@ public final class ReleaseRepository {
     }
 
     /**
-     * Withdraws a release: targets not yet finished become SKIPPED and its queued jobs CANCELLED
-     * (a job an agent already took runs to its end).
+     * Withdraws a release: planned and blocked targets, and queued targets whose job no agent took
+     * yet, become SKIPPED and those jobs CANCELLED (a job an agent already took runs to its end and
+     * its target keeps its state until the result arrives).
      *
      * @throws ReleaseTransitionException if the release already reached a final state
      */
@@ -288,9 +289,13 @@ public final class ReleaseRepository {
             require(release, "be cancelled", ReleaseState.cancellable());
             move(handle, release, ReleaseState.CANCELLED, ", finished_at = :now, halt_reason = :reason",
                     Map.of("now", at, "reason", why));
+            // A target whose job an agent already took keeps QUEUED: its job runs to its end and reports.
             int targets = handle.createUpdate("""
                             update release_target set state = 'SKIPPED', detail = :detail, updated_at = :now
-                            where release_id = :id and state in ('PLANNED', 'NOTICE_BLOCKED', 'QUEUED')
+                            where release_id = :id
+                              and (state in ('PLANNED', 'NOTICE_BLOCKED')
+                                   or (state = 'QUEUED' and job_id in (select j.id from job j
+                                                                       where j.release_id = :id and j.state = 'QUEUED')))
                             """)
                     .bind("detail", "release cancelled: " + why).bind("now", at).bind("id", releaseId).execute();
             int jobs = handle.createUpdate("""

@@ -200,17 +200,25 @@ class ReleaseRepositoryIT {
                 .isInstanceOf(ReleaseTransitionException.class).hasMessageContaining("no test server");
 
         Server test = testServer(database, fixtures.customer().id(), app.id());
+        Server taken = testServer(database, fixtures.customer().id(), app.id());
         Release testing = releases.startTest(OPERATOR, release.id(), NOW.plusSeconds(5));
         assertThat(testing.state()).isEqualTo(ReleaseState.TESTING);
-        String jobId = releases.targets(release.id()).getFirst().jobId();
-        assertThat(releases.targets(release.id()).getFirst().serverId()).isEqualTo(test.id());
+        String jobId = jobOf(releases.targets(release.id()), test);
+        String takenJob = jobOf(releases.targets(release.id()), taken);
+        // An agent already took the second server's job: it runs on.
+        database.jdbi().useHandle(handle -> handle.createUpdate("update job set state = 'RUNNING' where id = :id")
+                .bind("id", takenJob).execute());
 
         Release cancelled = releases.cancel(Actor.operator("ops2@provider.example"), release.id(), "wrong build",
                 NOW.plusSeconds(10));
         assertThat(cancelled.state()).isEqualTo(ReleaseState.CANCELLED);
         assertThat(cancelled.haltReason()).isEqualTo("wrong build");
-        assertThat(releases.targets(release.id()).getFirst().state()).isEqualTo(TargetState.SKIPPED);
+        assertThat(releases.targets(release.id())).filteredOn(t -> t.serverId() == test.id()).singleElement()
+                .extracting(ReleaseTarget::state).isEqualTo(TargetState.SKIPPED);
+        assertThat(releases.targets(release.id())).filteredOn(t -> t.serverId() == taken.id()).singleElement()
+                .extracting(ReleaseTarget::state).isEqualTo(TargetState.QUEUED);
         assertThat(new JobRepository(database).find(jobId).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+        assertThat(new JobRepository(database).find(takenJob).orElseThrow().state()).isEqualTo(JobState.RUNNING);
         assertThatThrownBy(() -> releases.cancel(OPERATOR, release.id(), null, NOW))
                 .isInstanceOf(ReleaseTransitionException.class).hasMessageContaining("CANCELLED");
         // A late outcome of the cancelled job changes nothing on the release.
