@@ -10,7 +10,12 @@
  * on every method that changes something.
  *
  * <p><b>Files/tables.</b> customer, customer_contact, account, api_token, login_session,
- * login_attempt, application, package_spec, server, server_address, package_change, audit_log.
+ * login_attempt, application, package_spec, server, server_address, package_change, audit_log;
+ * from V2 (issue 7) also app_release, release_target, maintenance_notice, window_occurrence, job
+ * (see {@link dev.steward.control.store.ReleaseRepository} and
+ * {@link dev.steward.control.store.RolloutPlanRepository}: release transitions are conditional
+ * updates too, a lost race is a {@link dev.steward.control.core.release.ReleaseTransitionException};
+ * planning claims each notice row before the notice is sent, so it is never sent twice).
  * The embedded database lives in {@code <data dir>/steward.mv.db}.
  *
  * <p><b>Strategy.</b> No state in memory that two instances could disagree on: sessions, login
