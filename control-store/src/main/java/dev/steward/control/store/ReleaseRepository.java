@@ -352,12 +352,16 @@ public final class ReleaseRepository {
             default -> "job " + job.state().name().toLowerCase(java.util.Locale.ROOT)
                     + (job.result() == null ? "" : ": " + shorten(job.result(), 1500));
         };
-        handle.createUpdate("""
+        // Only a target still waiting for its job takes the outcome (a cancelled release skipped it).
+        int updated = handle.createUpdate("""
                         update release_target set state = :state, detail = :detail, updated_at = :now
-                        where release_id = :release and server_id = :server
+                        where release_id = :release and server_id = :server and state = 'QUEUED'
                         """)
                 .bind("state", outcome.name()).bind("detail", detail).bind("now", now)
                 .bind("release", job.releaseId()).bind("server", job.serverId()).execute();
+        if (updated == 0) {
+            return;
+        }
         Release release = lock(handle, job.releaseId());
         if (release.state() != ReleaseState.TESTING) {
             return;

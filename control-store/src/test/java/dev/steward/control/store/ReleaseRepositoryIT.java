@@ -225,6 +225,14 @@ class ReleaseRepositoryIT {
         finish(database, releases.testStageListener(ReleaseRepository.DEFAULT_SOAK), jobId, JobState.SUCCEEDED, null,
                 NOW.plusSeconds(20));
         assertThat(releases.find(release.id()).orElseThrow().state()).isEqualTo(ReleaseState.CANCELLED);
+        assertThat(releases.targets(release.id())).filteredOn(t -> t.serverId() == test.id()).singleElement()
+                .extracting(ReleaseTarget::state).isEqualTo(TargetState.SKIPPED);
+        // The job that was already running reports: its target records the outcome.
+        finish(database, releases.testStageListener(ReleaseRepository.DEFAULT_SOAK), takenJob, JobState.FAILED,
+                "{\"error\":\"disk full\"}", NOW.plusSeconds(30));
+        assertThat(releases.targets(release.id())).filteredOn(t -> t.serverId() == taken.id()).singleElement()
+                .extracting(ReleaseTarget::state).isEqualTo(TargetState.FAILED);
+        assertThat(releases.find(release.id()).orElseThrow().state()).isEqualTo(ReleaseState.CANCELLED);
     }
 
     @TestTemplate
