@@ -11,10 +11,14 @@
  *
  * <p><b>Files/tables.</b> customer, customer_contact, account, api_token, login_session,
  * login_attempt, application, package_spec, server, server_address, package_change, audit_log; from
- * V2 the maintenance tables: blackout, window_occurrence, app_release, release_target,
- * scheduled_task, and for the agents' job API job, enrolment_token, agent_credential and
- * agent_status ({@link dev.steward.control.store.AgentJobRepository},
- * {@link dev.steward.control.store.AgentRepository}).
+ * V2 (issue 7) the maintenance tables: blackout, window_occurrence, app_release, release_target,
+ * maintenance_notice, scheduled_task, and for the agents' job API job, enrolment_token,
+ * agent_credential and agent_status ({@link dev.steward.control.store.AgentJobRepository},
+ * {@link dev.steward.control.store.AgentRepository}). Release transitions are conditional updates
+ * too ({@link dev.steward.control.store.ReleaseRepository}; a lost race is a
+ * {@link dev.steward.control.core.release.ReleaseTransitionException}), and planning
+ * ({@link dev.steward.control.store.RolloutPlanRepository}) claims each notice row before the
+ * notice is sent, so it is never sent twice.
  * The embedded database lives in {@code <data dir>/steward.mv.db}.
  *
  * <p><b>Strategy.</b> No state in memory that two instances could disagree on: sessions, login

@@ -58,6 +58,7 @@ import java.util.regex.Pattern;
  * scheduler_poll_interval = "1s"          # how often due tasks are looked for, 100ms..5m
  * scheduler_lease = "10m"                 # a claimed task is taken over after this, 1m..1d
  * os_job_expected_duration = "30m"        # the cut-off for OS jobs: latest start = window end - this, 1m..12h
+ * soak_time = "24h"                       # after a green test stage, before the rollout is planned, 0s..30d
  * </pre>
  *
  * <p>Thread safety: immutable.
@@ -147,13 +148,15 @@ public record ControlConfig(Server server, DatabaseConfig database, Provider pro
      * @param pollInterval how often the scheduler looks for due tasks
      * @param taskLease how long a claimed task holds before another instance may take it over
      * @param osJobExpected the expected duration of an OS update (the cut-off)
+     * @param soak how long a release waits after a green test stage before its rollout is planned
+     *     (UPD-2), unless an operator approves it sooner
      */
     public record Maintenance(MaintenanceSchedule fleet, int weeksAhead, Duration pollInterval, Duration taskLease,
-                              Duration osJobExpected) {
+                              Duration osJobExpected, Duration soak) {
 
-        /** The defaults: MAINT-1/MAINT-2's windows in Brussels, 8 weeks, 1 s, 10 min, 30 min. */
+        /** The defaults: MAINT-1/MAINT-2's windows in Brussels, 8 weeks, 1 s, 10 min, 30 min, 24 h soak. */
         public static final Maintenance DEFAULT = new Maintenance(MaintenanceSchedule.DEFAULT, 8, Duration.ofSeconds(1),
-                Duration.ofMinutes(10), Duration.ofMinutes(30));
+                Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(24));
     }
 
     private static final Pattern HOST_PORT = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([A-Za-z0-9.-]+)):(\\d{1,5})");
@@ -309,8 +312,9 @@ public record ControlConfig(Server server, DatabaseConfig database, Provider pro
             section.problem("os_job_expected_duration", "\"" + DurationValue.format(osExpected) + "\"",
                     "must fit in the OS window (" + os + "): otherwise no OS update could ever start");
         }
+        Duration soak = section.duration("soak_time", defaults.soak(), Duration.ZERO, Duration.ofDays(30));
         section.finish();
-        return new Maintenance(new MaintenanceSchedule(zone, os, app), weeks, poll, lease, osExpected);
+        return new Maintenance(new MaintenanceSchedule(zone, os, app), weeks, poll, lease, osExpected, soak);
     }
 
     private static WeeklyWindow window(ConfigReader.Section section, String key, WeeklyWindow fallback) {

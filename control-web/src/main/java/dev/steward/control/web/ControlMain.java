@@ -17,6 +17,8 @@ import dev.steward.control.web.notify.SmtpSubmission;
 import dev.steward.control.web.ui.UiSettings;
 import dev.steward.dnscheck.DnsCheck;
 import dev.steward.mail.dns.DnsjavaResolver;
+import dev.steward.control.web.pipeline.ReleaseFeedPoller;
+import dev.steward.control.web.pipeline.ReleasePipeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,6 +57,8 @@ public final class ControlMain implements AutoCloseable {
     private Pruner pruner;         // scheduled between start and close
     private TaskScheduler scheduler; // polling between start and close
     private final CompositeJobOutcomeListener jobOutcomes = new CompositeJobOutcomeListener(); // what job results tell
+    private ReleasePipeline pipeline;   // between start and close: releases, plans, notices
+    private ReleaseFeedPoller feeds;    // between start and close: polled by the scheduler
 
     /** @param config a validated configuration */
     public ControlMain(ControlConfig config) {
@@ -128,12 +132,22 @@ public final class ControlMain implements AutoCloseable {
         ApiDependencies deps = ApiDependencies.wire(database, new PasswordHasher(), config.provider().domain(),
                 config.server().secureCookies(), config.auth().sessionLifetime(), config.auth().loginFailureLimit(),
                 config.auth().loginFailureWindow(), smtp, notify.sender())
-                .withMaintenance(new MaintenanceSettingsRepository(database, config.maintenance().fleet()));
+                .withMaintenance(new MaintenanceSettingsRepository(database, config.maintenance().fleet()),
+                        config.maintenance().soak());
         log.info("control_notify {}", notify.configured()
                 ? "smtp=" + notify.smtpHost() + ":" + notify.smtpPort() + " sender=" + notify.sender()
                 : "smtp=none (customer notices are not sent)");
-        // The rollout's listener is in jobOutcomes before the server can deliver a job result.
+        // The update pipeline (issue 7): its test-stage listener and the rollout's are in jobOutcomes
+        // before the server can deliver a job result; the scheduler advances soaked releases to
+        // planning every minute and polls the release feeds every 15 minutes.
+        pipeline = deps.pipeline();
+        feeds = new ReleaseFeedPoller(pipeline, deps.applications());
+        jobOutcomes.add(pipeline.testStageListener());
         TaskScheduler tasks = wireScheduler(database, Clock.systemUTC());
+        tasks.registerRecurring("releases-advance", java.time.Duration.ofMinutes(1),
+                (handle, task, now) -> pipeline.advance(now));
+        tasks.registerRecurring("release-feeds-poll", java.time.Duration.ofMinutes(15),
+                (handle, task, now) -> feeds.pollFeeds());
         try {
             UiSettings ui = new UiSettings(new DnsjavaResolver(config.dns()), DnsCheck.DEFAULT_DEADLINE);
             // Job results are told to jobOutcomes (the rollout, the test stage) in the result's transaction.
@@ -212,6 +226,16 @@ public final class ControlMain implements AutoCloseable {
     /** The bound port (tests start on port 0). */
     public int port() {
         return server.port();
+    }
+
+    /** The release pipeline (releases, rollout plans, notices), between start and close. */
+    public ReleasePipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The release-feed poller, between start and close. */
+    public ReleaseFeedPoller feedPoller() {
+        return feeds;
     }
 
     /** The open database (tests bootstrap an operator through it). */

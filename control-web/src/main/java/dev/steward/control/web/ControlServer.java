@@ -13,6 +13,7 @@ import dev.steward.control.web.api.Json;
 import dev.steward.control.web.api.MetaRoutes;
 import dev.steward.control.web.api.PackageChangeRoutes;
 import dev.steward.control.web.api.ServerJobRoutes;
+import dev.steward.control.web.api.ReleaseRoutes;
 import dev.steward.control.web.api.ServerRoutes;
 import dev.steward.control.web.api.SessionRoutes;
 import dev.steward.control.web.auth.Principal;
@@ -23,6 +24,7 @@ import dev.steward.control.web.ui.MaintenancePageRoutes;
 import dev.steward.control.web.ui.OperatorPageRoutes;
 import dev.steward.control.web.ui.PublicRoutes;
 import dev.steward.control.web.ui.ServerHistoryPageRoutes;
+import dev.steward.control.web.ui.ReleasePageRoutes;
 import dev.steward.control.web.ui.Ui;
 import dev.steward.control.web.ui.UiSettings;
 import io.javalin.Javalin;
@@ -131,6 +133,7 @@ public final class ControlServer implements AutoCloseable {
             PackageChangeRoutes.register(config.routes, deps);
             AdminRoutes.register(config.routes, deps);
             agent[0] = AgentRoutes.register(config.routes, deps, agentSettings);
+            ReleaseRoutes.register(config.routes, deps);
             LoginRoutes.register(config.routes, deps, ui);
             PublicRoutes.register(config.routes, deps, ui);
             CustomerPageRoutes.register(config.routes, deps, ui, uiSettings);
@@ -139,6 +142,7 @@ public final class ControlServer implements AutoCloseable {
             CustomerAdminPageRoutes.register(config.routes, deps, ui);
             ServerJobRoutes.register(config.routes, deps);
             ServerHistoryPageRoutes.register(config.routes, deps, ui);
+            ReleasePageRoutes.register(config.routes, deps, ui);
         });
         this.agentRoutes = agent[0];
     }

@@ -137,6 +137,7 @@ class ControlConfigTest {
                 scheduler_poll_interval = "500ms"
                 scheduler_lease = "15m"
                 os_job_expected_duration = "45m"
+                soak_time = "2h"
                 """, dir);
         ControlConfig.Maintenance maintenance = custom.maintenance();
         assertThat(maintenance.fleet().zone()).isEqualTo(java.time.ZoneId.of("Europe/Amsterdam"));
@@ -146,6 +147,7 @@ class ControlConfigTest {
         assertThat(maintenance.pollInterval()).isEqualTo(java.time.Duration.ofMillis(500));
         assertThat(maintenance.taskLease()).isEqualTo(java.time.Duration.ofMinutes(15));
         assertThat(maintenance.osJobExpected()).isEqualTo(java.time.Duration.ofMinutes(45));
+        assertThat(maintenance.soak()).isEqualTo(java.time.Duration.ofHours(2));
 
         assertThatThrownBy(() -> ControlConfig.parse("c.toml", """
                 [provider]

@@ -10,6 +10,8 @@ import dev.steward.control.store.Database;
 import dev.steward.control.store.MaintenanceCalendarRepository;
 import dev.steward.control.store.MaintenanceSettingsRepository;
 import dev.steward.control.store.PackageChangeRepository;
+import dev.steward.control.store.ReleaseRepository;
+import dev.steward.control.store.RolloutPlanRepository;
 import dev.steward.control.store.ServerRepository;
 import dev.steward.control.web.auth.AccountAdmin;
 import dev.steward.control.web.auth.Authenticator;
@@ -19,6 +21,7 @@ import dev.steward.control.web.notify.DkimNotifier;
 import dev.steward.control.web.notify.MaintenanceNoticeSender;
 import dev.steward.control.web.notify.SmtpMaintenanceNoticeSender;
 import dev.steward.control.web.notify.SmtpSubmission;
+import dev.steward.control.web.pipeline.ReleasePipeline;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -35,6 +38,7 @@ import java.time.Duration;
  * @param maintenanceNotices sends the maintenance notices of the update pipeline (MAINT-3, UPD-3)
  *     through the same relay and sender as the DKIM notice
  * @param customerCalendar a customer's upcoming maintenance: the maintenance page and the iCal feed
+ * @param pipeline releases, their rollout plans and notices (issue 7); see {@link #withPipeline}
  */
 public record ApiDependencies(Database database, Authenticator authenticator, AccountAdmin admin,
                               AccountRepository accounts, ApiTokenRepository tokens, CustomerRepository customers,
@@ -42,7 +46,7 @@ public record ApiDependencies(Database database, Authenticator authenticator, Ac
                               PackageChangeRepository changes, AuditLogRepository audit, Access access,
                               String providerDomain, boolean secureCookies, DkimNotifier dkimNotifier,
                               MaintenanceSettingsRepository maintenance, MaintenanceNoticeSender maintenanceNotices,
-                              CustomerCalendar customerCalendar) {
+                              CustomerCalendar customerCalendar, ReleasePipeline pipeline) {
 
     /**
      * Wires everything on {@code database}, without a relay for notices (they are audited as not sent).
@@ -75,25 +79,65 @@ public record ApiDependencies(Database database, Authenticator authenticator, Ac
         AuditLogRepository audit = new AuditLogRepository(database);
         ServerRepository servers = new ServerRepository(database);
         MaintenanceSettingsRepository maintenance = new MaintenanceSettingsRepository(database, MaintenanceSchedule.DEFAULT);
+        MaintenanceNoticeSender notices = new SmtpMaintenanceNoticeSender(smtp, sender, providerDomain, Clock.systemUTC());
         return new ApiDependencies(database, authenticator, new AccountAdmin(database, hasher),
                 new AccountRepository(database), new ApiTokenRepository(database), customers,
                 new ApplicationRepository(database), servers,
                 new PackageChangeRepository(database), audit,
                 new Access(authenticator, customers), providerDomain, secureCookies,
                 new DkimNotifier(smtp, sender, providerDomain, customers, audit, Clock.systemUTC()),
-                maintenance,
-                new SmtpMaintenanceNoticeSender(smtp, sender, providerDomain, Clock.systemUTC()),
+                maintenance, notices,
                 new CustomerCalendar(new MaintenanceCalendarRepository(database), maintenance, servers, providerDomain,
-                        Clock.systemUTC()));
+                        Clock.systemUTC()),
+                pipeline(database, customers, maintenance, notices, Clock.systemUTC(), ReleaseRepository.DEFAULT_SOAK));
     }
 
     /**
      * These dependencies over another fleet schedule (the config's {@code [maintenance]}): the
-     * customers' maintenance settings and their calendar follow it.
+     * customers' maintenance settings, their calendar and the release pipeline's planning follow it.
+     *
+     * @param soak the pipeline's soak time after a green test stage
      */
-    public ApiDependencies withMaintenance(MaintenanceSettingsRepository settings) {
+    public ApiDependencies withMaintenance(MaintenanceSettingsRepository settings, Duration soak) {
         return new ApiDependencies(database, authenticator, admin, accounts, tokens, customers, applications, servers,
                 changes, audit, access, providerDomain, secureCookies, dkimNotifier, settings, maintenanceNotices,
-                new CustomerCalendar(customerCalendar.repository(), settings, servers, providerDomain, Clock.systemUTC()));
+                new CustomerCalendar(customerCalendar.repository(), settings, servers, providerDomain, Clock.systemUTC()),
+                pipeline(database, customers, settings, maintenanceNotices, Clock.systemUTC(), soak));
+    }
+
+    /**
+     * The release pipeline on {@code database} with the fleet's default schedule
+     * ({@link MaintenanceSchedule#DEFAULT}).
+     *
+     * @param noticeSender sends the customers' maintenance notices
+     * @param clock the pipeline's clock
+     * @param soak the soak time after a green test stage
+     */
+    public static ReleasePipeline pipeline(Database database, CustomerRepository customers,
+                                           MaintenanceNoticeSender noticeSender, Clock clock, Duration soak) {
+        return pipeline(database, customers, new MaintenanceSettingsRepository(database, MaintenanceSchedule.DEFAULT),
+                noticeSender, clock, soak);
+    }
+
+    /**
+     * The release pipeline on {@code database}.
+     *
+     * @param settings the fleet's schedule with the customers' overrides and blackouts
+     * @param noticeSender sends the customers' maintenance notices
+     * @param clock the pipeline's clock
+     * @param soak the soak time after a green test stage
+     */
+    public static ReleasePipeline pipeline(Database database, CustomerRepository customers,
+                                           MaintenanceSettingsRepository settings, MaintenanceNoticeSender noticeSender,
+                                           Clock clock, Duration soak) {
+        return new ReleasePipeline(new ReleaseRepository(database), new RolloutPlanRepository(database, settings),
+                new ApplicationRepository(database), customers, noticeSender, clock, soak);
+    }
+
+    /** These dependencies with another release pipeline (a real notice sender, a test clock). */
+    public ApiDependencies withPipeline(ReleasePipeline replacement) {
+        return new ApiDependencies(database, authenticator, admin, accounts, tokens, customers, applications, servers,
+                changes, audit, access, providerDomain, secureCookies, dkimNotifier, maintenance, maintenanceNotices,
+                customerCalendar, replacement);
     }
 }

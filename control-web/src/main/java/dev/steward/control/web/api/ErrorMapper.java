@@ -4,6 +4,7 @@ import dev.steward.control.core.Language;
 import dev.steward.control.core.change.Decision;
 import dev.steward.control.core.change.InvalidTransitionException;
 import dev.steward.control.core.change.PackageChangeRefusedException;
+import dev.steward.control.core.release.ReleaseTransitionException;
 import dev.steward.control.store.DatabaseUnavailableException;
 import dev.steward.control.store.DuplicateNameException;
 import dev.steward.control.store.RequestStateChangedException;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@link RequestStateChangedException}</td><td>409</td><td>state_changed</td></tr>
  *   <tr><td>{@link InvalidTransitionException}</td><td>409 (403 for actor_not_allowed)</td><td>the refusal's code</td></tr>
  *   <tr><td>{@link PackageChangeRefusedException}</td><td>422</td><td>the rule's code; message in the reader's language</td></tr>
+ *   <tr><td>{@link ReleaseTransitionException}</td><td>409</td><td>release_state</td></tr>
  *   <tr><td>{@link IllegalArgumentException} (a value broke a domain rule)</td><td>400</td><td>validation_failed</td></tr>
  *   <tr><td>Javalin's own (unknown route, wrong method)</td><td>its status</td><td>not_found, method_not_allowed, …</td></tr>
  *   <tr><td>{@link DatabaseUnavailableException}</td><td>503</td><td>database_unavailable</td></tr>
@@ -109,6 +111,11 @@ public final class ErrorMapper {
                 code = refused.refusal().code();
                 message = refused.refusal().reason().in(language(ctx));
                 putReason(details, refused.refusal());
+            }
+            case ReleaseTransitionException release -> {
+                status = 409;
+                code = "release_state";
+                details.put("actual", release.actual() == null ? null : ApiViews.lower(release.actual()));
             }
             case IllegalArgumentException invalid -> {
                 status = 400;

@@ -75,6 +75,25 @@ class AuthorizationMatrixIT {
                             null, null, "{}", Instant.now(), null, java.time.Duration.ofMinutes(1)));
         }
 
+        /** A fresh release (REGISTERED: its application is new and has no test server). */
+        dev.steward.control.core.release.Release release() {
+            return api.deps.pipeline().register(TestApi.SETUP, api.application().id(),
+                    dev.steward.control.core.release.ReleaseTerms.of("1.1.0", "changes", "", ""),
+                    dev.steward.control.core.release.ReleaseSource.OPERATOR);
+        }
+
+        /** A fresh release whose application got a test server after registration (start-test allowed). */
+        dev.steward.control.core.release.Release releaseWithTestServer() {
+            dev.steward.control.core.release.Release release = release();
+            int n = TestApi.next();
+            api.deps.servers().register(TestApi.SETUP, new dev.steward.control.store.ServerRegistration(
+                    Server.register(dev.steward.control.core.fleet.ServerName.parse(String.format(
+                            "cln%03d-tst-app%03d.%s", n, n, TestApi.DOMAIN)), own.id(), release.applicationId(),
+                            "t" + n + ".customer.example"),
+                    "10.202." + (n >> 8 & 255) + "." + (n & 255), "2001:db8:4::" + Integer.toHexString(n)));
+            return release;
+        }
+
         PackageChange scheduled(PackageChange change) {
             return api.deps.changes().schedule(dev.steward.control.core.Actor.operator("setup"), approved(change).id(),
                     Instant.parse("2030-01-07T05:00:00Z"));
@@ -195,7 +214,28 @@ class AuthorizationMatrixIT {
                     w -> new Call("/api/agent/v1/jobs/" + w.job() + "/result", Map.of("status", "succeeded",
                             "duration_seconds", 1))),
             row("GET /api/v1/servers/{id}/jobs", 401, 200, 200, 404,
-                    w -> new Call("/api/v1/servers/" + w.server().id() + "/jobs", null)));
+                    w -> new Call("/api/v1/servers/" + w.server().id() + "/jobs", null)),
+            // Releases (issue 7): operators only; a server's planned maintenance for its customer too.
+            row("GET /api/v1/releases", 401, 200, 403, 403, w -> new Call("/api/v1/releases", null)),
+            row("POST /api/v1/releases", 401, 201, 403, 403, w -> new Call("/api/v1/releases", Map.of(
+                    "application_id", w.api().application().id(), "version", "1.1.0", "changelog", "new things"))),
+            row("GET /api/v1/releases/{id}", 401, 200, 403, 403,
+                    w -> new Call("/api/v1/releases/" + w.release().id(), null)),
+            row("POST /api/v1/releases/{id}/approve", 401, 200, 403, 403,
+                    w -> new Call("/api/v1/releases/" + w.release().id() + "/approve", null)),
+            row("POST /api/v1/releases/{id}/cancel", 401, 200, 403, 403,
+                    w -> new Call("/api/v1/releases/" + w.release().id() + "/cancel", Map.of("reason", "wrong build"))),
+            row("POST /api/v1/releases/{id}/start-test", 401, 200, 403, 403,
+                    w -> new Call("/api/v1/releases/" + w.releaseWithTestServer().id() + "/start-test", null)),
+            row("GET /api/v1/releases/{id}/plan", 401, 200, 403, 403,
+                    w -> new Call("/api/v1/releases/" + w.release().id() + "/plan?dry_run=true", null)),
+            row("GET /api/v1/servers/{id}/maintenance", 401, 200, 200, 404,
+                    w -> new Call("/api/v1/servers/" + w.server().id() + "/maintenance", null)),
+            row("GET /api/v1/applications/{slug}/release-feed", 401, 200, 403, 403,
+                    w -> new Call("/api/v1/applications/" + w.application().slug() + "/release-feed", null)),
+            row("PUT /api/v1/applications/{slug}/release-feed", 401, 200, 403, 403,
+                    w -> new Call("/api/v1/applications/" + w.application().slug() + "/release-feed",
+                            Map.of("feed_url", "https://vendor.example/releases.json"))));
 
     private static Map<String, Object> applicationBody(String slug) {
         return Map.of("slug", slug, "name", "App " + slug, "version_scheme", "semver", "current_version", "2.0.0",

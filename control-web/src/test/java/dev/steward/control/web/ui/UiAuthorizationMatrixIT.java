@@ -43,6 +43,13 @@ class UiAuthorizationMatrixIT {
         Server server() {
             return ui.server(own.id(), application.id());
         }
+
+        /** A fresh release of a fresh application (REGISTERED: no test server, so approve plans it). */
+        long release() {
+            return ui.deps.pipeline().register(Actor.operator("setup"), ui.application().id(),
+                    dev.steward.control.core.release.ReleaseTerms.of("1.1.0", "changes", "", ""),
+                    dev.steward.control.core.release.ReleaseSource.OPERATOR).id();
+        }
     }
 
     record Call(String method, String path, Map<String, String> form) {
@@ -137,7 +144,17 @@ class UiAuthorizationMatrixIT {
             // The feed: the token in the address is the credential, whoever asks.
             row("GET /calendar/{token}.ics", 200, 200, 200, 200, w -> Call.get(
                     "/calendar/" + w.ui().deps.customerCalendar().repository().issueToken(Actor.operator("setup"),
-                            w.own().id()) + ".ics")));
+                            w.own().id()) + ".ics")),
+            row("GET /operator/releases", 303, 200, 403, 403, w -> Call.get("/operator/releases")),
+            row("GET /operator/releases/new", 303, 200, 403, 403, w -> Call.get("/operator/releases/new")),
+            row("POST /operator/releases", 303, 303, 403, 403, w -> Call.post("/operator/releases", Map.of(
+                    "application", Long.toString(w.ui().application().id()), "version", "1.2.0",
+                    "changelog", "New things"))),
+            row("GET /operator/releases/{id}", 303, 200, 403, 403,
+                    w -> Call.get("/operator/releases/" + w.release() + "?dry_run=1")),
+            row("POST /operator/releases/{id}/{action}", 303, 303, 403, 403,
+                    w -> Call.post("/operator/releases/" + w.release() + "/approve", Map.of())),
+            row("GET /operator/next-monday", 303, 200, 403, 403, w -> Call.get("/operator/next-monday")));
 
     private static Map<String, String> customerForm(String name) {
         return Map.of("name", name, "contacts", "it@matrix.example", "language", "nl",
