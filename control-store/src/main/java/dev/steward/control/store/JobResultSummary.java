@@ -53,6 +53,12 @@ public record JobResultSummary(Integer packages, Boolean reboot, Long downtimeSe
         if (root == null || !root.isObject()) {
             return new JobResultSummary(null, null, null, null, shorten(result.strip()), null);
         }
+        // The job API stores an agent's result as {status, duration_seconds, health, details}; the
+        // executor's figures are in details. A flat object (older rows, tests) is read as it is.
+        JsonNode details = root.get("details");
+        if (details != null && details.isObject()) {
+            root = details;
+        }
         JsonNode packages = first(root, "packages_upgraded", "packages");
         Integer packageCount = packages == null ? null
                 : packages.isArray() ? Integer.valueOf(packages.size())

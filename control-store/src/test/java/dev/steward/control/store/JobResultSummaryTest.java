@@ -15,6 +15,14 @@ class JobResultSummaryTest {
     }
 
     @Test
+    void asTheJobApiStoresIt_theFiguresAreReadFromDetails() {
+        assertThat(JobResultSummary.parse("""
+                {"details":{"packages_upgraded":[{"package":"openssl"}],"reboot":true,"downtime_seconds":41,
+                 "error":"health check: HTTP 500"},"duration_seconds":90,"health":{"ok":true},"status":"rolled_back"}
+                """)).isEqualTo(new JobResultSummary(1, true, 41L, null, "health check: HTTP 500", null));
+    }
+
+    @Test
     void alternativeNames_andACountInsteadOfAList() {
         assertThat(JobResultSummary.parse("{\"packages\": 7, \"rebooted\": false}"))
                 .isEqualTo(new JobResultSummary(7, false, null, null, null, null));

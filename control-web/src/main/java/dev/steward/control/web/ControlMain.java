@@ -5,20 +5,18 @@ import dev.steward.common.config.ConfigProblem;
 import dev.steward.control.store.CompositeJobOutcomeListener;
 import dev.steward.control.store.Database;
 import dev.steward.control.store.DatabaseUnavailableException;
-import dev.steward.control.store.AgentJobRepository;
 import dev.steward.control.store.MaintenanceSettingsRepository;
-import dev.steward.control.store.RolloutExecutor;
 import dev.steward.control.store.TaskScheduler;
 import dev.steward.control.store.WindowExecutor;
 import dev.steward.control.web.api.AgentApiSettings;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.auth.PasswordHasher;
 import dev.steward.control.web.notify.SmtpSubmission;
+import dev.steward.control.web.pipeline.ReleaseFeedPoller;
+import dev.steward.control.web.pipeline.ReleasePipeline;
 import dev.steward.control.web.ui.UiSettings;
 import dev.steward.dnscheck.DnsCheck;
 import dev.steward.mail.dns.DnsjavaResolver;
-import dev.steward.control.web.pipeline.ReleaseFeedPoller;
-import dev.steward.control.web.pipeline.ReleasePipeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,10 +53,8 @@ public final class ControlMain implements AutoCloseable {
     private Database database;     // open between start and close
     private ControlServer server;  // running between start and close
     private Pruner pruner;         // scheduled between start and close
-    private TaskScheduler scheduler; // polling between start and close
-    private final CompositeJobOutcomeListener jobOutcomes = new CompositeJobOutcomeListener(); // what job results tell
-    private ReleasePipeline pipeline;   // between start and close: releases, plans, notices
-    private ReleaseFeedPoller feeds;    // between start and close: polled by the scheduler
+    private MaintenanceRuntime runtime; // job-outcome listeners, pipeline, scheduler: from start
+    private TaskScheduler scheduler;    // polling between start and close
 
     /** @param config a validated configuration */
     public ControlMain(ControlConfig config) {
@@ -137,25 +133,22 @@ public final class ControlMain implements AutoCloseable {
         log.info("control_notify {}", notify.configured()
                 ? "smtp=" + notify.smtpHost() + ":" + notify.smtpPort() + " sender=" + notify.sender()
                 : "smtp=none (customer notices are not sent)");
-        // The update pipeline (issue 7): its test-stage listener and the rollout's are in jobOutcomes
-        // before the server can deliver a job result; the scheduler advances soaked releases to
-        // planning every minute and polls the release feeds every 15 minutes.
-        pipeline = deps.pipeline();
-        feeds = new ReleaseFeedPoller(pipeline, deps.applications());
-        jobOutcomes.add(pipeline.testStageListener());
-        TaskScheduler tasks = wireScheduler(database, Clock.systemUTC());
-        tasks.registerRecurring("releases-advance", java.time.Duration.ofMinutes(1),
-                (handle, task, now) -> pipeline.advance(now));
-        tasks.registerRecurring("release-feeds-poll", java.time.Duration.ofMinutes(15),
-                (handle, task, now) -> feeds.pollFeeds());
+        // The maintenance calendar and the update pipeline (issue 7): the rollout's and the test
+        // stage's listeners are in place before the server can deliver a job result.
+        ControlConfig.Maintenance maintenance = config.maintenance();
+        runtime = MaintenanceRuntime.wire(database, deps, maintenance, config.agents().jobLease(), Clock.systemUTC(),
+                instanceName());
+        log.info("control_maintenance os_window=\"{}\" app_window=\"{}\" zone={} weeks_ahead={} os_job_expected={}s"
+                        + " soak={}s", maintenance.fleet().os(), maintenance.fleet().app(), maintenance.fleet().zone(),
+                maintenance.weeksAhead(), maintenance.osJobExpected().toSeconds(), maintenance.soak().toSeconds());
         try {
             UiSettings ui = new UiSettings(new DnsjavaResolver(config.dns()), DnsCheck.DEFAULT_DEADLINE);
             // Job results are told to jobOutcomes (the rollout, the test stage) in the result's transaction.
-            server = new ControlServer(deps, ui, agentSettings(config).withListener(jobOutcomes))
+            server = new ControlServer(deps, ui, agentSettings(config).withListener(runtime.outcomes()))
                     .start(config.server().host(), config.server().port());
             pruner = new Pruner(database, config.auth().loginAttemptRetention(), Clock.systemUTC())
                     .start(Pruner.DEFAULT_INTERVAL);
-            scheduler = tasks.start(config.maintenance().pollInterval());
+            scheduler = runtime.scheduler().start(maintenance.pollInterval());
         } catch (RuntimeException e) {
             if (pruner != null) {
                 pruner.close();
@@ -180,27 +173,6 @@ public final class ControlMain implements AutoCloseable {
                 defaults.maxPollInterval(), defaults.clock());
     }
 
-    /** Wires the maintenance executor on a scheduler (started once the server runs). */
-    private TaskScheduler wireScheduler(Database db, Clock clock) {
-        ControlConfig.Maintenance maintenance = config.maintenance();
-        MaintenanceSettingsRepository settings = new MaintenanceSettingsRepository(db, maintenance.fleet());
-        RolloutExecutor rollout = new RolloutExecutor(clock, jobOutcomes);
-        jobOutcomes.add(rollout);
-        WindowExecutor windows = new WindowExecutor(settings, rollout, jobOutcomes, maintenance.osJobExpected(),
-                maintenance.weeksAhead());
-        TaskScheduler tasks = new TaskScheduler(db, clock, instanceName(), maintenance.taskLease());
-        windows.register(tasks);
-        // Jobs whose latest start passed while their agent was silent reach a final state (and tell
-        // their listeners) even if that agent never asks again.
-        AgentJobRepository agentJobs = new AgentJobRepository(db, jobOutcomes, clock, config.agents().jobLease());
-        tasks.registerRecurring("jobs-expire-overdue", java.time.Duration.ofMinutes(1),
-                (handle, task, now) -> agentJobs.expireOverdue());
-        log.info("control_maintenance os_window=\"{}\" app_window=\"{}\" zone={} weeks_ahead={} os_job_expected={}s",
-                maintenance.fleet().os(), maintenance.fleet().app(), maintenance.fleet().zone(),
-                maintenance.weeksAhead(), maintenance.osJobExpected().toSeconds());
-        return tasks;
-    }
-
     /** This instance's name in the scheduler's claims: host and process id. */
     private static String instanceName() {
         String host;
@@ -215,7 +187,7 @@ public final class ControlMain implements AutoCloseable {
 
     /** The listener the job API reports job outcomes to (add further listeners before jobs run). */
     public CompositeJobOutcomeListener jobOutcomes() {
-        return jobOutcomes;
+        return runtime == null ? null : runtime.outcomes();
     }
 
     /** The scheduler, between start and close (the pipeline registers its recurring work on it). */
@@ -230,12 +202,12 @@ public final class ControlMain implements AutoCloseable {
 
     /** The release pipeline (releases, rollout plans, notices), between start and close. */
     public ReleasePipeline pipeline() {
-        return pipeline;
+        return runtime == null ? null : runtime.pipeline();
     }
 
     /** The release-feed poller, between start and close. */
     public ReleaseFeedPoller feedPoller() {
-        return feeds;
+        return runtime == null ? null : runtime.feeds();
     }
 
     /** The open database (tests bootstrap an operator through it). */

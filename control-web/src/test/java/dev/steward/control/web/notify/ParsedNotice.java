@@ -24,12 +24,12 @@ import java.util.regex.Pattern;
  * @param ics the decoded calendar attachment
  * @param icsHeaders the attachment's headers
  */
-record ParsedNotice(Map<String, String> headers, String subject, String text, Map<String, String> textHeaders,
+public record ParsedNotice(Map<String, String> headers, String subject, String text, Map<String, String> textHeaders,
                     String ics, Map<String, String> icsHeaders) {
 
     private static final Pattern WORD = Pattern.compile("=\\?UTF-8\\?B\\?([A-Za-z0-9+/=]*)\\?=");
 
-    static ParsedNotice of(byte[] content) {
+    public static ParsedNotice of(byte[] content) {
         for (byte b : content) {
             assertThat(b & 0xff).as("every octet is 7-bit").isLessThan(0x80);
         }
