@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The release pages end to end: register through the form, approve, the rollout page shows the
- * blocked target with the notice's failure (this control plane has no notice sender), in English
+ * blocked target with the notice's failure (this control plane has no relay for notices), in English
  * and in Dutch, and the "next Monday" preview lists the server.
  */
 @ExtendWith(DatabaseExtension.class)
@@ -55,7 +55,7 @@ class ReleasePagesIT {
             assertThat(operator.post(detail + "/approve", Map.of()).status()).isEqualTo(303);
             page = operator.get(detail);
             assertThat(page.body()).contains("Planned", "Blocked: notice not sent", server.name().toString(),
-                    "no maintenance-notice sender is configured");
+                    "no SMTP relay configured");
 
             operator.cookies.put(Ui.LANGUAGE_COOKIE, "nl");
             page = operator.get(detail);
