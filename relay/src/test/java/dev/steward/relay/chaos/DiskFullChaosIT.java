@@ -93,7 +93,9 @@ class DiskFullChaosIT {
             restartWhileFull = "started; a new message got " + reply;
             assertThat(reply).as("still full: no 250").startsWith("4");
         } catch (IOException didNotStart) {
-            restartWhileFull = "did not start: " + didNotStart.getMessage().lines().findFirst().orElse("");
+            restartWhileFull = "refused to start: " + Files.readAllLines(ChaosResults.logFile("disk-full", "relay-2-still-full.log"))
+                    .stream().filter(line -> line.contains("relay_start_failed")).map(line -> line.substring(line.indexOf("relay_start_failed")))
+                    .findFirst().orElse(didNotStart.getMessage());
         }
         if (second != null) {
             second.kill9();
