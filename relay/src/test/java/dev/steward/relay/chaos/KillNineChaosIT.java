@@ -52,6 +52,7 @@ class KillNineChaosIT {
     private final Map<String, String> queueIds = new ConcurrentHashMap<>();
     private final Set<String> unanswered = ConcurrentHashMap.newKeySet();  // the relay died before its reply
     private final List<String> clientFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicInteger acknowledgedRecipients = new AtomicInteger();
     private final AtomicInteger tempFailures = new AtomicInteger();
     private final AtomicInteger counter = new AtomicInteger();
     private final AtomicReference<InetSocketAddress> relayAddress = new AtomicReference<>();
@@ -90,7 +91,8 @@ class KillNineChaosIT {
                 int acked = acknowledged.size() - ackedBefore;
                 System.out.printf("chaos kill9: kill %d after %d ms up, %d acknowledged in this run, sink has %d%n",
                         kill, uptimeMillis, acked, sink.messages().size());
-                rows.add(kill + "," + uptimeMillis + "," + acked + "," + acknowledged.size() + "," + sink.messages().size());
+                rows.add(kill + "," + uptimeMillis + "," + acked + "," + acknowledged.size() + "," + acknowledgedRecipients.get()
+                        + "," + sink.messages().size());
             }
             stopping = true;
             for (Thread client : clients) {
@@ -136,6 +138,8 @@ class KillNineChaosIT {
                     .sorted().toList();
             int duplicates = 0;
             int duplicatesSentLogged = 0;
+            int arrivedInKilledInstance = 0;
+            long maxArrivalToKill = -1;
             List<String> duplicateRows = new ArrayList<>();
             for (Map.Entry<String, List<Integer>> delivery : deliveries.entrySet()) {
                 List<Integer> instances = delivery.getValue();
@@ -153,6 +157,13 @@ class KillNineChaosIT {
                         .anyMatch(line -> line.contains(" delivery queue_id=" + queueId + " ") && line.contains("status=sent"));
                 if (sentLogged) {
                     duplicatesSentLogged++;
+                }
+                // How close to the kill: from the message's arrival (when it arrived in the killed
+                // instance) to that instance's last log line, i.e. about the moment of the kill.
+                long arrivalToKill = queueId == null ? -1 : millisBeforeEnd(instanceLogs.get(first), " queued queue_id=" + queueId + " ");
+                if (arrivalToKill >= 0) {
+                    arrivedInKilledInstance++;
+                    maxArrivalToKill = Math.max(maxArrivalToKill, arrivalToKill);
                 }
                 duplicateRows.add(delivery.getKey() + "," + queueId + "," + instances.toString().replace(',', ' ') + "," + sentLogged);
             }
@@ -173,6 +184,8 @@ class KillNineChaosIT {
                     .put("recipients_lost", lost.size())
                     .put("duplicate_deliveries", duplicates)
                     .put("duplicates_logged_sent_before_kill", duplicatesSentLogged)
+                    .put("duplicates_arrived_in_the_killed_instance", arrivedInKilledInstance)
+                    .put("duplicates_max_arrival_to_kill_ms", maxArrivalToKill)
                     .put("temp_failures", tempFailures.get())
                     .put("unanswered_submissions", unanswered.size())
                     .put("unacknowledged_but_delivered", unacknowledgedDelivered)
@@ -181,7 +194,7 @@ class KillNineChaosIT {
                     .put("total_seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9))
                     .put("lost_examples", String.join(" ", lost.subList(0, Math.min(10, lost.size()))));
             results.write();
-            results.writeTable("kills", "kill,uptime_ms,acknowledged_in_run,acknowledged_total,sink_total", rows);
+            results.writeTable("kills", "kill,uptime_ms,acknowledged_in_run,acknowledged_total,recipients_acknowledged_total,sink_total", rows);
             results.writeTable("duplicates", "key,queue_id,instances,sent_logged_before_kill", duplicateRows);
             System.out.println("chaos kill9: " + Map.of("acknowledged", acknowledged.size(), "recipients", ackedRecipients,
                     "delivered", deliveredAcked, "queued", queuedAcked, "lost", lost.size(), "duplicates", duplicates));
@@ -192,6 +205,29 @@ class KillNineChaosIT {
         } finally {
             stopping = true;
         }
+    }
+
+    /** Milliseconds from the first log line containing {@code marker} to the log's last line; -1 when none. */
+    private static long millisBeforeEnd(List<String> log, String marker) {
+        if (log.isEmpty()) {
+            return -1;
+        }
+        String last = null;
+        for (int index = log.size() - 1; index >= 0 && last == null; index--) {
+            if (log.get(index).matches("^\\d{4}-\\d\\d-\\d\\dT.*")) {
+                last = log.get(index);
+            }
+        }
+        for (String line : log) {
+            if (last != null && line.contains(marker)) {
+                return java.time.Duration.between(timestamp(line), timestamp(last)).toMillis();
+            }
+        }
+        return -1;
+    }
+
+    private static java.time.Instant timestamp(String line) {
+        return java.time.OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant();
     }
 
     /** Instance i (from 0) is the i-th relay started; the sink's message {@code index} came from it. */
@@ -247,6 +283,7 @@ class KillNineChaosIT {
                     if (reply.startsWith("250 ")) {
                         queueIds.put(id, reply.substring(reply.lastIndexOf(' ') + 1));
                         acknowledged.put(id, List.of(recipients));
+                        acknowledgedRecipients.addAndGet(recipients.length);
                     } else if (reply.startsWith("4")) {
                         tempFailures.incrementAndGet();
                         client.command("RSET");
