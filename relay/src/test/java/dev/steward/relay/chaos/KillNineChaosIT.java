@@ -122,6 +122,18 @@ class KillNineChaosIT {
                 for (String recipient : message.recipients()) {
                     deliveries.computeIfAbsent(id + "/" + recipient, key -> new ArrayList<>()).add(instance);
                 }
+                // The relay's Received header names its queue id ("with ESMTP id ..."), also for a
+                // message whose 250 the kill swallowed.
+                String content = message.contentAsString();
+                int at = content.indexOf("with ESMTP id ");
+                if (at >= 0) {
+                    int from = at + "with ESMTP id ".length();
+                    int to = from;
+                    while (to < content.length() && Character.isLetterOrDigit(content.charAt(to))) {
+                        to++;
+                    }
+                    queueIds.putIfAbsent(id, content.substring(from, to));
+                }
             }
             // What is still queued (the relay is stopped: read the directory), per (chaos id, recipient).
             Set<String> stillQueued = new HashSet<>();
