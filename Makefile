@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build packages run test interop bench bench-intake bench-e2e bench-dkim bench-control clean check-java package-relay
+.PHONY: build packages run test interop chaos bench bench-intake bench-e2e bench-dkim bench-control clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
@@ -36,6 +36,17 @@ test: check-java
 interop: check-java
 	scripts/install-peers
 	$(MVN) -Pinterop -DskipUnitTests=true -Dsteward.packages.skip=true verify
+
+## make chaos: crash and fault tests against the relay as a real process (kill -9 at random moments under load,
+## a full queue disk, faulty receivers, slow clients); needs root (a tmpfs is mounted); a few minutes.
+## Writes the "Crash and fault tests" section of docs/reliability.md and docs/reliability-chaos.svg.
+## CHAOS_KILLS (default 25) and CHAOS_SEED choose the number of kills and the seed of their instants.
+CHAOS_KILLS ?= 25
+CHAOS_SEED ?= 20261128
+chaos: check-java
+	rm -rf relay/target/chaos
+	$(MVN) -Pchaos -DskipUnitTests=true -pl relay -am verify -Dchaos.kills=$(CHAOS_KILLS) -Dchaos.seed=$(CHAOS_SEED)
+	python3 scripts/chaos-report relay/target/chaos docs/reliability.md docs/reliability-chaos.svg
 
 ## make bench: the side-by-side benchmarks (Steward and Postfix): intake, end to end; then DKIM signing (JMH); then the control plane's API
 bench: build

@@ -20,8 +20,8 @@ import java.util.List;
  * @param maxRecipients    recipients per message; RFC 5321 §4.5.3.1.8 requires at least 100
  * @param maxLineLength    a DATA line, in octets with CRLF; RFC 5321 §4.5.3.1.6: 1000
  * @param maxCommandLength a command line, in octets with CRLF; RFC 5321 §4.5.3.1.4: 512
- * @param commandTimeout   wait for the next command; RFC 5321 §4.5.3.2.7: 5 minutes
- * @param dataTimeout      wait for the next DATA bytes; RFC 5321 §4.5.3.2.7 (server, 5 minutes) doubled for slow apps
+ * @param commandTimeout   deadline for the next whole command line (not per read); RFC 5321 §4.5.3.2.7: 5 minutes
+ * @param dataTimeout      deadline for each max_line_length octets of DATA content; RFC 5321 §4.5.3.2.7 (server, 5 minutes) doubled for slow apps
  * @param maxConnections   concurrent sessions; more are answered 421 4.7.0 and closed
  * @param maxErrors        4xx/5xx replies in one session before it is dropped with 421 (Postfix smtpd_hard_error_limit)
  * @param bareLf           {@code normalize} (Postfix 3.9's default) or {@code reject}

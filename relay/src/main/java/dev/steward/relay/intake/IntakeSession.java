@@ -67,6 +67,7 @@ final class IntakeSession {
     private final long startNanos = System.nanoTime();
     private final String clientText;
 
+    private DeadlineInputStream input; // the socket's input with the command and DATA deadlines
     private SmtpInput in;           // set once the connection is accepted
     private OutputStream out;       // buffered; flushed per RFC 2920
     private String helo;            // HELO/EHLO argument, null before
@@ -109,13 +110,15 @@ final class IntakeSession {
                 out.flush();
                 return;
             }
-            socket.setSoTimeout(limits.commandTimeoutMillis());
-            in = new SmtpInput(socket.getInputStream());
+            input = new DeadlineInputStream(socket);
+            in = new SmtpInput(input);
             reply(new SmtpReply(220, null, List.of(hostname + " ESMTP Steward")));
             out.flush();
             while (!quit) {
                 String line;
                 try {
+                    // The whole command line within command_timeout, however slowly its bytes come.
+                    input.arm(limits.commandTimeoutMillis(), Long.MAX_VALUE);
                     line = in.readCommandLine(limits.maxCommandLength());
                 } catch (SmtpSyntaxException badLine) {
                     error(SmtpReply.of(500, "5.5.2", badLine.problem() == LineProblem.TOO_LONG
@@ -379,7 +382,8 @@ final class IntakeSession {
         }
         reply(SmtpReply.of(354, null, "End data with <CR><LF>.<CR><LF>"));
         out.flush();
-        socket.setSoTimeout(limits.dataTimeoutMillis());
+        // Every line's worth of content (max_line_length octets) within data_timeout.
+        input.arm(limits.dataTimeoutMillis(), limits.dataLimits().maxLineLength());
         SmtpReply result;
         try {
             spool.reset();
@@ -393,7 +397,6 @@ final class IntakeSession {
             };
         } finally {
             spool.reset();
-            socket.setSoTimeout(limits.commandTimeoutMillis());
         }
         if (result.code() == 250) {
             messages++;

@@ -20,7 +20,10 @@
  * at {@code <CR><LF>.<CR><LF>}.
  *
  * <p><b>Failure handling.</b> Client errors get 5xx/4xx replies and count towards
- * {@code max_errors}; timeouts get 421 4.4.2; an unexpected exception in a session is logged with
+ * {@code max_errors}; timeouts get 421 4.4.2. The timeouts are deadlines, not per-read timers
+ * ({@code DeadlineInputStream}): a whole command line within {@code command_timeout}, each
+ * {@code max_line_length} octets of DATA within {@code data_timeout}, so a client that sends a
+ * byte at a time cannot hold a session; an unexpected exception in a session is logged with
  * its stack once and answered 421 4.3.0 — the message is then not acknowledged, so not lost.
  *
  * <p><b>Config keys.</b> {@code [intake] listen, allowed_clients, app_domains, max_message_size,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.steward.relay.testing.RelayFixture;
 import dev.steward.relay.testing.SmtpTestClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -271,6 +272,53 @@ class IntakeIT {
             assertThat(client.closedByServer()).isTrue();
             assertThat(relay.queuedMessages()).isEmpty();
         }
+    }
+
+    /**
+     * Regression (issue 9, found by SlowClientChaosIT): the timeouts were per read, so a client
+     * sending one byte just inside the timeout held its session, and a max_connections slot, for
+     * ever. A command line must now arrive whole within command_timeout.
+     */
+    @Test
+    void byteByByteCommand_isTimedOutByTheCommandDeadline() throws Exception {
+        try (SmtpTestClient client = relay("command_timeout = \"1s\"").connect()) {
+            long start = System.nanoTime();
+            String reply = trickle(client, "EHLO " + "x".repeat(200) + "\r\n");
+            assertThat(reply).startsWith("421 4.4.2 relay.test Error: timeout exceeded");
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
+    /** The same in DATA: every max_line_length octets of content within data_timeout. */
+    @Test
+    void byteByByteContent_isTimedOutByTheDataDeadline() throws Exception {
+        try (SmtpTestClient client = relay("data_timeout = \"1s\"").connect()) {
+            client.command("EHLO app.example.test");
+            client.command("MAIL FROM:<" + OK_FROM + ">");
+            client.command("RCPT TO:<bob@example.org>");
+            assertThat(client.command("DATA")).startsWith("354");
+            long start = System.nanoTime();
+            String reply = trickle(client, message(OK_FROM, "a message that comes one byte at a time"));
+            assertThat(reply).startsWith("421 4.4.2 relay.test Error: timeout exceeded");
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+            assertThat(relay.queuedMessages()).isEmpty();
+        }
+    }
+
+    /** Sends {@code text} one byte every 100 ms (each byte well inside the timeout) until the server answers. */
+    private static String trickle(SmtpTestClient client, String text) throws Exception {
+        for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
+            if (client.socket().getInputStream().available() > 0) {
+                break;
+            }
+            try {
+                client.sendBytes(new byte[] {b});
+            } catch (java.io.IOException closedByServer) {
+                break;
+            }
+            Thread.sleep(100);   // the pace of the slow client is the subject of the test
+        }
+        return client.reply();
     }
 
     @Test
