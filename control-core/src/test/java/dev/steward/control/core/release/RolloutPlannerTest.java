@@ -185,7 +185,7 @@ class RolloutPlannerTest {
     }
 
     @Test
-    void tenThousandServers_threeThousandCustomers_underOneSecond() {
+    void tenThousandServers_threeThousandCustomers_allPlaced() {
         Map<Long, MaintenanceSchedule> schedules = new HashMap<>();
         Map<Long, Set<LocalDate>> customerBlackouts = new HashMap<>();
         Map<Long, Set<LocalDate>> serverBlackouts = new HashMap<>();
@@ -206,11 +206,9 @@ class RolloutPlannerTest {
         RolloutPlanner planner = new RolloutPlanner(MaintenanceSchedule.DEFAULT, schedules, customerBlackouts,
                 serverBlackouts);
         Release minor = release("1.0.0", "1.1.0");
-        planner.plan(minor, Instant.parse("2026-03-24T10:00:00Z"), candidates); // warm-up
-        long started = System.nanoTime();
         List<RolloutPlanner.Placement> placements = planner.plan(minor, Instant.parse("2026-03-24T10:00:00Z"), candidates);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        // Every server placed; how fast is measured by bench/plan-bench (docs/benchmarks-maintenance.md),
+        // not here: a unit test's timing says nothing on a loaded build machine.
         assertThat(placements).hasSize(10_000).allMatch(p -> p.window() != null);
-        assertThat(took).isLessThan(Duration.ofSeconds(1));
     }
 }
