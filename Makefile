@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build packages run test interop chaos bench bench-intake bench-e2e bench-dkim bench-control clean check-java package-relay
+.PHONY: build packages run test interop chaos bench bench-intake bench-e2e bench-dkim bench-control bench-plan clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
@@ -55,6 +55,7 @@ bench: build
 	bench/e2e-bench
 	bench/dkim-bench
 	bench/control-bench
+	bench/plan-bench
 
 ## make bench-intake: the intake benchmark alone, results in docs/benchmarks.md
 bench-intake: build
@@ -69,6 +70,11 @@ bench-e2e: build
 ## make bench-dkim: DKIM signatures per second per core (JMH), results in docs/benchmarks-dkim.md
 bench-dkim: build
 	bench/dkim-bench
+
+## make bench-plan: planning a Monday for 10,000 servers and 3,000 customers and rendering/sending their notices, results in docs/benchmarks-maintenance.md
+bench-plan: build
+	scripts/install-peers
+	bench/plan-bench
 
 ## make bench-control: control-plane API (and fleet page) p50/p99 at 200 requests/s over 10,000 servers, results in docs/benchmarks-control.md
 bench-control: build

@@ -70,7 +70,8 @@ def main():
     w("The end-to-end benchmark (smtp-source → relay → smtp-sink) is in [benchmarks-e2e.md](benchmarks-e2e.md);"
       " DKIM signatures per second per core (JMH) are in [benchmarks-dkim.md](benchmarks-dkim.md);"
       " the control plane's API latency at 200 requests/s over 10,000 servers is in"
-      " [benchmarks-control.md](benchmarks-control.md).")
+      " [benchmarks-control.md](benchmarks-control.md); planning a Monday's maintenance for 10,000 servers and rendering"
+      " the customers' notices is in [benchmarks-maintenance.md](benchmarks-maintenance.md).")
     w("")
     w("## Machine")
     w("")
