@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build run test interop bench bench-intake bench-e2e bench-dkim bench-control clean check-java package-relay
+.PHONY: build run test interop fuzz bench bench-intake bench-e2e bench-dkim bench-control clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
@@ -31,6 +31,12 @@ test: check-java
 interop: check-java
 	scripts/install-peers
 	$(MVN) -Pinterop -DskipUnitTests=true verify
+
+## make fuzz: coverage-guided fuzzing (Jazzer) of each target in fuzz/ for FUZZ_SECONDS (default 60), one JVM
+## per target; the generated corpus and any crashing input (crash-*) go to fuzz/target/fuzz/; a crash fails
+FUZZ_SECONDS ?= 60
+fuzz: check-java
+	$(MVN) -Pfuzz -pl fuzz -am -Dfuzz.seconds=$(FUZZ_SECONDS) -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false -DskipITs verify
 
 ## make bench: the side-by-side benchmarks (Steward and Postfix): intake, end to end; then DKIM signing (JMH); then the control plane's API
 bench: build
