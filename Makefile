@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build packages run test interop chaos bench bench-intake bench-e2e bench-dkim bench-control bench-plan clean check-java package-relay
+.PHONY: build packages run test interop chaos fuzz bench bench-intake bench-e2e bench-dkim bench-control bench-plan clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
@@ -47,6 +47,12 @@ chaos: check-java
 	rm -rf relay/target/chaos
 	$(MVN) -Pchaos -DskipUnitTests=true -pl relay -am verify -Dchaos.kills=$(CHAOS_KILLS) -Dchaos.seed=$(CHAOS_SEED)
 	python3 scripts/chaos-report relay/target/chaos docs/reliability.md docs/reliability-chaos.svg
+
+## make fuzz: coverage-guided fuzzing (Jazzer) of each target in fuzz/ for FUZZ_SECONDS (default 60), one JVM
+## per target; the generated corpus and any crashing input (crash-*) go to fuzz/target/fuzz/; a crash fails
+FUZZ_SECONDS ?= 60
+fuzz: check-java
+	$(MVN) -Pfuzz -pl fuzz -am -Dfuzz.seconds=$(FUZZ_SECONDS) -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false -DskipITs verify
 
 ## make bench: the side-by-side benchmarks (Steward and Postfix): intake, end to end; then DKIM signing (JMH); then the control plane's API
 bench: build

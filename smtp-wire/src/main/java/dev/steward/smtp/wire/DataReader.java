@@ -128,9 +128,12 @@ final class DataReader {
         if (problem != null) {
             return;
         }
+        long lineRoom = limits.maxLineLength() - CRLF.length - lineLength; // octets this line may still add
         lineLength += to - from;
         if (lineLength + CRLF.length > limits.maxLineLength()) {
-            fail(DataProblem.LINE_TOO_LONG);
+            // Name the limit that the octets reach first, as if read one at a time: otherwise the
+            // problem would depend on how the reads split the line.
+            fail(limits.maxMessageSize() - size < lineRoom ? DataProblem.TOO_LARGE : DataProblem.LINE_TOO_LONG);
             return;
         }
         accept(from, to);
