@@ -77,10 +77,14 @@ public final class BenchmarkExecutor {
 
         Path workDir = null;
         String workDirProblem = null;
-        try {
-            workDir = Files.createTempDirectory(Path.of(job.targetDir()), "steward-bench-");
-        } catch (IOException | RuntimeException e) {
-            workDirProblem = "cannot create a temporary directory in " + job.targetDir() + ": " + e;
+        if (!Files.isDirectory(Path.of(job.targetDir()))) {
+            workDirProblem = "the target directory " + job.targetDir() + " does not exist (or is not a directory)";
+        } else {
+            try {
+                workDir = Files.createTempDirectory(Path.of(job.targetDir()), "steward-bench-");
+            } catch (IOException | RuntimeException e) {
+                workDirProblem = "cannot create a temporary directory in " + job.targetDir() + ": " + e;
+            }
         }
         try {
             for (FioTest test : fioTests) {
