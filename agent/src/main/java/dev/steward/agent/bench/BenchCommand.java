@@ -180,7 +180,7 @@ public final class BenchCommand {
             }
             List<String> shown = new ArrayList<>();
             for (Figure figure : figures) {
-                if (!figure.name().contains("latency")) {
+                if (figure.higherIsBetter()) {
                     String rest = figure.name().substring(figure.test().length() + 1);
                     String direction = rest.startsWith("read_") ? "read " : rest.startsWith("write_") ? "write " : "";
                     shown.add(direction + format(figure.value()) + " " + figure.unit());

@@ -142,7 +142,8 @@ public record NetworkThroughput(Duration timeout, long maxBytes) {
                             + " s (" + total + " bytes read)");
                 }
                 if (total >= maxBytes) {
-                    truncated = true;
+                    // A body of exactly maxBytes ends here; a longer one has more to read.
+                    truncated = body.read() >= 0;
                     break;
                 }
             }

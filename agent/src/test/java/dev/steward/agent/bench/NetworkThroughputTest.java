@@ -50,6 +50,15 @@ class NetworkThroughputTest {
     }
 
     @Test
+    void aBodyOfExactlyTheLimitIsNotTruncated() throws IOException {
+        NetworkThroughput.Measurement m = new NetworkThroughput(Duration.ofSeconds(30), 4L << 20)
+                .measure(URI.create(server.url("/mib/4")));
+
+        assertThat(m.bytes()).isEqualTo(4L << 20);
+        assertThat(m.truncated()).isFalse();
+    }
+
+    @Test
     void aStatusOtherThan200IsAFailure() {
         assertThatThrownBy(() -> new NetworkThroughput(Duration.ofSeconds(10), 1 << 20)
                 .measure(URI.create(server.url("/missing")))).isInstanceOf(IOException.class)
