@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * result to standard output. Exit code 0 when every test ran, 1 when one failed, 2 for a usage error.
  *
  * <p>A main class of the agent module (the relay's CLI cannot depend on the agent): the launcher runs
- * it as {@code java -cp agent/target/steward-agent.jar:agent/target/lib/* dev.steward.agent.bench.BenchCommand ARGS}.
+ * it as {@code java -cp agent/target/steward-agent.jar:agent/target/lib/* dev.steward.agent.bench.BenchCommand bench ARGS}.
  */
 public final class BenchCommand {
 
@@ -35,7 +35,11 @@ public final class BenchCommand {
     private BenchCommand() {
     }
 
-    /** Runs the command and exits with its exit code. */
+    /**
+     * Runs the command and exits with its exit code. The launcher passes its whole command line, so
+     * a leading {@code bench} is dropped: {@code BenchCommand bench --quick} and
+     * {@code BenchCommand --quick} are the same.
+     */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err, BenchmarkConfig.defaults()));
     }
@@ -88,6 +92,9 @@ public final class BenchCommand {
 
     /** Runs {@code steward bench ARGS} with {@code config}; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err, BenchmarkConfig config) {
+        if (args.length > 0 && args[0].equals("bench")) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.print(USAGE);
             return 0;

@@ -54,6 +54,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void theLaunchersLeadingBenchIsDropped() {
+        assertThat(run(BenchmarkConfig.defaults(), "bench", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: steward bench");
+        assertThat(run(BenchmarkConfig.defaults(), "bench", "bench")).isEqualTo(2);
+    }
+
+    @Test
     void printsProgressToStandardErrorAndTheJsonDetailsToStandardOutput() throws IOException {
         StandInTools tools = new StandInTools(Files.createDirectory(dir.resolve("tools")));
         Path target = Files.createDirectory(dir.resolve("target"));
