@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  *       whatever happened. A test whose files would leave less than
  *       {@link BenchmarkConfig#diskReserveBytes()} free is not run.</li>
  *   <li>Every command has a deadline ({@link BenchmarkProfile#fioTimeout()},
- *       {@link BenchmarkProfile#sysbenchTimeout()}); at the deadline its process group is killed
+ *       {@link BenchmarkProfile#sysbenchTimeout()}, at most {@link BenchmarkConfig#timeoutCap()});
+ *       at the deadline its process group is killed
  *       ({@link CommandRunner}). Output is bounded: the last 200 lines are kept, fio's JSON report
  *       is read from a file of at most 4 MiB.</li>
  *   <li>A failing test does not stop the others; the job then fails with the figures of the tests
@@ -166,11 +167,12 @@ public final class BenchmarkExecutor {
                                 + " MiB and " + mib(config.diskReserveBytes()) + " MiB must stay free, but only "
                                 + mib(usable) + " MiB are", List.of());
             }
-            CommandRunner.Outcome outcome = runner.run(command, Map.of(), clock.instant().plus(profile.fioTimeout()),
+            Duration timeout = config.capped(profile.fioTimeout());
+            CommandRunner.Outcome outcome = runner.run(command, Map.of(), clock.instant().plus(timeout),
                     config.killGrace(), KEEP_LINES);
             if (!outcome.succeeded()) {
                 return failed(test.name(), "fio", test.description(), command, start,
-                        "fio " + (outcome.deadlineReached() ? "was killed after " + profile.fioTimeout().toSeconds() + " s"
+                        "fio " + (outcome.deadlineReached() ? "was killed after " + timeout.toSeconds() + " s"
                                 : "exited with " + outcome.exitCode()), outcome.outputTail());
             }
             if (!Files.isRegularFile(report) || Files.size(report) > MAX_FIO_JSON) {
@@ -193,11 +195,12 @@ public final class BenchmarkExecutor {
         command.addAll(arguments);
         String description = "sysbench " + String.join(" ", arguments);
         long start = System.nanoTime();
-        CommandRunner.Outcome outcome = runner.run(command, Map.of(), clock.instant().plus(profile.sysbenchTimeout()),
+        Duration timeout = config.capped(profile.sysbenchTimeout());
+        CommandRunner.Outcome outcome = runner.run(command, Map.of(), clock.instant().plus(timeout),
                 config.killGrace(), KEEP_LINES);
         if (!outcome.succeeded()) {
             return failed(name, "sysbench", description, command, start, "sysbench "
-                    + (outcome.deadlineReached() ? "was killed after " + profile.sysbenchTimeout().toSeconds() + " s"
+                    + (outcome.deadlineReached() ? "was killed after " + timeout.toSeconds() + " s"
                             : "exited with " + outcome.exitCode()), outcome.outputTail());
         }
         try {

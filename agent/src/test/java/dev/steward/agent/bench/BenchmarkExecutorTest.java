@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -161,6 +162,25 @@ class BenchmarkExecutorTest {
         assertThat(first.error()).isEqualTo("fio exited with 1");
         assertThat(first.outputTail()).containsExactly("fio: something went wrong");
         assertThat(first.command().get(0)).isEqualTo(tools.fio.toString());
+        try (Stream<Path> left = Files.list(target)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void aHangingFioIsKilledAtItsDeadline() throws IOException {
+        Files.writeString(tools.dir.resolve("fio.hang"), "");
+        long start = System.nanoTime();
+
+        BenchmarkResult result = new BenchmarkExecutor(tools.config().withTimeoutCap(Duration.ofSeconds(1)),
+                Clock.systemUTC()).run(job(null));
+
+        assertThat(result.details().tests().subList(0, 3)).allSatisfy(run -> {
+            assertThat(run.error()).isEqualTo("fio was killed after 1 s");
+            assertThat(run.outputTail()).containsExactly("fio: hanging");
+        });
+        assertThat(result.details().tests().get(3).status()).isEqualTo(TestRun.Status.SUCCEEDED);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
         try (Stream<Path> left = Files.list(target)) {
             assertThat(left).isEmpty();
         }

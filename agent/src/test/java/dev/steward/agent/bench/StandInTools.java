@@ -12,7 +12,7 @@ import java.util.List;
  * {@code --directory} (and logs that directory), and copies the report matching its
  * {@code --name} to its {@code --output}; the sysbench stand-in prints the cpu or memory report.
  * {@code FIO_EXIT} in a file {@code fio.exit} makes the fio stand-in print an error and exit with
- * that code.
+ * that code; a file {@code fio.hang} makes it hang (a {@code sleep 300}).
  */
 final class StandInTools {
 
@@ -32,6 +32,7 @@ final class StandInTools {
         fio = script("fio", """
                 [ "$1" = --version ] && { echo fio-3.33; exit 0; }
                 if [ -f %1$s/fio.exit ]; then echo "fio: something went wrong"; exit $(cat %1$s/fio.exit); fi
+                if [ -f %1$s/fio.hang ]; then echo "fio: hanging"; exec sleep 300; fi
                 out=; data=; name=
                 for a; do
                   case "$a" in
