@@ -1,0 +1,63 @@
+package dev.steward.agent.bench;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of a benchmark job: {@code succeeded} when every test that was asked for ran
+ * (a skipped network test, with no URL given, does not count against it), else {@code failed};
+ * the figures of the tests that did succeed are in the details either way. There is nothing to
+ * roll back.
+ *
+ * <p>Thread safety: immutable.
+ *
+ * @param status succeeded or failed
+ * @param details serialised as the job result's {@code details}
+ */
+public record BenchmarkResult(Status status, BenchmarkDetails details) {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    /** The job status values of the job API that this executor uses. */
+    public enum Status {
+        SUCCEEDED("succeeded"),
+        FAILED("failed");
+
+        private final String wire;
+
+        Status(String wire) {
+            this.wire = wire;
+        }
+
+        /** The value in the job API. */
+        @JsonValue
+        public String wire() {
+            return wire;
+        }
+    }
+
+    public BenchmarkResult {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(details, "details");
+    }
+
+    /** The details as a JSON tree (the job result's {@code details}). */
+    public ObjectNode detailsJson() {
+        return JSON.valueToTree(details);
+    }
+
+    /** The details as indented JSON text. */
+    public String detailsText() {
+        return detailsJson().toPrettyString();
+    }
+
+    /** The figure named {@code name}, if a test produced it. */
+    public Optional<Figure> figure(String name) {
+        return details.figures().stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+}
