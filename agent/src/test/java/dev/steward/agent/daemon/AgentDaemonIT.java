@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steward.agent.os.AptOsUpdateExecutor;
+import dev.steward.agent.os.OsUpdateConfig;
 import dev.steward.control.core.Actor;
 import dev.steward.control.core.Customer;
 import dev.steward.control.core.Language;
@@ -267,6 +269,27 @@ class AgentDaemonIT {
         assertThat(JSON.readTree(secondDone.result()).path("details").path("to_version").asText()).isEqualTo("1.2.0");
         await("the spool emptied again", () -> agent.spool().pending().isEmpty() ? true : null);
         assertThat(sendMail(intake)).startsWith("250 ");
+
+        // ---- rotation: an agent whose clock says the credential is two days old rotates it at once
+        agent.close();
+        Credential before = Credential.read(config.credentialFile()).orElseThrow();
+        Clock twoDaysLater = Clock.offset(Clock.systemUTC(), Duration.ofDays(2));
+        agent = new AgentDaemon(config, RelayStatus.of(relay.metrics(), relayConfig.queue().directory()),
+                HostFacts.system(), new AptOsUpdateExecutor(OsUpdateConfig.builder(config.osStateDirectory()).build(),
+                twoDaysLater), twoDaysLater);
+        agent.start();
+        Credential rotated = await("the credential rotated", () -> Credential.read(config.credentialFile())
+                .filter(c -> !c.credential().equals(before.credential())).orElse(null));
+        assertThat(rotated.serverId()).isEqualTo(before.serverId());
+        assertThat(Files.getPosixFilePermissions(config.credentialFile()))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        ControlPlaneClient old = new ControlPlaneClient(config.controlUrl(), Duration.ofSeconds(5), before::credential);
+        assertThat(old.heartbeat(agent.heartbeatBody()).status()).as("the old credential is revoked").isEqualTo(401);
+        Instant rotatedAt = Instant.now();
+        await("a heartbeat with the new credential", () -> {
+            JsonNode reply = requestOrNull("GET", "/api/v1/servers/" + server.id() + "/agent-status", operatorToken);
+            return reply != null && Instant.parse(reply.path("reported_at").asText()).isAfter(rotatedAt) ? reply : null;
+        });
     }
 
     private static JobSpec appUpdate(long serverId, String version) {
