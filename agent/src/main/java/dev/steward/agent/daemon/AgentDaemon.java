@@ -130,6 +130,7 @@ public final class AgentDaemon implements AutoCloseable {
         } catch (RuntimeException resumeFailure) {
             LOG.error(LogLine.of("agent_resume_failed").field("error", resumeFailure.toString()).toString());
         }
+        interruptedJob();
         reloadCredential();
         reporterThread = Thread.ofPlatform().name("agent-reporter").start(() -> loop(this::reporterLoop));
         heartbeatThread = Thread.ofPlatform().name("agent-heartbeat").start(() -> loop(this::heartbeatLoop));
@@ -138,6 +139,39 @@ public final class AgentDaemon implements AutoCloseable {
                 .field("enrolled", credential.get() != null)
                 .field("server", Optional.ofNullable(credential.get()).map(Credential::serverName).orElse("-"))
                 .field("pending_results", spool.pending().size()).toString());
+    }
+
+    /**
+     * A job that was running when the agent stopped (crash, restart, kill) and left no result: the
+     * control plane never hands a started job out again, so it is reported failed now, with what is
+     * known. Not for an OS update waiting for its reboot: {@code resumeAfterReboot} completed that one.
+     */
+    private void interruptedJob() throws IOException {
+        java.nio.file.Path marker = runningMarker();
+        if (!Files.exists(marker)) {
+            return;
+        }
+        JsonNode running;
+        try {
+            running = ControlPlaneClient.JSON.readTree(Files.readString(marker));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException unreadable) {
+            Files.delete(marker);
+            return;
+        }
+        String id = running.path("id").asText("");
+        if (!id.isEmpty() && !spool.contains(id) && !os.rebootPending()) {
+            ObjectNode failed = JobRunner.failed("the agent stopped while the job ran (started "
+                    + running.path("started_at").asText() + "); its commands were killed: check the server");
+            ((ObjectNode) failed.get("details")).put("started", true).put("interrupted", true);
+            spool.put(id, running.path("kind").asText(""), failed, clock.instant());
+            LOG.warn(LogLine.of("agent_job_interrupted").field("job", id).field("kind", running.path("kind").asText())
+                    .toString());
+        }
+        Files.delete(marker);
+    }
+
+    private java.nio.file.Path runningMarker() {
+        return config.stateDirectory().resolve("running-job.json");
     }
 
     /** The spool (tests read it). */
@@ -194,6 +228,9 @@ public final class AgentDaemon implements AutoCloseable {
                     return;
                 }
             } catch (Exception | Error unexpected) {
+                if (stopping) {
+                    return; // e.g. a file channel closed by the stop's interrupt
+                }
                 LOG.error(LogLine.of("agent_loop_failed").field("thread", Thread.currentThread().getName())
                         .field("error", unexpected.toString()).toString(), unexpected);
                 pause(FIRST_BACKOFF);
@@ -393,8 +430,11 @@ public final class AgentDaemon implements AutoCloseable {
         LOG.info(LogLine.of("agent_job_started").field("job", id).field("kind", kind)
                 .field("attempt", job.path("attempt").asInt()).toString());
         Instant begun = clock.instant();
-        Optional<ObjectNode> result = runner.run(job);
+        AtomicFiles.write(runningMarker(), ControlPlaneClient.JSON.createObjectNode().put("id", id).put("kind", kind)
+                .put("started_at", begun.toString()).toString());
+        Optional<ObjectNode> result = runner.run(job); // interrupted (stopping): the marker stays, see interruptedJob
         if (result.isEmpty()) {
+            Files.deleteIfExists(runningMarker()); // rebooting: resumeAfterReboot completes the job
             LOG.info(LogLine.of("agent_job_rebooting").field("job", id)
                     .field("note", "the final result is reported after the reboot").toString());
             try {
@@ -405,6 +445,7 @@ public final class AgentDaemon implements AutoCloseable {
             return;
         }
         spool.put(id, kind, result.get(), clock.instant());
+        Files.deleteIfExists(runningMarker());
         LOG.info(LogLine.of("agent_job_finished").field("job", id).field("kind", kind)
                 .field("status", result.get().path("status").asText())
                 .field("ms", Duration.between(begun, clock.instant()).toMillis()).toString());
@@ -473,7 +514,7 @@ public final class AgentDaemon implements AutoCloseable {
                 LOG.info(LogLine.of("agent_result_reported").field("job", pending.jobId())
                         .field("status", pending.status()).field("repeated", reply.json() != null
                                 && reply.json().path("repeated").asBoolean()).toString());
-            } else if (reply.status() == 409 && code.equals("job_already_finished")
+            } else if (reply.status() == 409 && code.equals("job_already_finished") && reply.json() != null
                     && reply.json().path("details").path("state").asText().equals(pending.status())) {
                 spool.remove(pending.jobId());
                 LOG.info(LogLine.of("agent_result_reported").field("job", pending.jobId())

@@ -41,7 +41,10 @@ public final class AgentMain {
     public static void main(String[] args) {
         String[] rest = args.length > 0 && args[0].equals("agent") ? Arrays.copyOfRange(args, 1, args.length) : args;
         int code = run(rest, System.out, System.err);
-        System.exit(code);
+        boolean daemon = rest.length == 0 || !rest[0].equals("enrol") && !Arrays.asList(rest).contains("--check-config");
+        if (code != 0 || !daemon) {
+            System.exit(code); // the daemon returns 0 only from its shutdown hook: the JVM is exiting already
+        }
     }
 
     /** Runs the command in {@code args} (without the leading {@code agent}); returns the exit code. */

@@ -1,7 +1,8 @@
 package dev.steward.agent.daemon;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -24,13 +25,11 @@ final class AtomicFiles {
         Files.createDirectories(directory);
         Path temporary = directory.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temporary, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
+            // java.io, not a FileChannel: an interrupt (the daemon stopping) must not close the file mid-write.
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (FileOutputStream out = new FileOutputStream(temporary.toFile())) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.getFD().sync();
             }
             try {
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -45,8 +44,15 @@ final class AtomicFiles {
 
     /** Makes a rename or delete in {@code directory} durable. */
     static void syncDirectory(Path directory) throws IOException {
+        boolean interrupted = Thread.interrupted(); // a FileChannel closes itself on interrupt
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
+        } catch (ClosedByInterruptException late) {
+            interrupted = true; // the rename is done; only its durability waits for the next sync
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
