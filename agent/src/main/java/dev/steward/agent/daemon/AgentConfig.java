@@ -18,7 +18,7 @@ import java.util.Locale;
  *
  * <pre>{@code
  * [control]
- * url = "https://control.hosting.example"      # required; http:// only for a loopback host (tests)
+ * url = "https://control.hosting.example"      # http:// only for a loopback host (tests); absent: the relay runs alone
  * heartbeat_interval = "30s"                   # default
  * poll_wait = "25s"                            # default; the long poll's wait, 1s..30s
  * rotate_interval = "24h"                      # default; how often the credential is rotated
@@ -33,7 +33,8 @@ import java.util.Locale;
  *
  * <p>Thread safety: immutable.
  *
- * @param controlUrl the control plane's base address (no trailing slash)
+ * @param controlUrl the control plane's base address (no trailing slash); null when not configured yet
+ *     (a fresh install): the daemon runs the relay alone and enrolment refuses
  * @param heartbeatInterval the pause between heartbeats
  * @param pollWait how long one long poll for jobs waits
  * @param rotateInterval the credential's age at which it is rotated
@@ -67,9 +68,7 @@ public record AgentConfig(URI controlUrl, Duration heartbeatInterval, Duration p
         ConfigReader.Section control = reader.section("control");
         String urlText = control.string("url", null);
         URI url = null;
-        if (urlText == null) {
-            control.problem("url", null, "missing: the control plane's address, e.g. \"https://control.hosting.example\"");
-        } else {
+        if (urlText != null) {
             url = controlUrl(control, urlText);
         }
         Duration heartbeat = control.duration("heartbeat_interval", DEFAULT_HEARTBEAT, Duration.ofMillis(100),
@@ -136,6 +135,11 @@ public record AgentConfig(URI controlUrl, Duration heartbeatInterval, Duration p
             return Path.of(defaultValue);
         }
         return Path.of(value);
+    }
+
+    /** Whether {@code [control] url} is set: without it the agent does not run (the relay does). */
+    public boolean configured() {
+        return controlUrl != null;
     }
 
     /** Where the credential is kept: {@code state_directory/credential.json}. */

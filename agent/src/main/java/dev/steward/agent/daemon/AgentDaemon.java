@@ -444,7 +444,24 @@ public final class AgentDaemon implements AutoCloseable {
             }
             return;
         }
-        spool.put(id, kind, result.get(), clock.instant());
+        try {
+            spool.put(id, kind, result.get(), clock.instant());
+        } catch (IOException unwritable) {
+            // Disk full or the state directory gone: the result is not durable; try to hand it over now.
+            LOG.error(LogLine.of("agent_spool_failed").field("job", id).field("error", unwritable.toString()).toString());
+            try {
+                ControlPlaneClient.Reply reply = client.result(id, result.get());
+                LOG.info(LogLine.of("agent_result_reported").field("job", id).field("reply", reply.describe())
+                        .field("note", "directly, without the spool").toString());
+                if (reply.status() != 200) {
+                    return; // the marker stays: reported as interrupted at the next start
+                }
+            } catch (IOException unreachable) {
+                LOG.error(LogLine.of("agent_result_lost").field("job", id).field("error", unreachable.toString())
+                        .field("note", "reported as interrupted at the next start").toString());
+                return;
+            }
+        }
         Files.deleteIfExists(runningMarker());
         LOG.info(LogLine.of("agent_job_finished").field("job", id).field("kind", kind)
                 .field("status", result.get().path("status").asText())

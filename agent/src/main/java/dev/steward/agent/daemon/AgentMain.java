@@ -92,6 +92,10 @@ public final class AgentMain {
             return ConfigException.EX_CONFIG;
         }
         if (enrol) {
+            if (!config.configured()) {
+                err.println("steward agent enrol: set [control] url in " + configFile + " first");
+                return ConfigException.EX_CONFIG;
+            }
             try {
                 return new Enrolment(config, out, err, Clock.systemUTC()).run(token, force);
             } catch (InterruptedException interrupted) {
@@ -147,6 +151,11 @@ public final class AgentMain {
      * @return the agent, or null when it could not start
      */
     static AgentDaemon start(AgentConfig config, RelayMain relay, RelayConfig relayConfig) {
+        if (!config.configured()) {
+            LOG.warn(LogLine.of("agent_not_configured").field("note", "no [control] url: the relay runs alone")
+                    .toString());
+            return null;
+        }
         try {
             AgentDaemon agent = new AgentDaemon(config, RelayStatus.of(relay.metrics(), relayConfig.queue().directory()),
                     HostFacts.system(), new AptOsUpdateExecutor(OsUpdateConfig.builder(config.osStateDirectory()).build(),

@@ -83,12 +83,19 @@ class AgentConfigTest {
                 """))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).extracting(ConfigProblem::message)
-                        .anySatisfy(m -> assertThat(m).contains("url").contains("missing"))
                         .anySatisfy(m -> assertThat(m).contains("heartbeat_interval"))
                         .anySatisfy(m -> assertThat(m).contains("poll_wait"))
                         .anySatisfy(m -> assertThat(m).contains("colour"))
                         .anySatisfy(m -> assertThat(m).contains("state_directory").contains("absolute"))
                         .anySatisfy(m -> assertThat(m).contains("extra")));
+    }
+
+    @Test
+    void withoutAUrl_theAgentIsNotConfigured() throws Exception {
+        AgentConfig config = AgentConfig.parse("agent.toml", "[agent]\nstate_directory = \"/srv/agent\"\n");
+
+        assertThat(config.configured()).isFalse();
+        assertThat(config.controlUrl()).isNull();
     }
 
     @Test

@@ -68,6 +68,15 @@ class AgentMainTest {
     }
 
     @Test
+    void enrolWithoutAControlPlane_exits78() throws Exception {
+        Path agent = temp.resolve("agent.toml");
+        Files.writeString(agent, "[agent]\nstate_directory = \"" + temp.resolve("state") + "\"\n");
+
+        assertThat(run("enrol", "--config", agent.toString(), "--token", "t")).isEqualTo(78);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("set [control] url");
+    }
+
+    @Test
     void usageErrors_exit64() {
         assertThat(run("enrol", "--config", "x.toml")).isEqualTo(64);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--token is required");
