@@ -56,6 +56,7 @@ public final class AgentDaemon implements AutoCloseable {
     private final Condition stop = lock.newCondition();  // the other loops' pauses
     private boolean reportWanted;                         // guarded by lock
     private volatile boolean stopping;
+    private boolean notEnrolledLogged; // the heartbeat thread's only
     private ResultSpool spool;
     private JobRunner runner;
     private Thread heartbeatThread;
@@ -287,9 +288,13 @@ public final class AgentDaemon implements AutoCloseable {
         }
         Credential current = credential.get();
         if (current == null) {
-            LOG.warn(LogLine.of("agent_not_enrolled").field("credential_file", config.credentialFile())
-                    .field("hint", "steward agent enrol --config FILE --token TOKEN").toString());
+            if (!notEnrolledLogged) { // once, not every interval; again after a credential came and went
+                notEnrolledLogged = true;
+                LOG.warn(LogLine.of("agent_not_enrolled").field("credential_file", config.credentialFile())
+                        .field("hint", "steward agent enrol --config FILE --token TOKEN").toString());
+            }
         } else {
+            notEnrolledLogged = false;
             heartbeat();
             if (Duration.between(current.issuedAt(), clock.instant()).compareTo(config.rotateInterval()) >= 0) {
                 rotate(current);
