@@ -45,6 +45,22 @@ public final class RelayMetrics implements QueueManager.Events {
         this.queueSizes = sizes;
     }
 
+    /**
+     * The queue sizes by state now ({@code active}, {@code incoming}, {@code deferred}); empty
+     * before the queue manager runs or when delivery is off. Read-only, for the agent's heartbeat.
+     */
+    public Map<String, Integer> queueSizes() {
+        return Map.copyOf(queueSizes.get());
+    }
+
+    /**
+     * How many recipient delivery attempts ended with {@code status} since the relay started (the
+     * counter behind {@code steward_deliveries_total}). Read-only, for the agent's heartbeat.
+     */
+    public long recipients(DeliveryStatus status) {
+        return byStatus.get(status).get();
+    }
+
     @Override
     public void recipientAttempted(DeliveryStatus status, TlsSummary tls, Duration delay) {
         byStatus.get(status).incrementAndGet();
