@@ -1,5 +1,6 @@
 package dev.steward.agent.app;
 
+import dev.steward.agent.JobStatus;
 import dev.steward.common.text.LogLine;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -101,7 +102,7 @@ public final class ApplicationUpdateExecutor {
         report.fromVersion = before.version();
         if (before.version().equals(job.targetVersion())) {
             report.installedVersion = before.version();
-            return report.finish(UpdateStatus.SUCCEEDED, "version " + job.targetVersion() + " is already installed; nothing ran");
+            return report.finish(JobStatus.SUCCEEDED, "version " + job.targetVersion() + " is already installed; nothing ran");
         }
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("STEWARD_APPLICATION", recipe.name());
@@ -112,7 +113,7 @@ public final class ApplicationUpdateExecutor {
         report.backup = step("backup", recipe.backup(), environment, deadline);
         if (!report.backup.ok()) {
             report.installedVersion = readVersion(with(environment, "version")).version();
-            return report.finish(UpdateStatus.FAILED, "backup failed (" + report.backup.failure(recipe.backup().timeout())
+            return report.finish(JobStatus.FAILED, "backup failed (" + report.backup.failure(recipe.backup().timeout())
                     + "); the update was not attempted");
         }
 
@@ -129,7 +130,7 @@ public final class ApplicationUpdateExecutor {
                 VersionReading after = readVersion(with(environment, "version"));
                 report.installedVersion = after.version();
                 if (job.targetVersion().equals(after.version())) {
-                    return report.finish(UpdateStatus.SUCCEEDED, "updated from " + before.version() + " to "
+                    return report.finish(JobStatus.SUCCEEDED, "updated from " + before.version() + " to "
                             + job.targetVersion() + "; healthy");
                 }
                 updateProblem = "the update reported success but the installed version is "
@@ -146,7 +147,7 @@ public final class ApplicationUpdateExecutor {
         report.rollback = step("rollback", recipe.rollback(), environment, Deadline.NONE);
         if (!report.rollback.ok()) {
             report.installedVersion = readVersion(with(environment, "version")).version();
-            return report.finish(UpdateStatus.FAILED, updateProblem + "; the rollback failed too ("
+            return report.finish(JobStatus.FAILED, updateProblem + "; the rollback failed too ("
                     + report.rollback.failure(recipe.rollback().timeout()) + ")");
         }
         report.rollbackHealth = probe.await(Deadline.NONE);
@@ -154,11 +155,11 @@ public final class ApplicationUpdateExecutor {
                 report.rollbackHealth.lastError());
         report.installedVersion = readVersion(with(environment, "version")).version();
         if (!report.rollbackHealth.ok()) {
-            return report.finish(UpdateStatus.FAILED, updateProblem + "; after the rollback the application was "
+            return report.finish(JobStatus.FAILED, updateProblem + "; after the rollback the application was "
                     + report.rollbackHealth.failure(recipe.health()));
         }
         report.healthyAtNanos = report.rollbackHealth.healthyAtNanos();
-        return report.finish(UpdateStatus.ROLLED_BACK, updateProblem + "; rolled back to " + before.version()
+        return report.finish(JobStatus.ROLLED_BACK, updateProblem + "; rolled back to " + before.version()
                 + ", healthy again");
     }
 
@@ -215,10 +216,10 @@ public final class ApplicationUpdateExecutor {
         }
 
         ApplicationUpdateResult refuse(String reason) {
-            return finish(UpdateStatus.FAILED, reason);
+            return finish(JobStatus.FAILED, reason);
         }
 
-        ApplicationUpdateResult finish(UpdateStatus status, String reason) {
+        ApplicationUpdateResult finish(JobStatus status, String reason) {
             long end = System.nanoTime();
             Duration downtime = updateStartNanos == 0 ? Duration.ZERO
                     : Durations.sinceNanos(updateStartNanos, healthyAtNanos != 0 ? healthyAtNanos : end);
@@ -233,7 +234,7 @@ public final class ApplicationUpdateExecutor {
                     recipe.health().describe(), downtime, healthyAtEnd, deadlineReached, Durations.sinceNanos(startNanos, end));
             LOG.info(LogLine.of("app_update").field("application", recipe.name()).field("from_version", fromVersion)
                     .field("to_version", job.targetVersion()).field("installed_version", installedVersion)
-                    .field("status", status.jsonName()).field("downtime", Durations.seconds(downtime))
+                    .field("status", status.wire()).field("downtime", Durations.seconds(downtime))
                     .field("duration", Durations.seconds(result.duration())).field("reason", reason).toString());
             return result;
         }

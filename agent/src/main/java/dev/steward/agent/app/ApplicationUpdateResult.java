@@ -3,6 +3,7 @@ package dev.steward.agent.app;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steward.agent.JobStatus;
 import java.time.Duration;
 
 /**
@@ -37,7 +38,7 @@ import java.time.Duration;
  * @param deadlineReached  a step was stopped because the window ended
  * @param duration         the whole job, monotonic clock
  */
-public record ApplicationUpdateResult(UpdateStatus status, String reason, String application, String fromVersion,
+public record ApplicationUpdateResult(JobStatus status, String reason, String application, String fromVersion,
         String toVersion, String installedVersion, boolean started, CommandOutcome backup, CommandOutcome update,
         HealthOutcome health, CommandOutcome rollback, HealthOutcome rollbackHealth, String healthCheck,
         Duration downtime, Boolean healthyAtEnd, boolean deadlineReached, Duration duration) {
@@ -48,7 +49,7 @@ public record ApplicationUpdateResult(UpdateStatus status, String reason, String
     public ObjectNode details() {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("application", application);
-        root.put("status", status.jsonName());
+        root.put("status", status.wire());
         root.put("reason", reason);
         root.put("from_version", fromVersion);
         root.put("to_version", toVersion);

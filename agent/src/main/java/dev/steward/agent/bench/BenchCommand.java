@@ -1,5 +1,6 @@
 package dev.steward.agent.bench;
 
+import dev.steward.agent.JobStatus;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ public final class BenchCommand {
         } else {
             out.print(table(result));
         }
-        return result.status() == BenchmarkResult.Status.SUCCEEDED ? 0 : 1;
+        return result.status() == JobStatus.SUCCEEDED ? 0 : 1;
     }
 
     /** The figures as aligned text, then each failed test's reason. */

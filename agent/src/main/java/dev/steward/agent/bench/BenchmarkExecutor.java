@@ -1,5 +1,6 @@
 package dev.steward.agent.bench;
 
+import dev.steward.agent.JobStatus;
 import dev.steward.agent.os.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,7 +115,7 @@ public final class BenchmarkExecutor {
         BenchmarkDetails details = new BenchmarkDetails(job.jobId(), profile, startedAt.toString(),
                 clock.instant().toString(), (System.nanoTime() - start) / 1e9, threads,
                 Runtime.getRuntime().availableProcessors(), job.targetDir(), job.networkUrl(), tools, runs, figures);
-        return new BenchmarkResult(allRan ? BenchmarkResult.Status.SUCCEEDED : BenchmarkResult.Status.FAILED, details);
+        return new BenchmarkResult(allRan ? JobStatus.SUCCEEDED : JobStatus.FAILED, details);
     }
 
     /** A test's run and its figures. */

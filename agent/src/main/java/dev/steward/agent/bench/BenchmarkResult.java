@@ -1,10 +1,10 @@
 package dev.steward.agent.bench;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steward.agent.JobStatus;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,32 +19,9 @@ import java.util.Optional;
  * @param status succeeded or failed
  * @param details serialised as the job result's {@code details}
  */
-public record BenchmarkResult(Status status, BenchmarkDetails details) {
+public record BenchmarkResult(JobStatus status, BenchmarkDetails details) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-
-    /** The job status values of the job API that this executor uses. */
-    public enum Status {
-        SUCCEEDED("succeeded"),
-        FAILED("failed");
-
-        private final String wire;
-
-        Status(String wire) {
-            this.wire = wire;
-        }
-
-        /** The value in the job API. */
-        @JsonValue
-        public String wire() {
-            return wire;
-        }
-    }
-
-    public BenchmarkResult {
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(details, "details");
-    }
 
     /** The details as a JSON tree (the job result's {@code details}). */
     public ObjectNode detailsJson() {

@@ -103,7 +103,7 @@ final class JobRunner {
         ApplicationUpdateResult result = new ApplicationUpdateExecutor(recipe, appScratch, clock)
                 .run(new ApplicationUpdateJob(application, version, deadline));
         ObjectNode body = ControlPlaneClient.JSON.createObjectNode();
-        body.put("status", result.status().jsonName());
+        body.put("status", result.status().wire());
         body.put("duration_seconds", (long) Math.ceil(result.duration().toMillis() / 1000.0));
         if (result.healthyAtEnd() == null) {
             body.putNull("health");

@@ -1,6 +1,7 @@
 package dev.steward.agent.os;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.steward.agent.JobStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +141,7 @@ public final class AptOsUpdateExecutor {
         LOG.info("OS update {} completed after the reboot: kernel {} -> {}, {} s down{}", pending.jobId(),
                 pending.kernelBefore(), kernelAfter, downtime, failure == null ? "" : ": " + failure);
         return Optional.of(new OsUpdateResult(
-                failure == null ? OsUpdateResult.Status.SUCCEEDED : OsUpdateResult.Status.FAILED, details));
+                failure == null ? JobStatus.SUCCEEDED : JobStatus.FAILED, details));
     }
 
     private String bootId(List<String> notes) {
@@ -363,7 +364,7 @@ public final class AptOsUpdateExecutor {
                     // Without the state the job could not be completed after the reboot: do not reboot.
                     OsUpdateDetails details = details(true, needrestart, decision, false,
                             "not rebooting: " + e.getMessage(), null, clock.instant());
-                    return new OsUpdateResult(OsUpdateResult.Status.FAILED, details);
+                    return new OsUpdateResult(JobStatus.FAILED, details);
                 }
                 LOG.info("OS update {}: rebooting ({})", job.jobId(), String.join("; ", decision.explanation()));
                 CommandRunner.Outcome reboot = runner.run(config.reboot(), Map.of(),
@@ -376,7 +377,7 @@ public final class AptOsUpdateExecutor {
                 }
             }
             OsUpdateDetails details = details(true, needrestart, decision, requested, reason, null, clock.instant());
-            return new OsUpdateResult(reason == null ? OsUpdateResult.Status.SUCCEEDED : OsUpdateResult.Status.FAILED,
+            return new OsUpdateResult(reason == null ? JobStatus.SUCCEEDED : JobStatus.FAILED,
                     details);
         }
 
@@ -410,7 +411,7 @@ public final class AptOsUpdateExecutor {
                     startedAt.toString(), clock.instant().toString(), secondsSince(startedAt), packages, packages.counts(),
                     dpkgRecovered, false, false, List.of(), List.of(), List.of(), servicesRestarted, List.of(), 0,
                     kernelBefore, null, null, null, dpkgAudit, tail, notes);
-            return new OsUpdateResult(OsUpdateResult.Status.FAILED, details);
+            return new OsUpdateResult(JobStatus.FAILED, details);
         }
 
         private OsUpdateDetails details(boolean hasStarted, NeedrestartReport needrestart, RebootDecision decision,

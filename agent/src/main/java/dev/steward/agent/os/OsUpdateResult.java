@@ -1,6 +1,6 @@
 package dev.steward.agent.os;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import dev.steward.agent.JobStatus;
 import java.util.Objects;
 
 /**
@@ -12,30 +12,7 @@ import java.util.Objects;
  * @param status succeeded or failed
  * @param details what happened, serialised as the job result's {@code details}
  */
-public record OsUpdateResult(Status status, OsUpdateDetails details) {
-
-    /** The job status values of the job API that this executor uses. */
-    public enum Status {
-        SUCCEEDED("succeeded"),
-        FAILED("failed");
-
-        private final String wire;
-
-        Status(String wire) {
-            this.wire = wire;
-        }
-
-        /** The value in the job API ({@code succeeded}, {@code failed}). */
-        @JsonValue
-        public String wire() {
-            return wire;
-        }
-    }
-
-    public OsUpdateResult {
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(details, "details");
-    }
+public record OsUpdateResult(JobStatus status, OsUpdateDetails details) {
 
     /**
      * Whether this result is final. A result whose details say {@code reboot_requested} is not: the
@@ -43,6 +20,6 @@ public record OsUpdateResult(Status status, OsUpdateDetails details) {
      * result (with the kernel after the reboot and the downtime) once the agent runs again.
      */
     public boolean complete() {
-        return !details.rebootRequested() || details.kernelAfter() != null || status == Status.FAILED;
+        return !details.rebootRequested() || details.kernelAfter() != null || status == JobStatus.FAILED;
     }
 }

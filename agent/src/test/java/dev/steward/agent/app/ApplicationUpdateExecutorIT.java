@@ -3,6 +3,7 @@ package dev.steward.agent.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.steward.agent.JobStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,7 +71,7 @@ class ApplicationUpdateExecutorIT {
 
         ApplicationUpdateResult result = executor.run(new ApplicationUpdateJob("sample", "2", inAnHour()));
 
-        assertThat(result.status()).as(result.reason()).isEqualTo(UpdateStatus.SUCCEEDED);
+        assertThat(result.status()).as(result.reason()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(probe.await(true, Duration.ofSeconds(5))).isTrue();
         assertThat(probe.lastGoodVersion()).isEqualTo("2");
         assertThat(result.fromVersion()).isEqualTo("1");
@@ -100,7 +101,7 @@ class ApplicationUpdateExecutorIT {
 
         ApplicationUpdateResult result = executor.run(new ApplicationUpdateJob("sample", "3", inAnHour()));
 
-        assertThat(result.status()).as(result.reason()).isEqualTo(UpdateStatus.ROLLED_BACK);
+        assertThat(result.status()).as(result.reason()).isEqualTo(JobStatus.ROLLED_BACK);
         assertThat(result.reason()).contains("after the update the application was not healthy within 12s",
                 "HTTP status 500, expected 200", "rolled back to 1");
         assertThat(result.update().ok()).isTrue();
@@ -132,7 +133,7 @@ class ApplicationUpdateExecutorIT {
 
         ApplicationUpdateResult result = executor.run(new ApplicationUpdateJob("sample", "2", inAnHour()));
 
-        assertThat(result.status()).isEqualTo(UpdateStatus.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.reason()).isEqualTo("backup failed (exit status 3); the update was not attempted");
         assertThat(installation.lines("backup-ran")).isEqualTo("1\n");
         assertThat(installation.lines("update-ran")).as("the update script never ran").isEmpty();
@@ -152,7 +153,7 @@ class ApplicationUpdateExecutorIT {
 
         ApplicationUpdateResult result = executor.run(new ApplicationUpdateJob("sample", "4", inAnHour()));
 
-        assertThat(result.status()).as(result.reason()).isEqualTo(UpdateStatus.ROLLED_BACK);
+        assertThat(result.status()).as(result.reason()).isEqualTo(JobStatus.ROLLED_BACK);
         assertThat(result.reason()).startsWith("the update command failed (timed out after 2s and was killed)");
         assertThat(result.update().timedOut()).isTrue();
         assertThat(result.update().exitCode()).isNull();
@@ -174,7 +175,7 @@ class ApplicationUpdateExecutorIT {
         ApplicationUpdateResult result = executor.run(new ApplicationUpdateJob("sample", "4",
                 Instant.now().plus(Duration.ofSeconds(3))));
 
-        assertThat(result.status()).as(result.reason()).isEqualTo(UpdateStatus.ROLLED_BACK);
+        assertThat(result.status()).as(result.reason()).isEqualTo(JobStatus.ROLLED_BACK);
         assertThat(result.reason()).startsWith("the update command failed (stopped at the deadline (the window's end) after");
         assertThat(result.update().deadlineReached()).isTrue();
         assertThat(result.update().timedOut()).isFalse();
@@ -193,7 +194,7 @@ class ApplicationUpdateExecutorIT {
         ApplicationUpdateResult result = executor.run(new ApplicationUpdateJob("sample", "2",
                 Instant.now().plus(Duration.ofSeconds(90))));
 
-        assertThat(result.status()).isEqualTo(UpdateStatus.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.reason()).matches(
                 "not started: 1m(29|30)s remain before the window ends, the recipe needs 2m \\(expected_duration\\)");
         assertThat(result.started()).isFalse();
@@ -210,7 +211,7 @@ class ApplicationUpdateExecutorIT {
 
         ApplicationUpdateResult result = executor.run(new ApplicationUpdateJob("sample", "3", inAnHour()));
 
-        assertThat(result.status()).isEqualTo(UpdateStatus.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.reason()).startsWith("after the update the application was not healthy within 3s")
                 .endsWith("; the rollback failed too (exit status 4)");
         assertThat(result.rollback().outputTail()).contains("rollback: no backup found");

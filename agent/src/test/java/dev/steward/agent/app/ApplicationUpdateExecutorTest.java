@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steward.agent.JobStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,7 +77,7 @@ class ApplicationUpdateExecutorTest {
     void run_goodVersion_succeedsAndPassesTheVersionsInTheEnvironment() throws Exception {
         ApplicationUpdateResult result = executor(recipe(GOOD_UPDATE)).run(job("2"));
 
-        assertThat(result.status()).isEqualTo(UpdateStatus.SUCCEEDED);
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(result.reason()).isEqualTo("updated from 1 to 2; healthy");
         assertThat(steps()).containsExactly("backup", "update", "health");
         assertThat(result.backup().outputTail()).isEqualTo("""
@@ -93,7 +94,7 @@ class ApplicationUpdateExecutorTest {
     void run_unhealthyVersion_rolledBack() throws Exception {
         ApplicationUpdateResult result = executor(recipe(GOOD_UPDATE)).run(job("3"));
 
-        assertThat(result.status()).isEqualTo(UpdateStatus.ROLLED_BACK);
+        assertThat(result.status()).isEqualTo(JobStatus.ROLLED_BACK);
         assertThat(result.reason()).startsWith("after the update the application was not healthy within 1s after ")
                 .contains("; last: exit status 1: version 3 is broken; rolled back to 1, healthy again");
         assertThat(steps()).startsWith("backup", "update", "health").endsWith("rollback", "health");
@@ -105,7 +106,7 @@ class ApplicationUpdateExecutorTest {
     void run_updateCommandFailing_rolledBackWithoutAHealthCheckInBetween() throws Exception {
         ApplicationUpdateResult result = executor(recipe("echo update >> steps; echo no space left >&2; exit 5")).run(job("2"));
 
-        assertThat(result.status()).isEqualTo(UpdateStatus.ROLLED_BACK);
+        assertThat(result.status()).isEqualTo(JobStatus.ROLLED_BACK);
         assertThat(result.reason()).isEqualTo("the update command failed (exit status 5); rolled back to 1, healthy again");
         assertThat(steps()).containsExactly("backup", "update", "rollback", "health");
         assertThat(result.update().outputTail()).isEqualTo("no space left\n");
@@ -116,7 +117,7 @@ class ApplicationUpdateExecutorTest {
     void run_updateLeavingTheWrongVersion_rolledBack() throws Exception {
         ApplicationUpdateResult result = executor(recipe("echo update >> steps; echo 2.0-rc > current")).run(job("2"));
 
-        assertThat(result.status()).isEqualTo(UpdateStatus.ROLLED_BACK);
+        assertThat(result.status()).isEqualTo(JobStatus.ROLLED_BACK);
         assertThat(result.reason()).startsWith("the update reported success but the installed version is 2.0-rc, not 2; rolled back to 1");
         assertThat(result.installedVersion()).isEqualTo("1");
     }
@@ -125,7 +126,7 @@ class ApplicationUpdateExecutorTest {
     void run_targetAlreadyInstalled_succeedsWithoutRunningAnything() throws Exception {
         ApplicationUpdateResult result = executor(recipe(GOOD_UPDATE)).run(job("1"));
 
-        assertThat(result.status()).isEqualTo(UpdateStatus.SUCCEEDED);
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(result.reason()).isEqualTo("version 1 is already installed; nothing ran");
         assertThat(result.started()).isFalse();
         assertThat(steps()).isEmpty();
@@ -140,7 +141,7 @@ class ApplicationUpdateExecutorTest {
                 new ApplicationUpdateJob("files", "2; rm -rf /", null),
                 new ApplicationUpdateJob("files", "2", Instant.now().minusSeconds(5)))) {
             ApplicationUpdateResult result = executor.run(job);
-            assertThat(result.status()).isEqualTo(UpdateStatus.FAILED);
+            assertThat(result.status()).isEqualTo(JobStatus.FAILED);
             assertThat(result.started()).isFalse();
             reasons.add(result.reason());
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steward.agent.JobStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class BenchmarkExecutorTest {
 
         BenchmarkResult result = new BenchmarkExecutor(tools.config(), Clock.systemUTC()).run(job(null), progress);
 
-        assertThat(result.status()).isEqualTo(BenchmarkResult.Status.SUCCEEDED);
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(events).containsExactly("1/6 disk_randwrite", "disk_randwrite succeeded 5", "2/6 disk_randread",
                 "disk_randread succeeded 5", "3/6 disk_randrw", "disk_randrw succeeded 4", "4/6 cpu",
                 "cpu succeeded 3", "5/6 memory", "memory succeeded 2", "6/6 network", "network skipped 0");
@@ -116,7 +117,7 @@ class BenchmarkExecutorTest {
             BenchmarkResult result = new BenchmarkExecutor(tools.config(), Clock.systemUTC())
                     .run(job(server.url("/mib/8")));
 
-            assertThat(result.status()).isEqualTo(BenchmarkResult.Status.SUCCEEDED);
+            assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(result.figure("network_download_bandwidth")).get().extracting(Figure::value)
                     .satisfies(v -> assertThat((double) v).isPositive());
             assertThat(result.details().tests().get(5).description()).contains("8 MiB");
@@ -129,7 +130,7 @@ class BenchmarkExecutorTest {
             BenchmarkResult result = new BenchmarkExecutor(tools.config(), Clock.systemUTC())
                     .run(job(server.url("/nothing-here")));
 
-            assertThat(result.status()).isEqualTo(BenchmarkResult.Status.FAILED);
+            assertThat(result.status()).isEqualTo(JobStatus.FAILED);
             assertThat(result.details().tests().get(5).error()).contains("404");
             assertThat(result.details().figures()).hasSize(19);
         }
@@ -142,7 +143,7 @@ class BenchmarkExecutorTest {
 
         BenchmarkResult result = new BenchmarkExecutor(config, Clock.systemUTC()).run(job(null));
 
-        assertThat(result.status()).isEqualTo(BenchmarkResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.details().tests().subList(0, 3)).allSatisfy(run -> {
             assertThat(run.status()).isEqualTo(TestRun.Status.FAILED);
             assertThat(run.error()).contains("apt-get install fio");
@@ -157,7 +158,7 @@ class BenchmarkExecutorTest {
 
         BenchmarkResult result = new BenchmarkExecutor(tools.config(), Clock.systemUTC()).run(job(null));
 
-        assertThat(result.status()).isEqualTo(BenchmarkResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         TestRun first = result.details().tests().get(0);
         assertThat(first.error()).isEqualTo("fio exited with 1");
         assertThat(first.outputTail()).containsExactly("fio: something went wrong");
@@ -204,7 +205,7 @@ class BenchmarkExecutorTest {
 
         BenchmarkResult result = new BenchmarkExecutor(tools.config(), Clock.systemUTC()).run(job);
 
-        assertThat(result.status()).isEqualTo(BenchmarkResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.details().tests().get(0).error()).isEqualTo("the target directory " + dir.resolve("absent") + " does not exist (or is not a directory)");
         assertThat(result.details().tests().get(3).status()).isEqualTo(TestRun.Status.SUCCEEDED);
     }

@@ -2,6 +2,7 @@ package dev.steward.agent.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.steward.agent.JobStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class BenchmarkInteropIT {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(3));
         }
 
-        assertThat(result.status()).as(result::detailsText).isEqualTo(BenchmarkResult.Status.SUCCEEDED);
+        assertThat(result.status()).as(result::detailsText).isEqualTo(JobStatus.SUCCEEDED);
         BenchmarkDetails details = result.details();
         assertThat(details.tools().get("fio")).matches("fio-3\\.[0-9.]+");
         assertThat(details.tools().get("sysbench")).matches("sysbench 1\\.[0-9.]+.*");

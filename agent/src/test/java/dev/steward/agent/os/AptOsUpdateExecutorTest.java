@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steward.agent.JobStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ class AptOsUpdateExecutorTest {
     void doesNotStartWhenTooLittleOfTheWindowIsLeft() throws IOException {
         OsUpdateResult result = executor(Duration.ofMinutes(30))
                 .run(new OsUpdateJob("job-1", Instant.now().plus(Duration.ofMinutes(20)), true));
-        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.details().started()).isFalse();
         assertThat(result.details().reason()).startsWith("not started: ").contains("at least 1800 s needed");
         assertThat(calls()).as("neither apt nor dpkg ran").isEmpty();
@@ -94,7 +95,7 @@ class AptOsUpdateExecutorTest {
     @Test
     void noRebootWhenNothingAsksForOne() throws IOException {
         OsUpdateResult result = executor(Duration.ofMinutes(5)).run(new OsUpdateJob("job-2", Instant.now().plus(Duration.ofHours(2)), true));
-        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(result.complete()).isTrue();
         OsUpdateDetails details = result.details();
         assertThat(details.packages().upgraded()).containsExactly(
@@ -118,7 +119,7 @@ class AptOsUpdateExecutorTest {
                 "NEEDRESTART-KSTA: 3", "NEEDRESTART-SVC: dbus.service");
         AptOsUpdateExecutor executor = executor(Duration.ofMinutes(5));
         OsUpdateResult first = executor.run(new OsUpdateJob("job-3", Instant.now().plus(Duration.ofHours(2)), true));
-        assertThat(first.status()).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(first.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(first.complete()).isFalse();
         assertThat(first.details().rebootRequested()).isTrue();
         assertThat(first.details().rebootReasons()).containsExactly(RebootDecision.KERNEL, RebootDecision.SERVICES);
@@ -134,7 +135,7 @@ class AptOsUpdateExecutorTest {
         Files.writeString(bootId, "boot-2\n");
         script("uname", "echo 6.1.0-20-amd64\n");
         OsUpdateResult last = executor.resumeAfterReboot().orElseThrow();
-        assertThat(last.status()).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(last.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(last.complete()).isTrue();
         assertThat(last.details().kernelBefore()).isEqualTo("6.1.0-18-amd64");
         assertThat(last.details().kernelAfter()).isEqualTo("6.1.0-20-amd64");
@@ -157,7 +158,7 @@ class AptOsUpdateExecutorTest {
         assertThat(first.details().rebootRequested()).isTrue();
 
         OsUpdateResult last = executor.resumeAfterReboot().orElseThrow();
-        assertThat(last.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(last.status()).isEqualTo(JobStatus.FAILED);
         assertThat(last.details().reason()).startsWith("the machine did not reboot");
         assertThat(executor.rebootPending()).isFalse();
     }
@@ -167,7 +168,7 @@ class AptOsUpdateExecutorTest {
         needrestart("NEEDRESTART-KSTA: 3", "NEEDRESTART-KEXP: 6.1.0-20-amd64");
         OsUpdateResult result = executor(Duration.ofMinutes(5))
                 .run(new OsUpdateJob("job-6", Instant.now().plus(Duration.ofHours(2)), false));
-        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(result.details().rebootRequired()).isTrue();
         assertThat(result.details().rebootRequested()).isFalse();
         assertThat(result.details().notes()).contains("a reboot is needed but the job does not allow one");
@@ -180,7 +181,7 @@ class AptOsUpdateExecutorTest {
         script("reboot", "echo 'Failed to connect to bus' >&2; exit 1\n");
         AptOsUpdateExecutor executor = executor(Duration.ofMinutes(5));
         OsUpdateResult result = executor.run(new OsUpdateJob("job-7", Instant.now().plus(Duration.ofHours(2)), true));
-        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.details().reason()).startsWith("the reboot command failed").contains("Failed to connect to bus");
         assertThat(executor.rebootPending()).isFalse();
     }
@@ -196,7 +197,7 @@ class AptOsUpdateExecutorTest {
         OsUpdateResult result = executor(Duration.ofMinutes(5))
                 .run(new OsUpdateJob("job-8", Instant.now().plus(Duration.ofHours(2)), true));
         assertThat(calls()).startsWith("dpkg --audit", "dpkg --force-confdef --force-confold --configure -a");
-        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.details().dpkgRecovered()).isTrue();
         assertThat(result.details().started()).isTrue();
         assertThat(result.details().reason()).isEqualTo("apt-get upgrade --with-new-pkgs failed (exit code 100)");
@@ -231,7 +232,7 @@ class AptOsUpdateExecutorTest {
         Instant windowEnd = start.plus(Duration.ofMinutes(1)).plusSeconds(8);
         OsUpdateResult result = executor(Duration.ofSeconds(1)).run(new OsUpdateJob("job-10", windowEnd, true));
         Duration took = Duration.between(start, Instant.now());
-        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.details().reason()).isEqualTo(AptOsUpdateExecutor.WINDOW_ENDED);
         assertThat(result.details().started()).isTrue();
         assertThat(result.details().dpkgAudit()).contains("half configured").contains("stw-a");
@@ -246,7 +247,7 @@ class AptOsUpdateExecutorTest {
         script("apt-get", "echo \"apt-get $*\" >> " + calls + "\n"
                 + "case \"$*\" in *update*) echo 'E: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease'; exit 100;; esac\n");
         OsUpdateResult result = executor(Duration.ofMinutes(5)).run(new OsUpdateJob("job-11", Instant.now().plus(Duration.ofHours(2)), true));
-        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.details().started()).isFalse();
         assertThat(result.details().reason()).isEqualTo("apt-get update failed (exit code 100)");
         assertThat(result.details().aptOutputTail()).singleElement().asString().startsWith("E: Failed to fetch");
@@ -259,7 +260,7 @@ class AptOsUpdateExecutorTest {
         Files.writeString(state.resolve(PendingReboot.FILE_NAME), "{ not json");
         AptOsUpdateExecutor executor = executor(Duration.ofMinutes(5));
         OsUpdateResult result = executor.run(new OsUpdateJob("job-12", Instant.now().plus(Duration.ofHours(2)), true));
-        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.details().reason()).startsWith("not started: the pending-reboot state").contains("is not valid");
         assertThat(state.resolve(PendingReboot.FILE_NAME + ".corrupt")).exists();
         assertThat(executor.rebootPending()).isFalse();
@@ -270,7 +271,7 @@ class AptOsUpdateExecutorTest {
     void theStatusSerialisesAsTheJobApiValue() throws IOException {
         OsUpdateResult result = executor(Duration.ofMinutes(5)).run(new OsUpdateJob("job-13", Instant.now().plus(Duration.ofHours(2)), true));
         assertThat(new ObjectMapper().writeValueAsString(result.status())).isEqualTo("\"succeeded\"");
-        assertThat(new ObjectMapper().writeValueAsString(OsUpdateResult.Status.FAILED)).isEqualTo("\"failed\"");
+        assertThat(new ObjectMapper().writeValueAsString(JobStatus.FAILED)).isEqualTo("\"failed\"");
     }
 
     @Test
@@ -278,7 +279,7 @@ class AptOsUpdateExecutorTest {
         Files.delete(dir.resolve("needrestart"));
         OsUpdateResult missing = executor(Duration.ofMinutes(5))
                 .run(new OsUpdateJob("job-14", Instant.now().plus(Duration.ofHours(2)), true));
-        assertThat(missing.status()).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(missing.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(missing.details().rebootRequired()).isFalse();
         assertThat(missing.details().notes()).anySatisfy(note -> assertThat(note).startsWith("needrestart is not installed"));
 
@@ -295,7 +296,7 @@ class AptOsUpdateExecutorTest {
         Files.writeString(dir.resolve("state"), "a file where the state directory should be");
         OsUpdateResult result = executor(Duration.ofMinutes(5))
                 .run(new OsUpdateJob("job-16", Instant.now().plus(Duration.ofHours(2)), true));
-        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.details().reason()).startsWith("not rebooting: cannot write the pending-reboot state");
         assertThat(result.details().rebootRequired()).isTrue();
         assertThat(result.details().rebootRequested()).isFalse();

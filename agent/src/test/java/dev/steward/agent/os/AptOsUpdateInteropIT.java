@@ -2,6 +2,7 @@ package dev.steward.agent.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.steward.agent.JobStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +110,7 @@ class AptOsUpdateInteropIT {
         OsUpdateResult result = executor.run(new OsUpdateJob("job-os-1", Instant.now().plus(Duration.ofHours(1)), true));
 
         OsUpdateDetails details = result.details();
-        assertThat(result.status()).as("%s", details).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(result.status()).as("%s", details).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(details.packages().upgraded()).containsExactly(
                 new PackageChange("stw-test-a", "all", "1.0", "1.1"),
                 new PackageChange("stw-test-b", "all", "1.0", "1.1"),
@@ -138,7 +139,7 @@ class AptOsUpdateInteropIT {
         clock.advance(Duration.ofSeconds(70));
         Files.writeString(bootId, "boot-2\n");
         OsUpdateResult last = executor.resumeAfterReboot().orElseThrow();
-        assertThat(last.status()).as("%s", last.details()).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(last.status()).as("%s", last.details()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(last.details().kernelBefore()).isEqualTo("6.1.0-18-amd64");
         assertThat(last.details().kernelAfter()).isEqualTo("6.1.0-18-amd64");
         assertThat(last.details().downtimeSeconds()).isBetween(70.0, 100.0);
@@ -155,7 +156,7 @@ class AptOsUpdateInteropIT {
                 "NEEDRESTART-KSTA: 3");
         AptOsUpdateExecutor executor = new AptOsUpdateExecutor(config().build(), Clock.systemUTC());
         OsUpdateResult result = executor.run(new OsUpdateJob("job-os-2", Instant.now().plus(Duration.ofHours(1)), true));
-        assertThat(result.status()).as("%s", result.details()).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(result.status()).as("%s", result.details()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(result.details().counts()).isEqualTo(new OsUpdateDetails.Counts(0, 0, 0, 0));
         assertThat(Files.exists(apt.root.resolve("var/run/reboot-required"))).isFalse();
         assertThat(result.details().rebootReasons()).containsExactly(RebootDecision.KERNEL);
@@ -165,7 +166,7 @@ class AptOsUpdateInteropIT {
         // It came back on the old kernel: the job fails and says so.
         Files.writeString(bootId, "boot-2\n");
         OsUpdateResult last = executor.resumeAfterReboot().orElseThrow();
-        assertThat(last.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(last.status()).isEqualTo(JobStatus.FAILED);
         assertThat(last.details().reason()).isEqualTo("running kernel 6.1.0-18-amd64 after the reboot, expected 6.1.0-20-amd64");
     }
 
@@ -189,7 +190,7 @@ class AptOsUpdateInteropIT {
         Instant end = Instant.now();
 
         OsUpdateDetails details = result.details();
-        assertThat(result.status()).isEqualTo(OsUpdateResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(details.reason()).isEqualTo(AptOsUpdateExecutor.WINDOW_ENDED);
         assertThat(details.started()).isTrue();
         // Killed at the window's end: SIGTERM, at most the 3 s grace, then dpkg --audit (a bound
@@ -207,7 +208,7 @@ class AptOsUpdateInteropIT {
         // Next week: the package is completed first (dpkg --configure -a), then the upgrade runs.
         Files.delete(apt.root.resolve("slow"));
         OsUpdateResult next = executor.run(new OsUpdateJob("job-os-4", Instant.now().plus(Duration.ofHours(1)), true));
-        assertThat(next.status()).as("%s", next.details()).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(next.status()).as("%s", next.details()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(next.details().dpkgRecovered()).isTrue();
         assertThat(next.details().dpkgAudit()).isNull();
         assertThat(apt.installedVersion("stw-test-slow")).isEqualTo("1.1");
@@ -224,7 +225,7 @@ class AptOsUpdateInteropIT {
         OsUpdateResult result = new AptOsUpdateExecutor(
                 config().upgradeMode(OsUpdateConfig.UpgradeMode.DIST_UPGRADE).build(), Clock.systemUTC())
                 .run(new OsUpdateJob("job-os-5", Instant.now().plus(Duration.ofHours(1)), true));
-        assertThat(result.status()).as("%s", result.details()).isEqualTo(OsUpdateResult.Status.SUCCEEDED);
+        assertThat(result.status()).as("%s", result.details()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(result.details().upgradeCommand()).isEqualTo("dist-upgrade");
         assertThat(result.details().packages().upgraded()).containsExactly(new PackageChange("stw-test-c", "all", "1.0", "1.1"));
         assertThat(result.details().packages().removed()).containsExactly(new PackageChange("stw-test-b", "all", "1.0", null));
