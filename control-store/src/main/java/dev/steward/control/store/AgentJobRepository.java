@@ -7,9 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -140,6 +142,26 @@ public final class AgentJobRepository {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The servers that have a job {@link #deliverNext} would act on now: QUEUED with
+     * {@code not_before <= now}, or DELIVERED with a lease that ran out (including those whose
+     * latest start passed, which {@link #deliverNext} expires). One query for every waiting long
+     * poll at once (the control plane's poller asks this once per tick instead of one query per
+     * waiting agent); it reads only QUEUED and DELIVERED jobs ({@code job_active_ix}, V8), so its
+     * cost follows the jobs waiting to be handed out, not the table's history.
+     *
+     * @return the servers' ids (empty if none)
+     */
+    public Set<Long> serversWithDueJobs() {
+        Instant now = now();
+        return database.jdbi().withHandle(handle -> new HashSet<>(handle.createQuery("""
+                        select distinct server_id from job
+                        where (state = 'QUEUED' and not_before <= :now)
+                           or (state = 'DELIVERED' and lease_until <= :now)
+                        """)
+                .bind("now", now).mapTo(Long.class).list()));
     }
 
     /**

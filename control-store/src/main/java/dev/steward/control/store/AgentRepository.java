@@ -6,8 +6,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -138,9 +142,14 @@ public final class AgentRepository {
         });
     }
 
+    /** How often {@link #authenticate} records that a credential was used, at most. */
+    public static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+
     /**
      * The agent a credential belongs to, if it is known and not revoked; records when it was last
-     * used.
+     * used, to within {@link #LAST_USED_RESOLUTION}: {@code last_used_at} is written only when it
+     * is empty or older than that (a conditional update), so an agent that heartbeats and polls
+     * all the time costs one write a minute, not one per request.
      */
     public Optional<AgentIdentity> authenticate(String credential) {
         String hash = TokenHash.sha256(credential);
@@ -152,10 +161,88 @@ public final class AgentRepository {
                     .bind("hash", hash)
                     .map((rs, ctx) -> new AgentIdentity(rs.getLong("server_id"), rs.getString("name"), rs.getLong("id")))
                     .findOne();
-            identity.ifPresent(found -> handle.createUpdate("update agent_credential set last_used_at = :now where id = :id")
-                    .bind("now", now()).bind("id", found.credentialId()).execute());
+            identity.ifPresent(found -> {
+                Instant now = now();
+                handle.createUpdate("""
+                                update agent_credential set last_used_at = :now
+                                where id = :id and (last_used_at is null or last_used_at < :stale)
+                                """)
+                        .bind("now", now).bind("stale", now.minus(LAST_USED_RESOLUTION)).bind("id", found.credentialId())
+                        .execute();
+            });
             return identity;
         });
+    }
+
+    /**
+     * When the credential was last used (to within {@link #LAST_USED_RESOLUTION}), if it ever was.
+     *
+     * @throws UnknownEntityException if there is no such credential
+     */
+    public Optional<Instant> lastUsed(long credentialId) {
+        return database.jdbi().withHandle(handle -> handle.createQuery(
+                        "select last_used_at from agent_credential where id = :id")
+                .bind("id", credentialId).map((rs, ctx) -> Optional.ofNullable(Sql.instant(rs, "last_used_at")))
+                .findOne().orElseThrow(() -> new UnknownEntityException("agent credential", credentialId)));
+    }
+
+    /**
+     * Issues a credential for each of the servers at once, revoking their earlier ones, in one
+     * transaction with one audit row per server ({@code agent.credential_issued}); no enrolment
+     * token and no DKIM key. For the fleet benchmark's seeding ({@code BenchSeed agents}), where
+     * enrolling thousands of simulated agents one HTTP call at a time would take minutes; not
+     * reachable through the API.
+     *
+     * @return each server's credential (plain, shown once), in the order given
+     * @throws UnknownEntityException if a server does not exist; nothing is stored then
+     */
+    public LinkedHashMap<Long, String> issueCredentials(Actor actor, List<Long> serverIds) {
+        var credentials = new LinkedHashMap<Long, String>();
+        for (long id : serverIds) {
+            credentials.put(id, TokenHash.newToken());
+        }
+        if (credentials.isEmpty()) {
+            return credentials;
+        }
+        database.jdbi().useTransaction(handle -> {
+            Instant now = now();
+            for (var chunk : chunks(List.copyOf(credentials.keySet()), 1000)) {
+                int found = handle.createQuery("select count(*) from server where id in (<ids>)")
+                        .bindList("ids", chunk).mapTo(Integer.class).one();
+                if (found != chunk.size()) {
+                    throw new UnknownEntityException("server", chunk.stream().map(String::valueOf)
+                            .collect(Collectors.joining(",")));
+                }
+                handle.createUpdate("update agent_credential set revoked_at = :now where server_id in (<ids>) "
+                                + "and revoked_at is null")
+                        .bind("now", now).bindList("ids", chunk).execute();
+            }
+            var insert = handle.prepareBatch("""
+                    insert into agent_credential (server_id, token_sha256, issued_at) values (:server, :hash, :now)
+                    """);
+            var audit = handle.prepareBatch("""
+                    insert into audit_log (occurred_at, actor_kind, actor_name, action, entity_type, entity_id, details)
+                    values (:at, :actorKind, :actorName, 'agent.credential_issued', 'server', :id, :details)
+                    """);
+            for (var entry : credentials.entrySet()) {
+                insert.bind("server", entry.getKey()).bind("hash", TokenHash.sha256(entry.getValue())).bind("now", now)
+                        .add();
+                audit.bind("at", now).bind("actorKind", actor.kind().name()).bind("actorName", actor.name())
+                        .bind("id", String.valueOf(entry.getKey())).bind("details", AuditDetails.json("bulk", true))
+                        .add();
+            }
+            insert.execute();
+            audit.execute();
+        });
+        return credentials;
+    }
+
+    private static <T> List<List<T>> chunks(List<T> all, int size) {
+        var chunks = new ArrayList<List<T>>();
+        for (int i = 0; i < all.size(); i += size) {
+            chunks.add(all.subList(i, Math.min(all.size(), i + size)));
+        }
+        return chunks;
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.steward.control.core.fleet.Server;
 import dev.steward.control.core.fleet.ServerName;
 import dev.steward.control.core.fleet.ServerRole;
 import dev.steward.control.store.Account;
+import dev.steward.control.store.AgentRepository;
 import dev.steward.control.store.ApplicationRepository;
 import dev.steward.control.store.CustomerRepository;
 import dev.steward.control.store.Database;
@@ -20,9 +21,12 @@ import dev.steward.control.store.ServerRegistration;
 import dev.steward.control.store.ServerRepository;
 import dev.steward.control.web.auth.AccountAdmin;
 import dev.steward.control.web.auth.PasswordHasher;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +37,12 @@ import java.util.Map;
  * servers spread evenly over them and the applications, registered in one batch
  * ({@link ServerRepository#registerAll}), a package-change request on every 20th server, and an
  * operator {@code bench@provider.example} with PASSWORD. Prints the seconds each step took.
+ *
+ * <p>{@code BenchSeed agents CONFIG SERVERS CUSTOMERS PASSWORD CREDENTIALS_FILE} (the fleet
+ * simulation, {@code bench/fleet-bench}) seeds the same and then gives every server an agent
+ * credential in one batch ({@link AgentRepository#issueCredentials}), written to CREDENTIALS_FILE
+ * (created with mode 0600; one {@code server_id credential} line per server) for
+ * {@code bench/FleetSim.java}.
  */
 public final class BenchSeed {
 
@@ -41,8 +51,12 @@ public final class BenchSeed {
 
     /** Entry point; see the class comment. */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: BenchSeed CONFIG SERVERS CUSTOMERS OPERATOR_PASSWORD");
+        boolean agents = args.length > 0 && args[0].equals("agents");
+        if (agents) {
+            args = Arrays.copyOfRange(args, 1, args.length);
+        }
+        if (args.length != (agents ? 5 : 4)) {
+            System.err.println("usage: BenchSeed [agents] CONFIG SERVERS CUSTOMERS OPERATOR_PASSWORD [CREDENTIALS_FILE]");
             System.exit(64);
         }
         ControlConfig config = ControlConfig.load(Path.of(args[0]));
@@ -93,6 +107,19 @@ public final class BenchSeed {
                 requested++;
             }
             System.out.printf("seed_package_changes n=%d s=%.2f%n", requested, (System.nanoTime() - start) / 1e9);
+            if (agents) {
+                start = System.nanoTime();
+                Map<Long, String> credentials = new AgentRepository(database).issueCredentials(actor,
+                        created.stream().map(Server::id).toList());
+                Path file = Path.of(args[4]);
+                Files.deleteIfExists(file);
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                StringBuilder lines = new StringBuilder(credentials.size() * 64);
+                credentials.forEach((id, credential) -> lines.append(id).append(' ').append(credential).append('\n'));
+                Files.writeString(file, lines);
+                System.out.printf("seed_agent_credentials n=%d s=%.2f%n", credentials.size(),
+                        (System.nanoTime() - start) / 1e9);
+            }
         }
     }
 }

@@ -169,8 +169,8 @@ public final class ControlMain implements AutoCloseable {
     static AgentApiSettings agentSettings(ControlConfig config) {
         AgentApiSettings defaults = AgentApiSettings.defaults();
         return new AgentApiSettings(defaults.listener(), config.agents().jobLease(),
-                config.agents().enrolmentTokenValidity(), defaults.maxWait(), defaults.firstPollInterval(),
-                defaults.maxPollInterval(), defaults.clock());
+                config.agents().enrolmentTokenValidity(), defaults.maxWait(), defaults.pollInterval(),
+                defaults.clock());
     }
 
     /** This instance's name in the scheduler's claims: host and process id. */

@@ -90,6 +90,10 @@ public final class ControlServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.http.maxRequestSize = 1_000_000;
             config.startup.showJavalinBanner = false;
+            // Every agent keeps a connection open (a heartbeat every 30 s and a long poll); Jetty's
+            // per-connection cache of parsed header fields costs memory on each of those thousands
+            // of mostly idle connections and saves little (docs/benchmarks-fleet.md).
+            config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
             config.events.handlerAdded(info -> {
                 if (info.getHttpMethod().isHttpMethod()) {
                     routes.add(new Route(info.getHttpMethod().name().toUpperCase(Locale.ROOT), info.getPath()));

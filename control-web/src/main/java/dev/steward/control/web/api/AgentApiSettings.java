@@ -21,48 +21,45 @@ import java.util.Objects;
  * @param enrolmentValidity how long an enrolment token is valid unless the operator asks
  *     otherwise; default 24 hours
  * @param maxWait the longest long poll of {@code GET /api/agent/v1/jobs/next?wait=}; default 30 s
- * @param firstPollInterval the first pause between database polls inside a long poll; doubled
- *     after every empty poll up to {@code maxPollInterval}
- * @param maxPollInterval the longest pause between database polls inside a long poll
+ * @param pollInterval the pause between the long-poll ticker's database queries: every tick asks
+ *     once which servers have a job due, for all waiting long polls together, so a job queued
+ *     during a wait is handed out within about one interval; default 500 ms
  * @param clock decides leases, expiry and stamps (tests move it); the long poll's own waiting is
  *     real time
  */
 public record AgentApiSettings(JobOutcomeListener listener, Duration lease, Duration enrolmentValidity,
-                               Duration maxWait, Duration firstPollInterval, Duration maxPollInterval, Clock clock) {
+                               Duration maxWait, Duration pollInterval, Clock clock) {
 
-    /** All set; durations positive; the poll intervals ordered. */
+    /** All set; durations positive. */
     public AgentApiSettings {
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(clock, "clock");
-        for (Duration duration : new Duration[] {lease, enrolmentValidity, maxWait, firstPollInterval, maxPollInterval}) {
+        for (Duration duration : new Duration[] {lease, enrolmentValidity, maxWait, pollInterval}) {
             if (duration == null || duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("agent API durations must be positive: " + duration);
             }
         }
-        if (firstPollInterval.compareTo(maxPollInterval) > 0) {
-            throw new IllegalArgumentException("the first poll interval must not exceed the longest");
-        }
     }
 
-    /** The defaults: no listener, 5-minute lease, 24-hour tokens, 30 s long polls polling every 0.2 .. 2 s. */
+    /** The defaults: no listener, 5-minute lease, 24-hour tokens, 30 s long polls, due jobs looked up every 0.5 s. */
     public static AgentApiSettings defaults() {
         return new AgentApiSettings(JobOutcomeListener.NONE, AgentJobRepository.DEFAULT_LEASE,
-                AgentRepository.DEFAULT_ENROLMENT_VALIDITY, Duration.ofSeconds(30), Duration.ofMillis(200),
-                Duration.ofSeconds(2), Clock.systemUTC());
+                AgentRepository.DEFAULT_ENROLMENT_VALIDITY, Duration.ofSeconds(30), Duration.ofMillis(500),
+                Clock.systemUTC());
     }
 
     /** With another outcome listener. */
     public AgentApiSettings withListener(JobOutcomeListener value) {
-        return new AgentApiSettings(value, lease, enrolmentValidity, maxWait, firstPollInterval, maxPollInterval, clock);
+        return new AgentApiSettings(value, lease, enrolmentValidity, maxWait, pollInterval, clock);
     }
 
     /** With another lease. */
     public AgentApiSettings withLease(Duration value) {
-        return new AgentApiSettings(listener, value, enrolmentValidity, maxWait, firstPollInterval, maxPollInterval, clock);
+        return new AgentApiSettings(listener, value, enrolmentValidity, maxWait, pollInterval, clock);
     }
 
     /** With another clock. */
     public AgentApiSettings withClock(Clock value) {
-        return new AgentApiSettings(listener, lease, enrolmentValidity, maxWait, firstPollInterval, maxPollInterval, value);
+        return new AgentApiSettings(listener, lease, enrolmentValidity, maxWait, pollInterval, value);
     }
 }

@@ -67,7 +67,7 @@ public final class AgentRoutes implements AutoCloseable {
         this.settings = settings;
         this.agents = new AgentRepository(deps.database(), settings.clock());
         this.jobs = new AgentJobRepository(deps.database(), settings.listener(), settings.clock(), settings.lease());
-        this.poller = new JobPoller(jobs, settings.firstPollInterval(), settings.maxPollInterval());
+        this.poller = new JobPoller(jobs, settings.pollInterval());
     }
 
     /**

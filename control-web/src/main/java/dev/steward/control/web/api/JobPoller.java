@@ -13,17 +13,26 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The long poll of {@code GET /api/agent/v1/jobs/next}: asks the database for the server's next job
- * now, then again after pauses that double (first .. longest interval) until a job is handed out
- * or the wait is over.
+ * now; if there is none, the poll waits and a ticker hands it a job queued meanwhile, or answers
+ * "nothing" when the wait is over.
  *
- * <p><b>Why polling.</b> The database is the only truth every control-plane instance shares: a job
- * queued through instance A is found by a poll waiting on instance B within one interval, and
- * two polls never take the same delivery (the repository's conditional update). Nothing here is
- * state another instance would have to agree with; a notification mechanism would be an
- * optimisation on top.
+ * <p><b>One query per tick, not one per waiting agent.</b> Every {@code interval} the ticker asks
+ * once which servers have a job due ({@link AgentJobRepository#serversWithDueJobs}) and runs
+ * {@link AgentJobRepository#deliverNext} only for the waiting polls of those servers. With 10,000
+ * agents each holding a poll open, polling the database per agent cost thousands of queries a
+ * second for nothing (docs/benchmarks-fleet.md); now an idle fleet costs one cheap query per tick.
+ * A job queued during a wait is handed out within about one interval.
+ *
+ * <p><b>Why polling the database.</b> The database is the only truth every control-plane instance
+ * shares: a job queued through instance A is found by a poll waiting on instance B within one
+ * tick, and two polls never take the same delivery (the repository's conditional update). A
+ * notification mechanism would be an optimisation on top.
  *
  * <p><b>Threads.</b> A waiting poll holds no HTTP thread: the request is completed from a small
  * scheduler (its threads run the short database queries). {@link #close} answers every waiting
@@ -34,19 +43,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class JobPoller implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(JobPoller.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
+    /** A waiting poll; identity matters (a server may have two). */
+    private record Waiter(CompletableFuture<Optional<Job>> result, Actor agent, long serverId, long deadlineNanos) {
+    }
+
     private final AgentJobRepository jobs;
-    private final Duration firstInterval;
-    private final Duration maxInterval;
     private final ScheduledExecutorService scheduler;
-    private final Set<CompletableFuture<Optional<Job>>> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
+    private final AtomicLong ticks = new AtomicLong();
     private volatile boolean closed; // set once by close()
 
-    JobPoller(AgentJobRepository jobs, Duration firstInterval, Duration maxInterval) {
+    /** @param interval the pause between the ticker's shared queries, positive */
+    JobPoller(AgentJobRepository jobs, Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("the poll interval must be positive: " + interval);
+        }
         this.jobs = jobs;
-        this.firstInterval = firstInterval;
-        this.maxInterval = maxInterval;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(4, runnable -> {
             Thread thread = new Thread(runnable, "job-poll-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
@@ -54,6 +69,8 @@ final class JobPoller implements AutoCloseable {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.scheduler = executor;
+        long nanos = interval.toNanos();
+        executor.scheduleWithFixedDelay(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -68,47 +85,87 @@ final class JobPoller implements AutoCloseable {
             result.complete(Optional.empty());
             return result;
         }
-        waiting.add(result);
-        result.whenComplete((job, failure) -> waiting.remove(result));
-        long deadline = System.nanoTime() + wait.toNanos();
-        schedule(result, agent, serverId, deadline, 0, firstInterval);
-        return result;
-    }
-
-    private void schedule(CompletableFuture<Optional<Job>> result, Actor agent, long serverId, long deadline,
-                          long delayNanos, Duration nextInterval) {
+        Waiter waiter = new Waiter(result, agent, serverId, System.nanoTime() + wait.toNanos());
         try {
-            scheduler.schedule(() -> poll(result, agent, serverId, deadline, nextInterval), delayNanos,
-                    TimeUnit.NANOSECONDS);
+            // The first look runs off the HTTP thread, like every later one.
+            scheduler.execute(() -> {
+                if (deliver(waiter) || result.isDone()) {
+                    return;
+                }
+                if (wait.isZero()) {
+                    result.complete(Optional.empty());
+                    return;
+                }
+                waiting.add(waiter);
+                result.whenComplete((job, failure) -> waiting.remove(waiter));
+                if (closed) {
+                    result.complete(Optional.empty());
+                }
+            });
         } catch (RejectedExecutionException stopping) {
             result.complete(Optional.empty());
         }
+        return result;
     }
 
-    private void poll(CompletableFuture<Optional<Job>> result, Actor agent, long serverId, long deadline,
-                      Duration interval) {
-        if (result.isDone()) {
-            return;
+    /** How many polls are waiting now (for tests and diagnostics). */
+    int waitingCount() {
+        return waiting.size();
+    }
+
+    /** How many ticks have run (for tests: await a tick instead of sleeping). */
+    long ticks() {
+        return ticks.get();
+    }
+
+    /** Asks the database for the server's next job; completes the poll when there is one. */
+    private boolean deliver(Waiter waiter) {
+        if (waiter.result().isDone()) {
+            return true;
         }
-        if (closed) {
-            result.complete(Optional.empty());
-            return;
-        }
-        Optional<Job> job;
         try {
-            job = jobs.deliverNext(agent, serverId);
+            Optional<Job> job = jobs.deliverNext(waiter.agent(), waiter.serverId());
+            if (job.isPresent()) {
+                if (!waiter.result().complete(job)) {
+                    // Answered meanwhile (closed): the delivery is handed out again after its lease.
+                    log.debug("job {} delivered to a poll that had ended", job.get().id());
+                }
+                return true;
+            }
+            return false;
         } catch (RuntimeException failure) {
-            result.completeExceptionally(failure);
-            return;
+            waiter.result().completeExceptionally(failure);
+            return true;
         }
-        long left = deadline - System.nanoTime();
-        if (job.isPresent() || left <= 0) {
-            result.complete(job);
-            return;
+    }
+
+    private void tick() {
+        try {
+            if (closed || waiting.isEmpty()) {
+                return;
+            }
+            long now = System.nanoTime();
+            Set<Long> due;
+            try {
+                due = jobs.serversWithDueJobs();
+            } catch (RuntimeException failure) {
+                // The next tick tries again; the waits still end on time.
+                log.warn("job_poll_tick_failed error={}", failure.toString());
+                due = Set.of();
+            }
+            for (Waiter waiter : waiting) {
+                if (due.contains(waiter.serverId()) && deliver(waiter)) {
+                    continue;
+                }
+                if (now - waiter.deadlineNanos() >= 0) {
+                    waiter.result().complete(Optional.empty());
+                }
+            }
+        } catch (RuntimeException unexpected) {
+            log.error("job_poll_tick_failed", unexpected); // a scheduled task that throws is never run again
+        } finally {
+            ticks.incrementAndGet();
         }
-        Duration doubled = interval.multipliedBy(2);
-        schedule(result, agent, serverId, deadline, Math.min(interval.toNanos(), left),
-                doubled.compareTo(maxInterval) > 0 ? maxInterval : doubled);
     }
 
     /** Answers every waiting poll with "nothing" and stops the scheduler. */
@@ -116,8 +173,8 @@ final class JobPoller implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
-        for (CompletableFuture<Optional<Job>> poll : waiting) {
-            poll.complete(Optional.empty());
+        for (Waiter waiter : waiting) {
+            waiter.result().complete(Optional.empty());
         }
     }
 }
