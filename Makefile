@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build packages run test interop chaos fuzz bench bench-intake bench-e2e bench-dkim bench-control bench-plan clean check-java package-relay
+.PHONY: build packages run test interop chaos fuzz bench bench-intake bench-e2e bench-dkim bench-control bench-plan bench-fleet clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
@@ -85,6 +85,11 @@ bench-plan: build
 ## make bench-control: control-plane API (and fleet page) p50/p99 at 200 requests/s over 10,000 servers, results in docs/benchmarks-control.md
 bench-control: build
 	bench/control-bench
+
+## make bench-fleet: N simulated agents (heartbeat every 30 s, a job long poll each) against the control plane on
+## PostgreSQL, N stepped through STEPS; the N where the heartbeat p99 crosses 100 ms, results in docs/benchmarks-fleet.md
+bench-fleet: build
+	bench/fleet-bench
 
 clean:
 	$(MVN) -q clean

@@ -71,7 +71,8 @@ def main():
       " DKIM signatures per second per core (JMH) are in [benchmarks-dkim.md](benchmarks-dkim.md);"
       " the control plane's API latency at 200 requests/s over 10,000 servers is in"
       " [benchmarks-control.md](benchmarks-control.md); planning a Monday's maintenance for 10,000 servers and rendering"
-      " the customers' notices is in [benchmarks-maintenance.md](benchmarks-maintenance.md).")
+      " the customers' notices is in [benchmarks-maintenance.md](benchmarks-maintenance.md); heartbeats of up to 12,500"
+      " simulated agents against one control plane are in [benchmarks-fleet.md](benchmarks-fleet.md).")
     w("")
     w("## Machine")
     w("")

@@ -372,4 +372,31 @@ class AgentJobRepositoryIT {
         assertThat(job.id()).isEqualTo(id);
         assertThat(job.deliveredAt()).isEqualTo(w.clock().instant().truncatedTo(ChronoUnit.MICROS));
     }
+
+    @TestTemplate
+    void serversWithDueJobs_queuedDue_leaseRunOut_overdue_notRunningOrFinished(Database database) {
+        World w = world(database);
+        Server idle = new Fixtures(database).server();
+        long server = w.server().id();
+        assertThat(w.jobs().serversWithDueJobs()).doesNotContain(server, idle.id());
+        String job = w.enqueue(Duration.ofHours(1), null);
+        assertThat(w.jobs().serversWithDueJobs()).as("not before an hour").doesNotContain(server);
+        w.clock().advance(Duration.ofHours(1));
+        assertThat(w.jobs().serversWithDueJobs()).contains(server).doesNotContain(idle.id());
+        assertThat(w.jobs().deliverNext(w.agent(), server).orElseThrow().id()).isEqualTo(job);
+        assertThat(w.jobs().serversWithDueJobs()).as("delivered, lease running").doesNotContain(server);
+        w.clock().advance(LEASE);
+        assertThat(w.jobs().serversWithDueJobs()).as("the lease ran out").contains(server);
+        w.jobs().deliverNext(w.agent(), server).orElseThrow();
+        w.jobs().progress(w.agent(), server, job, true, "started");
+        w.clock().advance(LEASE.multipliedBy(3));
+        assertThat(w.jobs().serversWithDueJobs()).as("a running job is never handed out again").doesNotContain(server);
+        w.jobs().finish(w.agent(), server, job, JobState.SUCCEEDED, "{}");
+        String overdue = w.enqueue(Duration.ZERO, Duration.ofMinutes(1));
+        w.clock().advance(Duration.ofMinutes(2));
+        assertThat(w.jobs().serversWithDueJobs()).as("overdue: deliverNext expires it").contains(server);
+        assertThat(w.jobs().deliverNext(w.agent(), server)).isEmpty();
+        assertThat(w.job(overdue).state()).isEqualTo(JobState.EXPIRED);
+        assertThat(w.jobs().serversWithDueJobs()).doesNotContain(server);
+    }
 }

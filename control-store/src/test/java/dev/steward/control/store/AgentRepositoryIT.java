@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.steward.control.core.fleet.Server;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -184,5 +185,57 @@ class AgentRepositoryIT {
                 .containsExactly("server.registered", "server.reported", "server.reported");
         assertThatThrownBy(() -> new AgentHeartbeat("0.9", "x", "y", -1, null, 0, 0, 0, 0, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @TestTemplate
+    void authenticate_recordsLastUseAtMostOnceAMinute(Database database) {
+        MovableClock clock = new MovableClock();
+        AgentRepository agents = new AgentRepository(database, clock);
+        Server server = new Fixtures(database).server();
+        AgentCredential credential = agents.enrol(
+                agents.issueEnrolmentToken(OPERATOR, server.id(), Duration.ofHours(1)).token(), "nexx", KEY);
+        AgentIdentity identity = agents.authenticate(credential.credential()).orElseThrow();
+        assertThat(agents.lastUsed(identity.credentialId())).contains(clock.instant());
+        var first = clock.instant();
+        clock.advance(Duration.ofSeconds(30));
+        agents.authenticate(credential.credential()).orElseThrow();
+        assertThat(agents.lastUsed(identity.credentialId())).as("within the minute: not written").contains(first);
+        clock.advance(Duration.ofSeconds(31));
+        agents.authenticate(credential.credential()).orElseThrow();
+        assertThat(agents.lastUsed(identity.credentialId())).as("older than a minute: written")
+                .contains(clock.instant());
+        assertThatThrownBy(() -> agents.lastUsed(999_999_999L)).isInstanceOf(UnknownEntityException.class);
+    }
+
+    @TestTemplate
+    void issueCredentials_oneWorkingCredentialPerServer_revokesEarlierOnes_allOrNothing(Database database) {
+        AgentRepository agents = new AgentRepository(database);
+        Fixtures fixtures = new Fixtures(database);
+        List<Server> servers = List.of(fixtures.server(), fixtures.server(), fixtures.server());
+        List<Long> ids = servers.stream().map(Server::id).toList();
+        var first = agents.issueCredentials(OPERATOR, ids);
+        assertThat(first.keySet()).containsExactlyElementsOf(ids);
+        for (Server server : servers) {
+            AgentIdentity identity = agents.authenticate(first.get(server.id())).orElseThrow();
+            assertThat(identity.serverId()).isEqualTo(server.id());
+            assertThat(identity.serverName()).isEqualTo(server.name().toString());
+        }
+        assertThat(new HashSet<>(first.values())).hasSize(3);
+        List<String> stored = database.jdbi().withHandle(h -> h.createQuery("select token_sha256 from agent_credential")
+                .mapTo(String.class).list());
+        assertThat(stored).doesNotContainAnyElementsOf(first.values())
+                .contains(TokenHash.sha256(first.get(ids.get(0))));
+
+        var second = agents.issueCredentials(OPERATOR, ids.subList(0, 1));
+        assertThat(agents.authenticate(first.get(ids.get(0)))).as("revoked").isEmpty();
+        assertThat(agents.authenticate(second.get(ids.get(0)))).isPresent();
+        assertThat(agents.authenticate(first.get(ids.get(1)))).isPresent();
+
+        assertThatThrownBy(() -> agents.issueCredentials(OPERATOR, List.of(ids.get(1), 999_999_999L)))
+                .isInstanceOf(UnknownEntityException.class);
+        assertThat(agents.authenticate(first.get(ids.get(1)))).as("nothing stored on failure").isPresent();
+        assertThat(new AuditLogRepository(database).forEntity("server", ids.get(0))).extracting(AuditEntry::action)
+                .containsExactly("server.registered", "agent.credential_issued", "agent.credential_issued");
+        assertThat(agents.issueCredentials(OPERATOR, List.of())).isEmpty();
     }
 }

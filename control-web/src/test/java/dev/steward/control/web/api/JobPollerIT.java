@@ -16,6 +16,8 @@ import dev.steward.control.store.JobRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,7 @@ class JobPollerIT {
             Actor agent = Actor.agent(server.name().toString());
             AgentJobRepository jobs = new AgentJobRepository(database, JobOutcomeListener.NONE, Clock.systemUTC(),
                     Duration.ofMinutes(5));
-            JobPoller poller = new JobPoller(jobs, Duration.ofMillis(50), Duration.ofMillis(400));
+            JobPoller poller = new JobPoller(jobs, Duration.ofMillis(50));
             try {
                 CompletableFuture<Optional<Job>> waiting = poller.next(agent, server.id(), Duration.ofSeconds(20));
                 assertThat(waiting).isNotDone();
@@ -43,6 +45,7 @@ class JobPollerIT {
                         "{}", Instant.now().minusSeconds(1), null, Duration.ofMinutes(1)));
                 assertThat(waiting.get(10, TimeUnit.SECONDS).orElseThrow().id()).isEqualTo(id);
 
+                assertThat(poller.waitingCount()).as("the answered poll no longer waits").isZero();
                 assertThat(poller.next(agent, server.id(), Duration.ZERO).get(10, TimeUnit.SECONDS))
                         .as("wait 0: one look, nothing").isEmpty();
                 CompletableFuture<Optional<Job>> stopped = poller.next(agent, server.id(), Duration.ofSeconds(30));
@@ -56,5 +59,81 @@ class JobPollerIT {
                 poller.close();
             }
         }
+    }
+
+    @TestTemplate
+    void manyWaitingPolls_onlyTheServerWithAJobGetsIt_theOthersEndAtTheirDeadline(Database database) throws Exception {
+        try (TestApi api = new TestApi(database)) {
+            Customer customer = api.customer();
+            long application = api.application().id();
+            List<Server> servers = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                servers.add(api.server(customer.id(), application));
+            }
+            AgentJobRepository jobs = new AgentJobRepository(database, JobOutcomeListener.NONE, Clock.systemUTC(),
+                    Duration.ofMinutes(5));
+            JobPoller poller = new JobPoller(jobs, Duration.ofMillis(50));
+            try {
+                List<CompletableFuture<Optional<Job>>> polls = new ArrayList<>();
+                for (Server server : servers) {
+                    polls.add(poller.next(Actor.agent(server.name().toString()), server.id(), Duration.ofSeconds(30)));
+                }
+                // A short poll of the first server, waiting beside the long ones: ends empty at its deadline.
+                long before = System.nanoTime();
+                CompletableFuture<Optional<Job>> shortPoll = poller.next(Actor.agent(servers.get(0).name().toString()),
+                        servers.get(0).id(), Duration.ofSeconds(1));
+                assertThat(shortPoll.get(10, TimeUnit.SECONDS)).isEmpty();
+                assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+                awaitWaiting(poller, 5);
+
+                Server chosen = servers.get(3);
+                String id = new JobRepository(database).enqueue(new JobSpec(chosen.id(), JobKind.BENCHMARK, null, null,
+                        "{}", Instant.now().minusSeconds(1), null, Duration.ofMinutes(1)));
+                assertThat(polls.get(3).get(10, TimeUnit.SECONDS).orElseThrow().id()).isEqualTo(id);
+                // Several ticks later the others still wait: their servers have nothing due.
+                long ticks = poller.ticks();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (poller.ticks() < ticks + 3 && System.nanoTime() < until) {
+                    Thread.sleep(5);
+                }
+                assertThat(poller.ticks()).isGreaterThanOrEqualTo(ticks + 3);
+                for (int i = 0; i < polls.size(); i++) {
+                    if (i != 3) {
+                        assertThat(polls.get(i)).as("poll of server %d", i).isNotDone();
+                    }
+                }
+                assertThat(poller.waitingCount()).isEqualTo(4);
+            } finally {
+                poller.close();
+            }
+        }
+    }
+
+    @TestTemplate
+    void aJobAlreadyDue_isHandedOutAtOnce_evenWithAWait(Database database) throws Exception {
+        try (TestApi api = new TestApi(database)) {
+            Customer customer = api.customer();
+            Server server = api.server(customer.id(), api.application().id());
+            AgentJobRepository jobs = new AgentJobRepository(database, JobOutcomeListener.NONE, Clock.systemUTC(),
+                    Duration.ofMinutes(5));
+            String id = new JobRepository(database).enqueue(new JobSpec(server.id(), JobKind.BENCHMARK, null, null,
+                    "{}", Instant.now().minusSeconds(1), null, Duration.ofMinutes(1)));
+            // A tick far away: only the first look can hand the job out in time.
+            JobPoller poller = new JobPoller(jobs, Duration.ofMinutes(10));
+            try {
+                assertThat(poller.next(Actor.agent(server.name().toString()), server.id(), Duration.ofSeconds(30))
+                        .get(10, TimeUnit.SECONDS).orElseThrow().id()).isEqualTo(id);
+            } finally {
+                poller.close();
+            }
+        }
+    }
+
+    private static void awaitWaiting(JobPoller poller, int count) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (poller.waitingCount() != count && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(poller.waitingCount()).isEqualTo(count);
     }
 }

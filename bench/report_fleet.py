@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""docs/benchmarks-fleet.md from bench/fleet-bench's results (one JSON line per step of FleetSim).
+
+Usage: report_fleet.py --results RESULTS.jsonl --machine MACHINE.txt --gc-log GC.log --svg OUT.svg --svg-link NAME
+Writes the Markdown to stdout and the chart (p50 and p99 heartbeat latency against the number of
+agents, with the 100 ms line) to --svg. Plain Python, no plotting library.
+"""
+import argparse
+import json
+import re
+from xml.sax.saxutils import escape
+
+TARGET_MS = 100.0
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "–"
+    return ("{:,.%df}" % digits).format(v)
+
+
+def machine_info(path):
+    info = {}
+    for line in open(path):
+        if ":" in line:
+            k, v = line.split(":", 1)
+            info[k.strip()] = v.strip()
+    return info
+
+
+def gc_summary(path):
+    """Pauses from a -Xlog:gc log: counts and total/max pause per kind (young, full) and their causes."""
+    young = []
+    full = []
+    causes = {}
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        m = re.search(r"Pause (Young|Full) \(([^)]*)\).*?([\d.]+)ms\s*$", line)
+        if not m:
+            continue
+        ms = float(m.group(3))
+        (young if m.group(1) == "Young" else full).append(ms)
+        key = "%s (%s)" % (m.group(1), m.group(2))
+        causes[key] = causes.get(key, 0) + 1
+    return {"young": young, "full": full, "causes": causes}
+
+
+def svg_chart(rows, path):
+    width, height = 640, 380
+    left, right, top, bottom = 70, 20, 40, 60
+    plot_w, plot_h = width - left - right, height - top - bottom
+    xs = [r["agents"] for r in rows]
+    x_max = max(xs + [1])
+    values = [v for r in rows for v in (r.get("p50_ms"), r.get("p99_ms")) if v is not None]
+    top_value = max(values + [TARGET_MS * 1.5])
+    # a logarithmic axis: latencies span milliseconds to seconds
+    import math
+    lo = 1.0
+    hi = 10 ** math.ceil(math.log10(max(top_value, 10)))
+
+    def y(v):
+        v = min(max(v, lo), hi)
+        return top + plot_h - plot_h * (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+
+    def x(n):
+        return left + plot_w * n / x_max
+
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">'
+           % (width, height),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="%d" y="22" font-size="15" font-weight="bold">Heartbeat latency against simulated agents'
+           ' (one control-plane node, PostgreSQL)</text>' % left]
+    d = lo
+    while d <= hi:
+        out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/>' % (left, width - right, y(d), y(d)))
+        out.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>'
+                   % (left - 6, y(d) + 4, ("%g ms" % d) if d < 1000 else ("%g s" % (d / 1000))))
+        d *= 10
+    out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#b00" stroke-dasharray="6 4"/>'
+               % (left, width - right, y(TARGET_MS), y(TARGET_MS)))
+    out.append('<text x="%d" y="%.1f" fill="#b00" text-anchor="end">100 ms</text>' % (width - right, y(TARGET_MS) - 4))
+    for n in xs:
+        out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (x(n), height - bottom + 18, fmt(n)))
+    out.append('<text x="%.1f" y="%d" text-anchor="middle">simulated agents (heartbeat every 30 s, one long poll each)</text>'
+               % (left + plot_w / 2, height - bottom + 38))
+    for key, colour, label in (("p50_ms", "#2b6cb0", "p50"), ("p99_ms", "#c05621", "p99")):
+        points = [(x(r["agents"]), y(r[key])) for r in rows if r.get(key) is not None]
+        if points:
+            out.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>'
+                       % (colour, " ".join("%.1f,%.1f" % p for p in points)))
+            for px, py in points:
+                out.append('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>' % (px, py, colour))
+    lx = left + 10
+    for colour, label in (("#2b6cb0", "p50"), ("#c05621", "p99")):
+        out.append('<rect x="%d" y="%d" width="12" height="12" fill="%s"/>' % (lx, top + 6, colour))
+        out.append('<text x="%d" y="%d">%s</text>' % (lx + 16, top + 16, escape(label)))
+        lx += 60
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--results", required=True)
+    p.add_argument("--machine", required=True)
+    p.add_argument("--gc-log", required=True)
+    p.add_argument("--svg", required=True)
+    p.add_argument("--svg-link", required=True)
+    a = p.parse_args()
+    rows = [json.loads(line) for line in open(a.results) if line.strip()]
+    rows.sort(key=lambda r: r["agents"])
+    m = machine_info(a.machine)
+    gc = gc_summary(a.gc_log)
+    svg_chart(rows, a.svg)
+    crossing = next((r for r in rows if (r.get("p99_ms") or 0) > TARGET_MS), None)
+    within = [r for r in rows if r.get("p99_ms") is not None and r["p99_ms"] <= TARGET_MS and not r.get("errors")]
+    out = []
+    w = out.append
+    w("# Fleet simulation: heartbeats of N agents against one control plane")
+    w("")
+    w("Generated by `make bench-fleet` (`bench/fleet-bench`, `bench/FleetSim.java`, `bench/report_fleet.py`); "
+      "do not edit by hand. Issue 8 asks for the N at which the p99 heartbeat latency crosses 100 ms, "
+      "with a target of at least 10,000 agents on one control-plane node with PostgreSQL.")
+    w("")
+    w("**Setup.** The control plane runs as in production (`bin/steward control`: the launcher's JVM defaults"
+      " plus `STEWARD_JAVA_OPTS` = `%s`) on PostgreSQL %s (a fresh database), seeded with one server and one agent"
+      " credential per simulated agent. Each simulated agent does what an idle agent daemon does: a heartbeat every"
+      " 30 s with the daemon's body (`POST /api/agent/v1/heartbeat`; the fleet's heartbeats spread evenly, N/30 per"
+      " second) and a job long poll held open (`GET /api/agent/v1/jobs/next?wait=25`, asked again when it returns)."
+      " Latency runs from when a heartbeat was **due** to its response (open loop: a server that falls behind shows"
+      " as latency, not as a lower rate). The fleet grows through the steps; each step adds its agents over a %s s"
+      " ramp, then measures %s s."
+      % (m.get("steward_java_opts") or "(none)", m.get("postgresql", "?"), m.get("ramp", "?"), m.get("duration", "?")))
+    w("")
+    w("**Caveat: one machine.** The simulator (one JVM, `java.net.http.HttpClient`), the control plane and PostgreSQL"
+      " share the machine's %s cores; the table gives each one's CPU. Other work on the machine shows in the load"
+      " averages: %s at the start, %s at the end. The figures are the machine's, not the control plane's alone."
+      % (m.get("cores", "?"), m.get("loadavg at start", "?"), m.get("loadavg at end", "?")))
+    w("")
+    if crossing:
+        w("**Result.** The p99 first exceeds 100 ms at **%s agents** (p99 %s ms)." % (fmt(crossing["agents"]),
+                                                                                   fmt(crossing["p99_ms"], 1)))
+    else:
+        w("**Result.** The p99 stays within 100 ms up to the largest fleet measured, **%s agents**."
+          % fmt(rows[-1]["agents"] if rows else None))
+    if within:
+        w(" The largest fleet within 100 ms p99 and without errors: %s agents." % fmt(within[-1]["agents"]))
+    w("")
+    w("![Heartbeat latency p50 and p99 against the number of agents](%s)" % a.svg_link)
+    w("")
+    w("| agents | heartbeats/s (target) | p50 ms | p90 ms | p99 ms | max ms | errors | polls answered/s "
+      "| control plane CPU | PostgreSQL CPU | simulator CPU | control plane RSS MiB | load (1 min) |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        errors = r.get("errors", 0) + r.get("heartbeats_missing", 0)
+        w("| %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            fmt(r["agents"]), fmt(r.get("rate_per_s"), 1), fmt(r.get("target_rate_per_s"), 1),
+            fmt(r.get("p50_ms"), 1), fmt(r.get("p90_ms"), 1), fmt(r.get("p99_ms"), 1), fmt(r.get("max_ms"), 1),
+            fmt(errors), fmt(r.get("polls_answered_per_s"), 1),
+            fmt(r.get("server_cpu_cores"), 2), fmt(r.get("postgres_cpu_cores"), 2), fmt(r.get("client_cpu_cores"), 2),
+            fmt(r.get("server_rss_mib")), fmt(r.get("load_avg_1m"), 2)))
+    w("")
+    w("CPU in cores (1.00 = one core busy for the whole window). Errors: non-200 answers, failures and timeouts"
+      " (10 s) of heartbeats due in the window, and heartbeats sent but not answered when the window's results were"
+      " collected.")
+    kinds = {}
+    for r in rows:
+        for k, v in (r.get("error_kinds") or {}).items():
+            kinds[k] = kinds.get(k, 0) + v
+    if kinds:
+        w(" Error kinds over all windows: %s." % ", ".join("%s %d" % (k, v) for k, v in sorted(kinds.items())))
+    w("")
+    if gc:
+        young, full = gc["young"], gc["full"]
+        w("**Garbage collection** (the control plane's `-Xlog:gc` over the whole run): %d young pauses (total %s ms,"
+          " longest %s ms), %d full pauses (total %s ms, longest %s ms). By cause: %s." % (
+              len(young), fmt(sum(young)), fmt(max(young) if young else None, 1),
+              len(full), fmt(sum(full)), fmt(max(full) if full else None, 1),
+              ", ".join("%s %d" % (k, v) for k, v in sorted(gc["causes"].items())) or "none"))
+        w("")
+    w("Machine: %s, %s cores, %s, Linux %s, %s; commit %s, %s. FleetSim ran %s s."
+      % (m.get("cpu", "?"), m.get("cores", "?"), m.get("memory", "?"), m.get("kernel", "?"), m.get("java", "?"),
+         m.get("commit", "?"), m.get("date", "?"), m.get("fleetsim_seconds", "?")))
+    w("")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
