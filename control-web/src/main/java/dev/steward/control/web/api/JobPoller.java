@@ -52,7 +52,8 @@ final class JobPoller implements AutoCloseable {
 
     private final AgentJobRepository jobs;
     private final ScheduledExecutorService scheduler;
-    private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet(); // after the first look, for the ticker
+    private final Set<CompletableFuture<Optional<Job>>> open = ConcurrentHashMap.newKeySet(); // every unanswered poll
     private final AtomicLong ticks = new AtomicLong();
     private volatile boolean closed; // set once by close()
 
@@ -86,6 +87,12 @@ final class JobPoller implements AutoCloseable {
             return result;
         }
         Waiter waiter = new Waiter(result, agent, serverId, System.nanoTime() + wait.toNanos());
+        open.add(result);
+        result.whenComplete((job, failure) -> open.remove(result));
+        if (closed) { // close() may have run before the add: it answers only what it sees
+            result.complete(Optional.empty());
+            return result;
+        }
         try {
             // The first look runs off the HTTP thread, like every later one.
             scheduler.execute(() -> {
@@ -172,9 +179,9 @@ final class JobPoller implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
-        for (Waiter waiter : waiting) {
-            waiter.result().complete(Optional.empty());
+        scheduler.shutdownNow(); // drops first looks not yet run: their polls are in open
+        for (CompletableFuture<Optional<Job>> poll : open) {
+            poll.complete(Optional.empty());
         }
     }
 }
