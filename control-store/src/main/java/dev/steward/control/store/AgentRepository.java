@@ -149,27 +149,35 @@ public final class AgentRepository {
      * The agent a credential belongs to, if it is known and not revoked; records when it was last
      * used, to within {@link #LAST_USED_RESOLUTION}: {@code last_used_at} is written only when it
      * is empty or older than that (a conditional update), so an agent that heartbeats and polls
-     * all the time costs one write a minute, not one per request.
+     * all the time costs one write a minute, not one per request. Every agent request comes here:
+     * usually it is one query (no transaction around it: the read alone decides, and the rare
+     * write is one conditional statement).
      */
     public Optional<AgentIdentity> authenticate(String credential) {
         String hash = TokenHash.sha256(credential);
-        return database.jdbi().inTransaction(handle -> {
+        return database.jdbi().withHandle(handle -> {
+            Instant now = now();
+            Instant stale = now.minus(LAST_USED_RESOLUTION);
+            boolean[] touch = {false};
             Optional<AgentIdentity> identity = handle.createQuery("""
-                            select c.id, c.server_id, s.name from agent_credential c join server s on s.id = c.server_id
+                            select c.id, c.server_id, s.name, c.last_used_at
+                            from agent_credential c join server s on s.id = c.server_id
                             where c.token_sha256 = :hash and c.revoked_at is null
                             """)
                     .bind("hash", hash)
-                    .map((rs, ctx) -> new AgentIdentity(rs.getLong("server_id"), rs.getString("name"), rs.getLong("id")))
+                    .map((rs, ctx) -> {
+                        Instant used = Sql.instant(rs, "last_used_at");
+                        touch[0] = used == null || used.isBefore(stale);
+                        return new AgentIdentity(rs.getLong("server_id"), rs.getString("name"), rs.getLong("id"));
+                    })
                     .findOne();
-            identity.ifPresent(found -> {
-                Instant now = now();
+            if (identity.isPresent() && touch[0]) {
                 handle.createUpdate("""
                                 update agent_credential set last_used_at = :now
                                 where id = :id and (last_used_at is null or last_used_at < :stale)
                                 """)
-                        .bind("now", now).bind("stale", now.minus(LAST_USED_RESOLUTION)).bind("id", found.credentialId())
-                        .execute();
-            });
+                        .bind("now", now).bind("stale", stale).bind("id", identity.get().credentialId()).execute();
+            }
             return identity;
         });
     }

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The long poll of {@code GET /api/agent/v1/jobs/next}: asks the database for the server's next job
- * now; if there is none, the poll waits and a ticker hands it a job queued meanwhile, or answers
- * "nothing" when the wait is over.
+ * The long poll of {@code GET /api/agent/v1/jobs/next}: the poll waits; a ticker hands it the
+ * server's next job as soon as one is due (already due: at the next tick), or answers "nothing"
+ * when the wait is over. A poll without a wait ({@code wait=0}) looks once, at once.
  *
  * <p><b>One query per tick, not one per waiting agent.</b> Every {@code interval} the ticker asks
  * once which servers have a job due ({@link AgentJobRepository#serversWithDueJobs}) and runs
@@ -52,7 +52,7 @@ final class JobPoller implements AutoCloseable {
 
     private final AgentJobRepository jobs;
     private final ScheduledExecutorService scheduler;
-    private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet(); // after the first look, for the ticker
+    private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet(); // polls with a wait, for the ticker
     private final Set<CompletableFuture<Optional<Job>>> open = ConcurrentHashMap.newKeySet(); // every unanswered poll
     private final AtomicLong ticks = new AtomicLong();
     private volatile boolean closed; // set once by close()
@@ -93,25 +93,23 @@ final class JobPoller implements AutoCloseable {
             result.complete(Optional.empty());
             return result;
         }
-        try {
-            // The first look runs off the HTTP thread, like every later one.
-            scheduler.execute(() -> {
-                if (deliver(waiter) || result.isDone()) {
-                    return;
-                }
-                if (wait.isZero()) {
-                    result.complete(Optional.empty());
-                    return;
-                }
-                waiting.add(waiter);
-                result.whenComplete((job, failure) -> waiting.remove(waiter));
-                if (closed) {
-                    result.complete(Optional.empty());
-                }
-            });
-        } catch (RejectedExecutionException stopping) {
-            result.complete(Optional.empty());
+        if (wait.isZero()) {
+            // One look now, off the HTTP thread.
+            try {
+                scheduler.execute(() -> {
+                    if (!deliver(waiter)) {
+                        result.complete(Optional.empty());
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                result.complete(Optional.empty());
+            }
+            return result;
         }
+        // The first look is the next tick's: a job already due is handed out within one interval,
+        // and a poll costs no query of its own (an idle fleet re-polls hundreds of times a second).
+        waiting.add(waiter);
+        result.whenComplete((job, failure) -> waiting.remove(waiter));
         return result;
     }
 
@@ -179,7 +177,7 @@ final class JobPoller implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow(); // drops first looks not yet run: their polls are in open
+        scheduler.shutdownNow(); // drops looks not yet run: their polls are in open
         for (CompletableFuture<Optional<Job>> poll : open) {
             poll.complete(Optional.empty());
         }

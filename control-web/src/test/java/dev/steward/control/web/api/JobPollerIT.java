@@ -110,7 +110,7 @@ class JobPollerIT {
     }
 
     @TestTemplate
-    void aJobAlreadyDue_isHandedOutAtOnce_evenWithAWait(Database database) throws Exception {
+    void aJobAlreadyDue_isHandedOutAtTheNextTick_andWaitZeroLooksAtOnce(Database database) throws Exception {
         try (TestApi api = new TestApi(database)) {
             Customer customer = api.customer();
             Server server = api.server(customer.id(), api.application().id());
@@ -118,11 +118,24 @@ class JobPollerIT {
                     Duration.ofMinutes(5));
             String id = new JobRepository(database).enqueue(new JobSpec(server.id(), JobKind.BENCHMARK, null, null,
                     "{}", Instant.now().minusSeconds(1), null, Duration.ofMinutes(1)));
-            // A tick far away: only the first look can hand the job out in time.
-            JobPoller poller = new JobPoller(jobs, Duration.ofMinutes(10));
+            String second = new JobRepository(database).enqueue(new JobSpec(server.id(), JobKind.BENCHMARK, null, null,
+                    "{}", Instant.now().minusSeconds(1), null, Duration.ofMinutes(1)));
+            Actor agent = Actor.agent(server.name().toString());
+            // A tick far away: wait=0 looks at once, a poll with a wait waits for the tick.
+            JobPoller slow = new JobPoller(jobs, Duration.ofMinutes(10));
             try {
-                assertThat(poller.next(Actor.agent(server.name().toString()), server.id(), Duration.ofSeconds(30))
-                        .get(10, TimeUnit.SECONDS).orElseThrow().id()).isEqualTo(id);
+                assertThat(slow.next(agent, server.id(), Duration.ZERO).get(10, TimeUnit.SECONDS).orElseThrow().id())
+                        .isEqualTo(id);
+                CompletableFuture<Optional<Job>> waiting = slow.next(agent, server.id(), Duration.ofSeconds(30));
+                awaitWaiting(slow, 1);
+                assertThat(waiting).isNotDone();
+            } finally {
+                slow.close();
+            }
+            JobPoller poller = new JobPoller(jobs, Duration.ofMillis(50));
+            try {
+                assertThat(poller.next(agent, server.id(), Duration.ofSeconds(30)).get(10, TimeUnit.SECONDS)
+                        .orElseThrow().id()).isEqualTo(second);
             } finally {
                 poller.close();
             }
