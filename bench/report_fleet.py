@@ -48,6 +48,24 @@ def gc_summary(path):
     return {"young": young, "full": full, "causes": causes}
 
 
+def histogram_summary(path):
+    """Live heap (bytes) and open HTTP connections from a jcmd GC.class_histogram, or None."""
+    try:
+        text = open(path).read()
+    except (OSError, TypeError):
+        return None
+    total = re.search(r"^Total\s+\d+\s+(\d+)", text, re.M)
+    conns = re.search(r"^\s*\d+:\s+(\d+)\s+\d+\s+org\.eclipse\.jetty\.server\.internal\.HttpConnection\s*$", text, re.M)
+    if not total:
+        return None
+    top = []
+    for m in re.finditer(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", text, re.M):
+        top.append((int(m.group(2)), int(m.group(1)), m.group(3)))
+        if len(top) == 8:
+            break
+    return {"bytes": int(total.group(1)), "connections": int(conns.group(1)) if conns else None, "top": top}
+
+
 def svg_chart(rows, path):
     width, height = 640, 380
     left, right, top, bottom = 70, 20, 40, 60
@@ -108,6 +126,7 @@ def main():
     p.add_argument("--results", required=True)
     p.add_argument("--machine", required=True)
     p.add_argument("--gc-log", required=True)
+    p.add_argument("--histogram", help="jcmd GC.class_histogram of the control plane at the end of the run")
     p.add_argument("--svg", required=True)
     p.add_argument("--svg-link", required=True)
     a = p.parse_args()
@@ -181,6 +200,13 @@ def main():
               len(young), fmt(sum(young)), fmt(max(young) if young else None, 1),
               len(full), fmt(sum(full)), fmt(max(full) if full else None, 1),
               ", ".join("%s %d" % (k, v) for k, v in sorted(gc["causes"].items())) or "none"))
+        w("")
+    hist = histogram_summary(a.histogram)
+    if hist:
+        w("**Heap at the end of the run** (`jcmd GC.class_histogram`, live objects after a full GC, %s agents"
+          " connected): %.0f MiB, with %s open HTTP connections (Jetty `HttpConnection`s). Largest: %s."
+          % (fmt(rows[-1]["agents"] if rows else None), hist["bytes"] / 1048576.0, fmt(hist["connections"]),
+             ", ".join("`%s` %.1f MiB (%s)" % (name.replace("`", ""), b / 1048576.0, fmt(n)) for b, n, name in hist["top"])))
         w("")
     w("Machine: %s, %s cores, %s, Linux %s, %s; commit %s, %s. FleetSim ran %s s."
       % (m.get("cpu", "?"), m.get("cores", "?"), m.get("memory", "?"), m.get("kernel", "?"), m.get("java", "?"),
