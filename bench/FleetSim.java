@@ -26,7 +26,8 @@
 //
 // Usage: java bench/FleetSim.java --url http://127.0.0.1:18080 --credentials FILE
 //        [--steps 1000,2500,5000] [--warmup 60] [--ramp 30] [--duration 60] [--interval 30] [--poll-wait 25]
-//        [--timeout 10] [--server-pid PID] [--stop-p99-ms 5000] [--clients 8]
+//        [--timeout 10] [--server-pid PID] [--stop-p99-ms 5000] [--clients 8] [--histogram FILE]
+// --histogram: the control plane's jcmd GC.class_histogram after the last step, agents still connected.
 // FILE: "server_id credential" lines (BenchSeed agents writes it, mode 0600).
 
 import java.io.IOException;
@@ -261,6 +262,17 @@ public class FleetSim {
                 break;
             }
         }
+        String histogram = args.get("histogram");
+        if (histogram != null && serverPid > 0) {
+            // What the control plane's heap holds with the fleet still connected (jcmd runs a full GC first).
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process process = new ProcessBuilder(jcmd.toString(), Long.toString(serverPid), "GC.class_histogram")
+                    .redirectOutput(Path.of(histogram).toFile()).redirectErrorStream(true).start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                System.err.println("fleetsim: jcmd GC.class_histogram took over 60 s; stopped");
+            }
+        }
         stopping = true;
         generator.join(5000);
         retry.shutdownNow();
@@ -476,7 +488,7 @@ public class FleetSim {
             if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
                 fail("usage: java bench/FleetSim.java --url URL --credentials FILE [--steps N,N,...] [--warmup S] [--ramp S]"
                         + " [--duration S] [--interval S] [--poll-wait S] [--timeout S] [--server-pid PID]"
-                        + " [--stop-p99-ms MS] [--clients N]");
+                        + " [--stop-p99-ms MS] [--clients N] [--histogram FILE]");
             }
             args.put(argv[i].substring(2), argv[++i]);
         }
