@@ -89,8 +89,8 @@ def svg_chart(rows, path):
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">'
            % (width, height),
            '<rect width="100%" height="100%" fill="white"/>',
-           '<text x="%d" y="22" font-size="15" font-weight="bold">Heartbeat latency against simulated agents'
-           ' (one control-plane node, PostgreSQL)</text>' % left]
+           '<text x="%d" y="22" font-size="15" font-weight="bold">Heartbeat latency vs agents'
+           ' (one control plane, PostgreSQL)</text>' % left]
     d = lo
     while d <= hi:
         out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/>' % (left, width - right, y(d), y(d)))
@@ -227,9 +227,11 @@ def main():
     w("- **Heap.** What the heap holds grows with the connected agents (open connections and waiting polls; the"
       " histogram line above). With the serial collector the launcher gives the control plane, the old generation"
       " fills with requests that lived through a few young collections (a long poll lives 25 s); once the live"
-      " set nears the heap, full collections follow (counted in the garbage-collection line above; in the run of"
-      " 2026-11-28 with the 256 MiB default they came every 20–40 s from 7,500 agents on and took 0.5–1.4 s). The"
-      " README (Job API, *Scale*) gives the heap to set per 1,000 agents.")
+      " set nears the heap, full collections follow (counted in the garbage-collection line above). On"
+      " 2026-11-28, with the 256 MiB default they came every 20–40 s from 7,500 agents on and took 0.5–1.4 s;"
+      " a second run with `STEWARD_JAVA_OPTS=-Xmx512m` (steps 2,500 .. 12,500, 40 s windows, load 10–23) had"
+      " none up to 7,500 agents (p99 124 ms at 5,000, 129 ms at 7,500), one of 0.7 s at 10,000 (p99 1.0 s),"
+      " and at 12,500 the machine's CPU ran out (p99 10 s). The README (Job API, *Scale*) gives the heap to set per 1,000 agents.")
     w("")
     w("Machine: %s, %s cores, %s, Linux %s, %s; commit %s, %s. FleetSim ran %s s."
       % (m.get("cpu", "?"), m.get("cores", "?"), m.get("memory", "?"), m.get("kernel", "?"), m.get("java", "?"),
