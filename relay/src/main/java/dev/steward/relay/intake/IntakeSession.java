@@ -74,6 +74,7 @@ final class IntakeSession {
     private boolean esmtp;          // EHLO rather than HELO
     private boolean quit;           // QUIT received or session being dropped
     private int errors;             // 4xx/5xx replies so far
+    private int junkCommands;       // NOOP, RSET, VRFY, HELP so far (Postfix's junk commands)
     private int messages;           // messages accepted with 250
     private int recipientsAccepted; // over the whole session
     private int rejected;           // refusals (MAIL, RCPT, DATA)
@@ -187,6 +188,16 @@ final class IntakeSession {
     }
 
     private void handle(SmtpCommand command) throws IOException {
+        switch (command.verb()) {
+            case NOOP, RSET, VRFY, HELP -> {
+                // Commands that move no mail; past the limit each counts as an error, so a client
+                // that holds its session (and one of max_connections) with them is dropped in time.
+                if (++junkCommands > limits.maxJunkCommands()) {
+                    errors++;
+                }
+            }
+            default -> { }
+        }
         switch (command.verb()) {
             case EHLO -> hello(command.argument(), true);
             case HELO -> hello(command.argument(), false);
