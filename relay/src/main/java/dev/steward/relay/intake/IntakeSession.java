@@ -64,6 +64,7 @@ final class IntakeSession {
     private final SessionLimits limits;
     private final SpoolBuffer spool;
     private final MessageSink sink;
+    private final java.util.function.BooleanSupplier stressed;
     private final long startNanos = System.nanoTime();
     private final String clientText;
 
@@ -86,7 +87,7 @@ final class IntakeSession {
     private final Set<String> recipients = new LinkedHashSet<>(); // accepted, in order
 
     IntakeSession(Socket socket, String sessionId, String hostname, ClientAccess access, SenderPolicy senderPolicy,
-                  SessionLimits limits, SpoolBuffer spool, MessageSink sink) {
+                  SessionLimits limits, SpoolBuffer spool, MessageSink sink, java.util.function.BooleanSupplier stressed) {
         this.socket = socket;
         this.sessionId = sessionId;
         this.hostname = hostname;
@@ -95,6 +96,7 @@ final class IntakeSession {
         this.limits = limits;
         this.spool = spool;
         this.sink = sink;
+        this.stressed = stressed;
         this.clientText = HostPort.format((InetSocketAddress) socket.getRemoteSocketAddress());
     }
 
@@ -111,15 +113,16 @@ final class IntakeSession {
                 out.flush();
                 return;
             }
-            input = new DeadlineInputStream(socket);
+            input = new DeadlineInputStream(socket, stressed);
             in = new SmtpInput(input);
             reply(new SmtpReply(220, null, List.of(hostname + " ESMTP Steward")));
             out.flush();
             while (!quit) {
                 String line;
                 try {
-                    // The whole command line within command_timeout, however slowly its bytes come.
-                    input.arm(limits.commandTimeoutMillis(), Long.MAX_VALUE);
+                    // The whole command line within command_timeout, however slowly its bytes come;
+                    // within stress_command_timeout while the intake is under stress.
+                    input.arm(limits.commandTimeoutMillis(), Long.MAX_VALUE, limits.stressCommandTimeoutMillis());
                     line = in.readCommandLine(limits.maxCommandLength());
                 } catch (SmtpSyntaxException badLine) {
                     error(SmtpReply.of(500, "5.5.2", badLine.problem() == LineProblem.TOO_LONG

@@ -31,7 +31,7 @@
  *
  * <p><b>Config keys.</b> {@code [intake] listen, allowed_clients, app_domains, max_message_size,
  * max_recipients, max_line_length, max_command_length, command_timeout, data_timeout,
- * max_connections, max_errors, max_junk_commands, bare_lf}; {@code [server] hostname}.
+ * max_connections, stress_command_timeout, max_errors, max_junk_commands, bare_lf}; {@code [server] hostname}.
  *
  * <p><b>Standards.</b> RFC 5321 (§3.5.3 VRFY, §4.1.1, §4.1.4, §4.5.2, §4.5.3.1 limits,
  * §4.5.3.2 timeouts), RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8, RFC 2920

@@ -328,6 +328,37 @@ class IntakeIT {
         }
     }
 
+    /**
+     * Under stress (4/5 of max_connections in use) idle sessions get stress_command_timeout instead
+     * of command_timeout — also the one that was already waiting before the stress began — so they
+     * make room for applications that have mail (Postfix: smtpd_timeout = ${stress?10}{300}).
+     */
+    @Test
+    void idleSessionsUnderStress_getTheShortStressTimeout_evenIfTheyWereWaitingBefore() throws Exception {
+        relay("max_connections = 5\ncommand_timeout = \"5m\"\nstress_command_timeout = \"1s\"");
+        List<SmtpTestClient> idle = new java.util.ArrayList<>();
+        try {
+            SmtpTestClient first = relay.connect();
+            idle.add(first);
+            first.command("EHLO app.example.test");   // waiting for its next command, 5 minutes armed
+            for (int i = 0; i < 3; i++) {           // 4 of 5 in use: stress
+                SmtpTestClient client = relay.connect();
+                idle.add(client);
+                client.command("EHLO app.example.test");
+            }
+            long start = System.nanoTime();
+            for (SmtpTestClient client : idle) {
+                assertThat(client.reply()).isEqualTo("421 4.4.2 relay.test Error: timeout exceeded");
+                assertThat(client.closedByServer()).isTrue();
+            }
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(30));
+        } finally {
+            for (SmtpTestClient client : idle) {
+                client.close();
+            }
+        }
+    }
+
     /** Sends {@code text} one byte every 100 ms (each byte well inside the timeout) until the server answers. */
     private static String trickle(SmtpTestClient client, String text) throws Exception {
         for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
