@@ -62,7 +62,7 @@ class PackagesIT {
     void namesAndControlFields_dependenciesAndTheMailTransportAgent() throws Exception {
         assertThat(field(runtime, "Architecture")).isEqualTo("amd64");
         String version = field(runtime, "Version");
-        assertThat(version).as("the Maven version, SNAPSHOT sorting before the release").matches("\\d+\\.\\d+\\.\\d+(~SNAPSHOT\\.\\d+)?");
+        assertThat(version).as("the Maven version, SNAPSHOT sorting before the release").matches("\\d+\\.\\d+\\.\\d+(~SNAPSHOT)?");
         // The interface contract's names: steward-agent_<version>_all.deb, steward-control_<version>_all.deb.
         assertThat(runtime.getFileName()).hasToString("steward-runtime_" + version + "_amd64.deb");
         assertThat(agent.getFileName()).hasToString("steward-agent_" + version + "_all.deb");
@@ -230,6 +230,41 @@ class PackagesIT {
         assertThat(configured.exitCode()).as(configured.out()).isZero();
         assertThat(configured.out()).contains(agentConfig + ": ok (the agent alone; the relay runs separately)")
                 .contains(runConfig + ": ok");
+        // The installed agent runs alone (the relay stays the other process's): it starts, finds no
+        // credential, and opens no listener; its control plane (a closed loopback port) hands out no
+        // job, so nothing is run against this machine.
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Files.writeString(agentConfig, Files.readString(agentConfig).replace("https://control.hosting.example",
+                    "http://127.0.0.1:" + free.getLocalPort()));
+        }
+        Process agentProcess = new ProcessBuilder(launcher.toString(), "agent", "--config", agentConfig.toString())
+                .redirectErrorStream(true).start();
+        List<String> agentLog = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch agentStarted = new java.util.concurrent.CountDownLatch(1);
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader lines = agentProcess.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    agentLog.add(line);
+                    if (line.contains("agent_started")) {
+                        agentStarted.countDown();
+                    }
+                }
+            } catch (IOException closed) {
+                // the process ended
+            }
+        });
+        try {
+            assertThat(agentStarted.await(60, TimeUnit.SECONDS)).as("agent_started in %s", agentLog).isTrue();
+            assertThat(agentProcess.isAlive()).isTrue();
+            assertThat(String.join("\n", agentLog)).contains("enrolled=false").doesNotContain("relay_started");
+        } finally {
+            agentProcess.destroy();
+            if (!agentProcess.waitFor(30, TimeUnit.SECONDS)) {
+                agentProcess.destroyForcibly();
+            }
+        }
+        assertThat(String.join("\n", agentLog)).doesNotContain("Exception");
+
         Result usage = run(List.of(launcher.toString(), "agent", "--help"));
         assertThat(usage.exitCode()).isZero();
         assertThat(usage.out()).contains("steward agent enrol [--config FILE] --token TOKEN");
