@@ -149,6 +149,7 @@ class PackagesIT {
                 .contains("ExecStart=/usr/bin/steward agent --config /etc/steward/agent.toml")
                 .contains("ConditionPathExists=/var/lib/steward/agent/credential.json")
                 .contains("StateDirectory=steward/agent").contains("StateDirectoryMode=0700")
+                .contains("RestartPreventExitStatus=78") // a configuration error is not retried every 10 s
                 .contains("RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK");
         assertThat(agentUnit).as("each of these would break apt, dpkg, a kernel upgrade or grub-install")
                 .doesNotContainPattern("(?m)^(ProtectSystem|ProtectKernelModules|PrivateDevices|ProtectClock|RestrictSUIDSGID|DeviceAllow)=");
