@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 RUN_DIR := data/dev
 
-.PHONY: build packages run test interop chaos fuzz bench bench-intake bench-e2e bench-dkim bench-control bench-plan clean check-java package-relay
+.PHONY: build package packages run test interop chaos fuzz bench bench-intake bench-e2e bench-dkim bench-control bench-plan clean check-java package-relay
 
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
@@ -16,10 +16,15 @@ build: check-java
 	@mkdir -p bin && cp scripts/steward bin/steward && chmod +x bin/steward
 	@echo "built: bin/steward"
 
-## make packages: the Debian packages in packaging/target/deb (runtime with jlink, relay, sendmail, control plane)
-packages: check-java
+## make package: the Debian packages in dist/: steward-agent_<version>_all.deb (relay, agent, sendmail),
+## steward-control_<version>_all.deb and the steward-runtime_<version>_amd64.deb they depend on (jlink);
+## make packages is the same
+package: check-java
 	$(MVN) -q -DskipTests package
-	@ls -1 packaging/target/deb/*.deb
+	@mkdir -p dist && rm -f dist/steward-*.deb && cp packaging/target/deb/*.deb dist/
+	@ls -1 dist/*.deb
+
+packages: package
 
 ## make run: the all-in-one mode: the relay on 127.0.0.1:2525 and the control plane on http://127.0.0.1:8080
 ## (embedded database in data/dev/control-db); first run prints the operator's credentials; DEMO=0 skips the demo data
@@ -88,4 +93,4 @@ bench-control: build
 
 clean:
 	$(MVN) -q clean
-	rm -rf bin
+	rm -rf bin dist

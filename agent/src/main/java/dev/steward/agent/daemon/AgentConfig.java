@@ -29,6 +29,7 @@ import java.util.Locale;
  * relay_config = "/etc/steward/relay.toml"     # default
  * recipes_directory = "/etc/steward/apps"      # default
  * dkim_directory = "/etc/steward/dkim"         # default: where enrolment keeps a new DKIM key
+ * run_relay = true                             # default; false: the relay runs in a unit of its own
  * }</pre>
  *
  * <p>Thread safety: immutable.
@@ -43,10 +44,13 @@ import java.util.Locale;
  * @param relayConfig the relay's configuration, run in the same process
  * @param recipesDirectory the application recipes
  * @param dkimDirectory where enrolment writes a DKIM key when the relay has none configured
+ * @param runRelay whether {@code steward agent} runs the relay in its own process; false when the
+ *     relay runs as a service of its own (the Debian package: {@code steward-relay.service} as the
+ *     unprivileged user, the agent as root) and the heartbeat reads it through its admin socket
  */
 public record AgentConfig(URI controlUrl, Duration heartbeatInterval, Duration pollWait, Duration rotateInterval,
                           Duration requestTimeout, Path stateDirectory, Path relayConfig, Path recipesDirectory,
-                          Path dkimDirectory) {
+                          Path dkimDirectory, boolean runRelay) {
 
     public static final Path DEFAULT_PATH = Path.of("/etc/steward/agent.toml");
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
@@ -84,9 +88,10 @@ public record AgentConfig(URI controlUrl, Duration heartbeatInterval, Duration p
         Path relay = absolute(agent, "relay_config", "/etc/steward/relay.toml");
         Path recipes = absolute(agent, "recipes_directory", AppRecipes.DEFAULT_DIRECTORY);
         Path dkim = absolute(agent, "dkim_directory", "/etc/steward/dkim");
+        boolean runRelay = agent.bool("run_relay", true);
         agent.finish();
         reader.finish();
-        return new AgentConfig(url, heartbeat, pollWait, rotate, requestTimeout, state, relay, recipes, dkim);
+        return new AgentConfig(url, heartbeat, pollWait, rotate, requestTimeout, state, relay, recipes, dkim, runRelay);
     }
 
     private static URI controlUrl(ConfigReader.Section control, String text) {

@@ -51,6 +51,21 @@ class AgentMainTest {
     }
 
     @Test
+    void checkConfig_ofTheAgentAlone_saysSo_andNeedsAControlPlane() throws Exception {
+        String relay = "[intake]\napp_domains = [\"app.example.test\"]\n[queue]\ndirectory = \"%s\"\n"
+                .formatted(temp.resolve("queue"));
+        Path agent = configs(relay);
+        Files.writeString(agent, Files.readString(agent) + "run_relay = false\n");
+
+        assertThat(run("--config", agent.toString(), "--check-config")).as(err.toString()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(agent + ": ok (the agent alone; the relay runs separately)");
+
+        Files.writeString(agent, "[agent]\nrelay_config = \"" + temp.resolve("relay.toml") + "\"\nrun_relay = false\n");
+        assertThat(run("--config", agent.toString(), "--check-config")).isEqualTo(78);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("run_relay = false and no [control] url");
+    }
+
+    @Test
     void anInvalidRelayConfig_exits78_withTheProblem() throws Exception {
         Path agent = configs("[intake]\nlisten = [\"127.0.0.1:25\"]\n");
 
