@@ -108,6 +108,32 @@ public final class BenchmarkRepository {
     }
 
     /**
+     * Queues a BENCHMARK job for the server's agent, due now, and audits it
+     * ({@code benchmark.requested}).
+     *
+     * @param payload the job's parameters for the agent ({@code profile}, {@code network_url})
+     * @param expected how long the run is expected to take
+     * @return the job's id
+     * @throws UnknownEntityException if there is no such server
+     */
+    public String request(Actor operator, long serverId, BenchProfile profile, String payload,
+                          java.time.Duration expected) {
+        return database.jdbi().inTransaction(handle -> {
+            boolean exists = handle.createQuery("select count(*) from server where id = :id").bind("id", serverId)
+                    .mapTo(Integer.class).one() > 0;
+            if (!exists) {
+                throw new UnknownEntityException("server", serverId);
+            }
+            Instant now = Sql.now(database);
+            String id = JobRepository.enqueue(handle, now, new dev.steward.control.core.job.JobSpec(serverId,
+                    JobKind.BENCHMARK, null, null, payload, now, null, expected));
+            AuditLogRepository.append(handle, now, operator, "benchmark.requested", "job", id, "server_id", serverId,
+                    "profile", profile.code());
+            return id;
+        });
+    }
+
+    /**
      * The server's runs, newest first (both profiles), at most {@code limit}.
      */
     public List<BenchmarkRun> forServer(long serverId, int limit) {
