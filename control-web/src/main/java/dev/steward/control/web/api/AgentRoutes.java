@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * The agent-facing job API under {@code /api/agent/v1}, and the two operator endpoints that go with
  * it under {@code /api/v1}: issuing an enrolment token and reading a server's last heartbeat.
  *
- * <p><b>Authentication.</b> Every {@code /api/agent/v1} call except {@code enrol} carries
+ * <p><b>Authentication.</b> Every {@code /api/agent/v1} call except {@code enrol} and the
+ * benchmark download ({@link BenchmarkRoutes#DOWNLOAD_PREFIX}, whose URL is its credential) carries
  * {@code Authorization: Bearer <agent credential>}; the before-handler ({@link #authenticate})
  * resolves it to the one server the agent may act for. Sessions and API tokens of accounts mean
  * nothing here (401), and agent credentials mean nothing on {@code /api/v1} (they are not API
@@ -42,6 +43,10 @@ import java.util.regex.Pattern;
  * <p><b>Flow.</b> enrol (token + DKIM key → credential) → heartbeat every minute → long poll
  * {@code jobs/next} → {@code progress} (started, then messages; each extends the lease) →
  * {@code result} (exactly once; repeating the same result is acknowledged, a different one 409).
+ *
+ * <p><b>Benchmarks.</b> Every accepted result also goes to
+ * {@link BenchmarkRepository#LISTENER}, which stores a succeeded benchmark's checked figures in
+ * the same transaction (after the configured listener).
  *
  * <p>Thread safety: thread-safe (stateless handlers; the poller is thread-safe).
  */
