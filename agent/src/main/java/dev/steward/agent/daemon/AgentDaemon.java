@@ -122,7 +122,7 @@ public final class AgentDaemon implements AutoCloseable {
         Files.createDirectories(config.stateDirectory());
         spool = new ResultSpool(config.spoolDirectory());
         runner = new JobRunner(config.recipesDirectory(), config.appScratchDirectory(), os,
-                new BenchmarkExecutor(BenchmarkConfig.defaults(), clock), clock);
+                new BenchmarkExecutor(BenchmarkConfig.defaults(), clock), clock, config.osUpdates());
         try {
             Optional<OsUpdateResult> resumed = os.resumeAfterReboot();
             if (resumed.isPresent()) {

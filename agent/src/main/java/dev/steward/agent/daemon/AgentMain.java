@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * steward agent [--config FILE] [--check-config]          run the relay and the agent in the foreground
- * steward agent enrol [--config FILE] --token TOKEN [--force]   trade a one-time token for the credential
+ * steward agent enrol [--config FILE] (--token TOKEN | --token-file FILE) [--force]
+ *                                                          trade a one-time token for the credential
  * </pre>
  *
  * <p>The relay starts first and does not depend on the agent: an agent that cannot start (state
@@ -58,15 +59,28 @@ public final class AgentMain {
         boolean checkOnly = false;
         for (int i = enrol ? 1 : 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--config", "--token" -> {
+                case "--config", "--token", "--token-file" -> {
                     if (i + 1 >= args.length) {
                         err.println("steward agent: " + args[i] + " needs a value");
                         return usage(err);
                     }
                     if (args[i].equals("--config")) {
                         configFile = Path.of(args[++i]);
-                    } else {
+                    } else if (args[i].equals("--token")) {
                         token = args[++i];
+                    } else {
+                        // A token on the command line shows in ps; a file (0600) does not.
+                        Path tokenFile = Path.of(args[++i]);
+                        try {
+                            token = java.nio.file.Files.readString(tokenFile).strip();
+                        } catch (java.io.IOException unreadable) {
+                            err.println("steward agent enrol: cannot read " + tokenFile + ": " + unreadable.getMessage());
+                            return ConfigException.EX_CONFIG;
+                        }
+                        if (token.isEmpty()) {
+                            err.println("steward agent enrol: " + tokenFile + " is empty");
+                            return ConfigException.EX_CONFIG;
+                        }
                     }
                 }
                 case "--force" -> force = true;
@@ -82,7 +96,8 @@ public final class AgentMain {
             }
         }
         if (enrol != (token != null) || (!enrol && force) || (enrol && checkOnly)) {
-            err.println(enrol ? "steward agent enrol: --token is required" : "steward agent: --token and --force are for enrol");
+            err.println(enrol ? "steward agent enrol: --token or --token-file is required"
+                    : "steward agent: --token, --token-file and --force are for enrol");
             return usage(err);
         }
         AgentConfig config;
@@ -204,7 +219,7 @@ public final class AgentMain {
         stream.println("""
                 usage:
                   steward agent [--config FILE] [--check-config]   run the relay and the agent (default /etc/steward/agent.toml)
-                  steward agent enrol [--config FILE] --token TOKEN [--force]
+                  steward agent enrol [--config FILE] (--token TOKEN | --token-file FILE) [--force]
                                                                    enrol with a one-time token from the control plane""");
         return EX_USAGE;
     }

@@ -55,9 +55,15 @@ final class JobRunner {
     private final Clock clock;
 
     JobRunner(Path recipesDirectory, Path appScratch, AptOsUpdateExecutor os, BenchmarkExecutor benchmarks, Clock clock) {
+        this(recipesDirectory, appScratch, os, benchmarks, clock, true);
+    }
+
+    /** @param osUpdates false: OS updates are off on this machine ({@code [agent] os_updates = "off"}) */
+    JobRunner(Path recipesDirectory, Path appScratch, AptOsUpdateExecutor os, BenchmarkExecutor benchmarks, Clock clock,
+              boolean osUpdates) {
         this.recipesDirectory = recipesDirectory;
         this.appScratch = appScratch;
-        this.os = os;
+        this.os = osUpdates ? os : null;
         this.benchmarks = benchmarks;
         this.clock = clock;
     }
@@ -157,6 +163,9 @@ final class JobRunner {
     }
 
     private Optional<ObjectNode> osUpdate(String jobId, JsonNode payload) {
+        if (os == null) {
+            return Optional.of(failed("OS updates are off on this machine ([agent] os_updates = \"off\")"));
+        }
         Instant windowEnd;
         try {
             windowEnd = windowEnd(payload);

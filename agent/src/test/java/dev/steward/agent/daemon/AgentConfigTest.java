@@ -50,11 +50,12 @@ class AgentConfigTest {
                 recipes_directory = "/srv/apps"
                 dkim_directory = "/srv/dkim"
                 run_relay = false
+                os_updates = "off"
                 """);
 
         assertThat(config).isEqualTo(new AgentConfig(URI.create("http://127.0.0.1:8080"), Duration.ofSeconds(10),
                 Duration.ofSeconds(5), Duration.ofDays(7), Duration.ofSeconds(3), Path.of("/srv/agent"),
-                Path.of("/srv/relay.toml"), Path.of("/srv/apps"), Path.of("/srv/dkim"), false));
+                Path.of("/srv/relay.toml"), Path.of("/srv/apps"), Path.of("/srv/dkim"), false, false));
     }
 
     @Test

@@ -92,9 +92,21 @@ class AgentMainTest {
     }
 
     @Test
+    void enrolWithATokenFile_thatIsMissingOrEmpty_exits78() throws Exception {
+        Path agent = temp.resolve("agent.toml");
+        Files.writeString(agent, "[control]\nurl = \"http://127.0.0.1:9\"\n[agent]\nstate_directory = \""
+                + temp.resolve("state") + "\"\n");
+        assertThat(run("enrol", "--config", agent.toString(), "--token-file", temp.resolve("none").toString())).isEqualTo(78);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read " + temp.resolve("none"));
+        Files.writeString(temp.resolve("empty"), "\n");
+        assertThat(run("enrol", "--config", agent.toString(), "--token-file", temp.resolve("empty").toString())).isEqualTo(78);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(temp.resolve("empty") + " is empty");
+    }
+
+    @Test
     void usageErrors_exit64() {
         assertThat(run("enrol", "--config", "x.toml")).isEqualTo(64);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--token is required");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--token or --token-file is required");
         assertThat(run("--force")).isEqualTo(64);
         assertThat(run("--colour")).isEqualTo(64);
         assertThat(run("--config")).isEqualTo(64);

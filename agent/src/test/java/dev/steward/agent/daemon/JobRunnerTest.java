@@ -74,6 +74,20 @@ class JobRunnerTest {
     }
 
     @Test
+    void osUpdate_whenOsUpdatesAreOff_failsWithoutRunningApt() throws Exception {
+        JobRunner off = new JobRunner(temp.resolve("apps"), temp.resolve("scratch"),
+                new AptOsUpdateExecutor(OsUpdateConfig.builder(temp.resolve("os")).build(), Clock.systemUTC()),
+                new BenchmarkExecutor(BenchmarkConfig.defaults(), Clock.systemUTC()), Clock.systemUTC(), false);
+
+        ObjectNode result = off.run(job("os_update", "{\"window_end\": \"2099-01-01T00:00:00Z\"}")).orElseThrow();
+
+        assertThat(result.path("status").asText()).isEqualTo("failed");
+        assertThat(result.path("details").path("started").asBoolean()).isFalse();
+        assertThat(result.path("details").path("reason").asText()).contains("os_updates = \"off\"");
+        assertThat(temp.resolve("os")).doesNotExist();
+    }
+
+    @Test
     void osUpdate_withoutAWindow_isNotStarted() throws Exception {
         ObjectNode result = runner().run(job("os_update", "{}")).orElseThrow();
 
