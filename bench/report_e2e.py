@@ -365,7 +365,7 @@ def main():
                          machine.get("tempfail timeout", "?")))
         w("")
         w("| relay | runs | messages | all delivered | seconds until all delivered | msg/s | 451s answered"
-          " (retries needed) | delivered twice | lost |")
+          " (retries needed) | delivered twice | missing at the end |")
         w("|---|---|---|---|---|---|---|---|---|")
         by = defaultdict(list)
         for r in tempfail:
