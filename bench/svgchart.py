@@ -21,7 +21,9 @@ def bar_chart(path, title, groups, series, y_label="messages/s", label="", notes
     bar_w = 22 if n_series > 3 else 34
     group_w = max(110, bar_w * n_series + 30)
     left, right, top, bottom = 70, 20, 50, 90
-    width = left + right + group_w * n_groups
+    # at least wide enough for the title and the legend; the groups share whatever width there is
+    width = max(left + right + group_w * n_groups, 820)
+    group_w = (width - left - right) / n_groups
     height = 440
     plot_h = height - top - bottom
     values = [v for _, sums in series for s in sums if s for v in s]
@@ -30,7 +32,7 @@ def bar_chart(path, title, groups, series, y_label="messages/s", label="", notes
     axis_max = step * (int(top_value / step) + 1)
     y = lambda v: top + plot_h - plot_h * v / axis_max
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">'
-           % (max(width, 620), height),
+           % (width, height),
            '<rect width="100%" height="100%" fill="white"/>',
            '<text x="%d" y="22" font-size="15" font-weight="bold">%s</text>' % (left, escape(title))]
     if label:
