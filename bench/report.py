@@ -145,8 +145,11 @@ def main():
       " began after the append has completed; concurrent sessions share that fsync (group commit), and the"
       " per-message queue files are fsynced later by the checkpointer (see `relay/queue/package-info.java`). Exim"
       " fsyncs its -D and -H spool files (`disable_fsync` defaults to false).")
-    w("- **Warm-up**: before the matrix each server gets the same unmeasured 3,000 messages at 10 sessions (the JVM"
-      " compiles its hot paths, Postfix starts its process pool); then both queues are emptied.")
+    w("- **Warm-up**: before the matrix each server gets the same unmeasured %s messages at 10 sessions (the JVM"
+      " compiles its hot paths, Postfix starts its process pool); then the queues are emptied." % machine.get("warmup", "?"))
+    w("- **Timeouts**: an smtp-source run that takes longer than %s s is stopped and the target's other runs of that"
+      " cell are skipped (the cell then shows fewer runs), so one slow server cannot stretch the benchmark without"
+      " bound." % machine.get("run timeout", "?"))
     w("- **Accepted msg/s**: `smtp-source -s SESSIONS -m N -l SIZE` (from the postfix package; one connection per"
       " message, no pipelining), accepted = files that landed in the queue, divided by smtp-source's wall time.")
     w("- **Latency**: `bench/latency_client.py` (Python asyncio, the same for both) times end of DATA → 250 for every"

@@ -212,7 +212,9 @@ def main():
     w("- Load generator, relays, sink and the arrival logger share the machine's %s cores: the sink and"
       " smtp-source cost every target the same, but they take CPU the relay could otherwise use." %
       machine.get("nproc", "?"))
-    w("- %d run%s per cell; figures are median (min–max)." % (runs, "" if runs == 1 else "s"))
+    w("- %d run%s per cell; figures are median (min–max). An smtp-source run that takes longer than %s s is stopped"
+      " and the target's other runs of that cell are skipped (that cell then shows fewer runs), so one slow relay"
+      " cannot stretch the benchmark without bound." % (runs, "" if runs == 1 else "s", machine.get("run timeout", "?")))
     w("")
     w("## Results")
     w("")
