@@ -151,10 +151,11 @@ def main():
       " cell are skipped (the cell then shows fewer runs), so one slow server cannot stretch the benchmark without"
       " bound." % machine.get("run timeout", "?"))
     w("- **Accepted msg/s**: `smtp-source -s SESSIONS -m N -l SIZE` (from the postfix package; one connection per"
-      " message, no pipelining), accepted = files that landed in the queue, divided by smtp-source's wall time.")
-    w("- **Latency**: `bench/latency_client.py` (Python asyncio, the same for both) times end of DATA → 250 for every"
+      " message, no pipelining), accepted = messages that landed in the queue (Postfix: queue files; Steward, OpenSMTPD"
+      " and Exim: their log's acceptance lines, `queued`, `smtp message`, `<=`), divided by smtp-source's wall time.")
+    w("- **Latency**: `bench/latency_client.py` (Python asyncio, the same for all) times end of DATA → 250 for every"
       " message over SESSIONS reused connections. With 50 sessions on 2 cores the client's own event loop adds"
-      " delay to both targets alike: compare the columns, do not read them as absolute.")
+      " delay to every target alike: compare the columns, do not read them as absolute.")
     w("- **Idle RSS**: Steward's relay JVM 10 s after `relay_started` with no load (its C heap is trimmed every"
       " 5 s; the figure right after start is listed too). Postfix: master + one smtpd + one"
       " cleanup after a single warm-up message (smtpd and cleanup do not exist before mail arrives). OpenSMTPD and"
