@@ -59,9 +59,10 @@ FUZZ_SECONDS ?= 60
 fuzz: check-java
 	$(MVN) -Pfuzz -pl fuzz -am -Dfuzz.seconds=$(FUZZ_SECONDS) -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false -DskipITs verify
 
-## make bench: the side-by-side benchmarks (Steward and Postfix): intake, end to end; then DKIM signing (JMH); then the control plane's API
+## make bench: the side-by-side benchmarks (Steward, Postfix, OpenSMTPD, Exim): intake, end to end; then DKIM signing (JMH); then the control plane's API
 bench: build
 	scripts/install-peers
+	scripts/install-bench-peers
 	bench/intake-bench
 	bench/e2e-bench
 	bench/dkim-bench
@@ -71,11 +72,13 @@ bench: build
 ## make bench-intake: the intake benchmark alone, results in docs/benchmarks.md
 bench-intake: build
 	scripts/install-peers
+	scripts/install-bench-peers
 	bench/intake-bench
 
 ## make bench-e2e: the end-to-end benchmark alone (smtp-source → relay → smtp-sink), results in docs/benchmarks-e2e.md
 bench-e2e: build
 	scripts/install-peers
+	scripts/install-bench-peers
 	bench/e2e-bench
 
 ## make bench-dkim: DKIM signatures per second per core (JMH), results in docs/benchmarks-dkim.md
