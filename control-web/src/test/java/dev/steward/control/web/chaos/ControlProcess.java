@@ -120,6 +120,16 @@ final class ControlProcess implements AutoCloseable {
         process = null;
     }
 
+    /** How many lines of its log (all its runs) contain {@code text}. */
+    long logLines(String text) throws IOException {
+        if (!Files.exists(logFile)) {
+            return 0;
+        }
+        try (var lines = Files.lines(logFile, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains(text)).count();
+        }
+    }
+
     private void copyLog(Process source) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(source.getInputStream(), StandardCharsets.UTF_8));
              BufferedWriter out = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
