@@ -106,7 +106,8 @@ class MaintenanceFlowIT {
             Customer english = FleetFixtures.customer(deps, Language.EN, "en");
             Server test = FleetFixtures.server(deps, provider.id(), app.id(), "tst");
             List<Server> production = List.of(FleetFixtures.server(deps, dutch.id(), app.id(), "prd"),
-                    FleetFixtures.server(deps, dutch.id(), app.id(), "prd"), FleetFixtures.server(deps, english.id(), app.id(), "prd"),
+                    FleetFixtures.server(deps, dutch.id(), app.id(), "prd"),
+                    FleetFixtures.server(deps, english.id(), app.id(), "prd"),
                     FleetFixtures.server(deps, english.id(), app.id(), "prd"));
 
             // Agents, half of them on each instance. Every production server but the first rolls back.

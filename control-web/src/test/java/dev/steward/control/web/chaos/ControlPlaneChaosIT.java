@@ -171,62 +171,12 @@ class ControlPlaneChaosIT {
 
                 PipelineRows rows = new PipelineRows(database);
                 for (int r = 0; r < rounds; r++) {
-                    Round round = new Round();
-                    round.number = r + 1;
-                    int victimIndex = random.nextInt(2);
-                    ControlProcess victim = instances[victimIndex];
-                    round.victim = victim.name();
-                    round.pgMode = r % 2 == 0 ? "fast" : "immediate";
-                    round.killAfterResults = 2 + random.nextInt(servers * 3 / 10);
-                    round.restartAfterResults = round.killAfterResults + WAVE / 2
-                            + random.nextInt(Math.max(1, servers * 8 / 10 - round.killAfterResults - WAVE / 2));
-                    // Mid-wave: not a multiple of the wave size, so part of a wave is still running.
-                    round.killAfterResults += round.killAfterResults % WAVE == 0 ? 1 : 0;
-                    round.restartAfterResults += round.restartAfterResults % WAVE == 0 ? 1 : 0;
-                    long killJitter = random.nextInt(300);
-                    String version = "1." + (r + 5) + ".0";
-                    Set<Long> failing = new HashSet<>();
-                    while (failing.size() < ROLLBACKS_PER_ROUND) {
-                        failing.add(fleet.get(random.nextInt(fleet.size())).id());
+                    try {
+                        round(pg, database, rows, app, fleet, instances, agents, random, servers, r, done);
+                    } catch (AssertionError | RuntimeException failure) {
+                        snapshot(database, "round " + (r + 1) + ": " + failure);
+                        throw failure;
                     }
-                    rollbacks.put(version, failing);
-                    int baseline = accepted.size();
-
-                    Instant start = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-                    long startNanos = System.nanoTime();
-                    round.window = rows.window(WindowKind.APP, start, start.plus(WINDOW));
-                    round.release = rows.release(app.id(), version, "1." + (r + 4) + ".0", "MINOR", false, "", 5, WAVE,
-                            BUDGET);
-                    for (Server server : fleet) {
-                        rows.target(round.release, server.id(), round.window, "PLANNED");
-                    }
-                    schedule(database, round.window, start, start.plus(WINDOW));
-
-                    // kill -9 one instance once the seeded number of this round's results is in.
-                    awaitResults(baseline + round.killAfterResults, Duration.ofSeconds(120));
-                    round.probes.add(probe(database, Instant.now().plusMillis(150)));
-                    ControlProcess.pause(killJitter);
-                    round.inFlightAtKill = inFlight(database, round.release);
-                    long killedAt = System.nanoTime();
-                    victim.kill9();
-
-                    // PostgreSQL restarted when a later seeded number of results is in (a wave in flight).
-                    awaitResults(baseline + round.restartAfterResults, Duration.ofSeconds(120));
-                    round.inFlightAtRestart = inFlight(database, round.release);
-                    Instant restartAt = Instant.now();
-                    round.probes.add(probe(database, restartAt.plusMillis(200)));
-                    round.dueTasksAtRestart = dueTasks(database, restartAt.plusMillis(200));
-                    long restartedAt = System.nanoTime();
-                    round.pgRestartMillis = pg.restart(round.pgMode);
-
-                    assertThat(awaitCondition(Duration.ofSeconds(150), () -> finalState(database, round.release)))
-                            .as("release %d of round %d reaches a final state", round.release, round.number).isTrue();
-                    round.rolloutMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-                    round.recoveryAfterKillMillis = firstAcceptedAfter(killedAt);
-                    round.recoveryAfterRestartMillis = firstAcceptedAfter(restartedAt);
-                    round.victimRestartMillis = victim.start();
-                    agents.forEach(FailoverAgent::returnHome);
-                    done.add(round);
                 }
 
                 // Every window (the rollouts' and the probes') closes: then its tasks have all run.
@@ -260,6 +210,92 @@ class ControlPlaneChaosIT {
             // not 500 internal_error logged as a bug with its stack (found by this test).
             assertThat(internalErrors).as("internal_error lines in the instances' logs").isZero();
             assertThat(done).hasSize(rounds).allSatisfy(round -> assertThat(round.state).isEqualTo("DONE"));
+        }
+    }
+
+    /** One round: a release in a new window, a kill, a database restart, the release final, the victim back. */
+    private void round(PrivatePostgres pg, Database database, PipelineRows rows, Application app, List<Server> fleet,
+                       ControlProcess[] instances, List<FailoverAgent> agents, Random random, int servers, int r,
+                       List<Round> done) throws IOException, InterruptedException {
+        Round round = new Round();
+        round.number = r + 1;
+        int victimIndex = random.nextInt(2);
+        ControlProcess victim = instances[victimIndex];
+        round.victim = victim.name();
+        round.pgMode = r % 2 == 0 ? "fast" : "immediate";
+        round.killAfterResults = 2 + random.nextInt(servers * 3 / 10);
+        round.restartAfterResults = round.killAfterResults + WAVE / 2
+                + random.nextInt(Math.max(1, servers * 8 / 10 - round.killAfterResults - WAVE / 2));
+        // Mid-wave: not a multiple of the wave size, so part of a wave is still running.
+        round.killAfterResults += round.killAfterResults % WAVE == 0 ? 1 : 0;
+        round.restartAfterResults += round.restartAfterResults % WAVE == 0 ? 1 : 0;
+        long killJitter = random.nextInt(300);
+        String version = "1." + (r + 5) + ".0";
+        Set<Long> failing = new HashSet<>();
+        while (failing.size() < ROLLBACKS_PER_ROUND) {
+            failing.add(fleet.get(random.nextInt(fleet.size())).id());
+        }
+        rollbacks.put(version, failing);
+        int baseline = accepted.size();
+
+        Instant start = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        long startNanos = System.nanoTime();
+        round.window = rows.window(WindowKind.APP, start, start.plus(WINDOW));
+        round.release = rows.release(app.id(), version, "1." + (r + 4) + ".0", "MINOR", false, "", 5, WAVE,
+                BUDGET);
+        for (Server server : fleet) {
+            rows.target(round.release, server.id(), round.window, "PLANNED");
+        }
+        schedule(database, round.window, start, start.plus(WINDOW));
+
+        // kill -9 one instance once the seeded number of this round's results is in.
+        awaitResults(baseline + round.killAfterResults, Duration.ofSeconds(120));
+        round.probes.add(probe(database, Instant.now().plusMillis(150)));
+        ControlProcess.pause(killJitter);
+        round.inFlightAtKill = inFlight(database, round.release);
+        long killedAt = System.nanoTime();
+        victim.kill9();
+
+        // PostgreSQL restarted when a later seeded number of results is in (a wave in flight).
+        awaitResults(baseline + round.restartAfterResults, Duration.ofSeconds(120));
+        round.inFlightAtRestart = inFlight(database, round.release);
+        Instant restartAt = Instant.now();
+        round.probes.add(probe(database, restartAt.plusMillis(200)));
+        round.dueTasksAtRestart = dueTasks(database, restartAt.plusMillis(200));
+        long restartedAt = System.nanoTime();
+        round.pgRestartMillis = pg.restart(round.pgMode);
+
+        assertThat(awaitCondition(Duration.ofSeconds(150), () -> finalState(database, round.release)))
+                .as("release %d of round %d reaches a final state", round.release, round.number).isTrue();
+        round.rolloutMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        round.recoveryAfterKillMillis = firstAcceptedAfter(killedAt);
+        round.recoveryAfterRestartMillis = firstAcceptedAfter(restartedAt);
+        round.victimRestartMillis = victim.start();
+        agents.forEach(FailoverAgent::returnHome);
+        done.add(round);
+    }
+
+    /** On a failure: the state of the rollouts, jobs, windows and due tasks, for the post-mortem. */
+    private static void snapshot(Database database, String reason) {
+        StringBuilder text = new StringBuilder(reason).append('\n');
+        try {
+            database.jdbi().useHandle(handle -> {
+                for (String sql : List.of(
+                        "select id, version, state, halt_reason from app_release order by id",
+                        "select release_id, state, count(*) as n from release_target group by release_id, state"
+                                + " order by release_id, state",
+                        "select release_id, state, attempt, count(*) as n from job group by release_id, state, attempt"
+                                + " order by release_id, state",
+                        "select id, starts_at, ends_at, state from window_occurrence order by id",
+                        "select task_name, instance, execute_at, picked_by, picked_until, version, done_at"
+                                + " from scheduled_task order by execute_at")) {
+                    text.append("\n").append(sql).append('\n');
+                    handle.createQuery(sql).mapToMap().forEach(row -> text.append(row).append('\n'));
+                }
+            });
+            Files.writeString(RESULTS.resolve("control-plane-snapshot.txt"), text, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("snapshot failed: " + e + "\n" + text);
         }
     }
 

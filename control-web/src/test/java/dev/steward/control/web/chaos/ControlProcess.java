@@ -69,7 +69,9 @@ final class ControlProcess implements AutoCloseable {
         long begin = System.nanoTime();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dsteward.instance=" + name, "-cp", System.getProperty("java.class.path"),
+                "-Dsteward.instance=" + name,
+                // The control plane's own logging (INFO, one line per event), not a test jar's logback-test.xml.
+                "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
                 ControlMain.class.getName(), "--config", config.toString());
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
