@@ -116,7 +116,7 @@ class ControlPlaneChaosIT {
     @Test
     void killOneOfTwoInstancesAndRestartPostgres_midRollout_noJobLostNoneRunTwice() throws Exception {
         long seed = Long.getLong("chaos.seed", 20261128L);
-        int rounds = Integer.getInteger("chaos.cp.rounds", 4);
+        int rounds = Integer.getInteger("chaos.cp.rounds", 3);
         int servers = Integer.getInteger("chaos.cp.servers", DEFAULT_SERVERS);
         Random random = new Random(seed);
         Files.createDirectories(RESULTS);
