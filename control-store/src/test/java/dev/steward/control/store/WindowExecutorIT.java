@@ -276,11 +276,14 @@ class WindowExecutorIT {
         try {
             CountDownLatch firstTold = new CountDownLatch(1);
             CountDownLatch commitFirst = new CountDownLatch(1);
-            Future<?> a = pool.submit(() -> database.jdbi().useTransaction(handle -> {
-                rig.finishIn(handle, first.id());
-                firstTold.countDown();
-                assertThat(commitFirst.await(20, TimeUnit.SECONDS)).isTrue();
-            }));
+            Future<?> a = pool.submit(() -> {
+                database.jdbi().useTransaction(handle -> {
+                    rig.finishIn(handle, first.id());
+                    firstTold.countDown();
+                    assertThat(commitFirst.await(20, TimeUnit.SECONDS)).isTrue();
+                });
+                return null;
+            });
             assertThat(firstTold.await(20, TimeUnit.SECONDS)).isTrue();
             Future<?> b = pool.submit(() -> database.jdbi().useTransaction(handle -> rig.finishIn(handle, second.id())));
             // The second outcome must wait for the first transaction (the release's lock); without
