@@ -44,14 +44,18 @@ interop: check-java
 
 ## make chaos: crash and fault tests against the relay as a real process (kill -9 at random moments under load,
 ## a full queue disk, faulty receivers, slow clients); needs root (a tmpfs is mounted); a few minutes.
+## Then the control plane's: two instances as processes and a private PostgreSQL (initdb in a temp dir), one
+## instance killed and PostgreSQL restarted during rollouts (CHAOS_CP_ROUNDS rounds; about 4 minutes for 3).
 ## Writes the "Crash and fault tests" section of docs/reliability.md and docs/reliability-chaos.svg.
 ## CHAOS_KILLS (default 25) and CHAOS_SEED choose the number of kills and the seed of their instants.
 CHAOS_KILLS ?= 25
 CHAOS_SEED ?= 20261128
+CHAOS_CP_ROUNDS ?= 3
 chaos: check-java
-	rm -rf relay/target/chaos
-	$(MVN) -Pchaos -DskipUnitTests=true -pl relay -am verify -Dchaos.kills=$(CHAOS_KILLS) -Dchaos.seed=$(CHAOS_SEED)
-	python3 scripts/chaos-report relay/target/chaos docs/reliability.md docs/reliability-chaos.svg
+	rm -rf relay/target/chaos control-web/target/chaos
+	$(MVN) -Pchaos -DskipUnitTests=true -pl relay,control-web -am verify -Dchaos.kills=$(CHAOS_KILLS) \
+		-Dchaos.seed=$(CHAOS_SEED) -Dchaos.cp.rounds=$(CHAOS_CP_ROUNDS)
+	python3 scripts/chaos-report relay/target/chaos docs/reliability.md docs/reliability-chaos.svg control-web/target/chaos
 
 ## make fuzz: coverage-guided fuzzing (Jazzer) of each target in fuzz/ for FUZZ_SECONDS (default 60), one JVM
 ## per target; the generated corpus and any crashing input (crash-*) go to fuzz/target/fuzz/; a crash fails
