@@ -10,11 +10,22 @@
                                        including the children they have already reaped (the /proc
                                        fallback when no cgroup can be made)
 
+  e2e_tools.py greet-wait PORT TIMEOUT print the epoch of the first "220" greeting on 127.0.0.1:PORT,
+                                       connecting every 5 ms (exit 1 after TIMEOUT seconds)
+  e2e_tools.py tempfail-sink PORT EVERY LOG
+                                       an SMTP sink on 127.0.0.1:PORT that answers 451 to the DATA of
+                                       every EVERYth message it receives and 250 to the rest; appends
+                                       "A EPOCH MESSAGE-ID" per accepted message and "T EPOCH" per 451
+                                       to LOG; runs until SIGTERM
+  e2e_tools.py tempfail-count LOG      print "UNIQUE ACCEPTED TEMPFAILS LAST_EPOCH" from that LOG
+
 smtp-sink -c rewrites one status line, "sess=N quit=N mesg=N" ended by a carriage return, whenever
 a session ends, QUIT is executed or "." is received; mesg is the number of messages received.
 """
+import asyncio
 import json
 import os
+import socket
 import re
 import signal
 import sys
@@ -165,6 +176,101 @@ def proc_cpu(pid):
     print("%.2f %.2f" % (user / CLK_TCK, system / CLK_TCK))
 
 
+def greet_wait(port, timeout):
+    deadline = time.monotonic() + float(timeout)
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=2) as s:
+                s.settimeout(2)
+                if s.recv(512).startswith(b"220"):
+                    now = time.time()
+                    try:
+                        s.sendall(b"QUIT\r\n")
+                    except OSError:
+                        pass
+                    print("%.6f" % now)
+                    return
+        except OSError:
+            pass
+        time.sleep(0.005)  # the connect poll period
+    sys.exit("no 220 on 127.0.0.1:%s within %ss" % (port, timeout))
+
+
+MSGID = re.compile(rb"^message-id:\s*(\S+)", re.I | re.M)
+
+
+def tempfail_sink(port, every, log_path):
+    every = int(every)
+    state = {"data": 0}
+    log = open(log_path, "a", buffering=1)
+
+    async def session(reader, writer):
+        async def reply(text):
+            writer.write(text.encode() + b"\r\n")
+            await writer.drain()
+        try:
+            await reply("220 tempfail-sink.bench.test ESMTP")
+            while True:
+                line = await asyncio.wait_for(reader.readline(), 60)
+                if not line:
+                    break
+                verb = line[:4].upper()
+                if verb in (b"EHLO", b"HELO"):
+                    await reply("250 tempfail-sink.bench.test")
+                elif verb in (b"MAIL", b"RCPT", b"RSET", b"NOOP"):
+                    await reply("250 2.0.0 ok")
+                elif verb == b"DATA":
+                    await reply("354 go ahead")
+                    body = []
+                    while True:
+                        l = await asyncio.wait_for(reader.readline(), 60)
+                        if not l or l in (b".\r\n", b".\n"):
+                            break
+                        if len(body) < 200:  # the headers are at the top; the body is not kept
+                            body.append(l)
+                    state["data"] += 1
+                    if state["data"] % every == 0:
+                        log.write("T %.6f\n" % time.time())
+                        await reply("451 4.3.0 tempfail-sink: try again later (every %dth message)" % every)
+                    else:
+                        m = MSGID.search(b"".join(body))
+                        log.write("A %.6f %s\n" % (time.time(), m.group(1).decode("ascii", "replace") if m else "-"))
+                        await reply("250 2.0.0 accepted")
+                elif verb == b"QUIT":
+                    await reply("221 2.0.0 bye")
+                    break
+                else:
+                    await reply("502 5.5.2 not implemented")
+        except (asyncio.TimeoutError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def serve():
+        server = await asyncio.start_server(session, "127.0.0.1", int(port), backlog=1024)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        loop.add_signal_handler(signal.SIGINT, stop.set)
+        async with server:
+            await stop.wait()
+    asyncio.run(serve())
+
+
+def tempfail_count(log_path):
+    ids, accepted, tempfails, last = set(), 0, 0, 0.0
+    with open(log_path) as f:
+        for line in f:
+            parts = line.split()
+            if parts[0] == "A":
+                accepted += 1
+                ids.add(parts[2] if len(parts) > 2 else "-%d" % accepted)
+                last = float(parts[1])
+            elif parts[0] == "T":
+                tempfails += 1
+    print(len(ids), accepted, tempfails, "%.6f" % last)
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -180,6 +286,12 @@ def main():
             interval = float(args[1])
             args = args[2:]
         sample(args[0], args[1:], interval)
+    elif cmd == "greet-wait":
+        greet_wait(args[0], args[1])
+    elif cmd == "tempfail-sink":
+        tempfail_sink(args[0], args[1], args[2])
+    elif cmd == "tempfail-count":
+        tempfail_count(args[0])
     elif cmd == "proc-cpu":
         proc_cpu(args[0])
     else:

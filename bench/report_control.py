@@ -35,7 +35,7 @@ def main():
     w("")
     w("## Machine")
     w("")
-    for key in ("cpu", "cores", "memory", "kernel", "java", "wrk", "date", "commit"):
+    for key in ("cpu", "cores", "memory", "kernel", "java", "wrk", "date", "commit", "loadavg at start", "loadavg at end"):
         w("- %s: %s" % (key, machine.get(key, "?")))
     w("")
     w("## Method")
@@ -52,8 +52,10 @@ def main():
       "when its whole response was read (no coordinated omission). Debian's `wrk` is closed-loop (each "
       "connection waits for its response before sending the next) and cannot hold a fixed rate; wrk2, "
       "which can, is not in Debian. So Debian's `wrk` gives the saturation figure only." % a.rate)
-    w("- A 10 s warm-up over all endpoints, then each endpoint alone at %s requests/s for %s s "
-      "(%d requests). The client runs on the same 2-core machine and takes CPU from the server."
+    w("- A 10 s warm-up over all API endpoints, then each endpoint alone at %s requests/s for %s s "
+      "(%d requests); the fleet page gets its own 10 s warm-up before its run. The client runs on the "
+      "same 2-core machine and takes CPU from the server. Load averages at start and end are in "
+      "Machine: the figures are only comparable between quiet runs."
       % (a.rate, a.duration, int(float(a.rate) * float(a.duration))))
     w("")
     verdicts = []

@@ -1,21 +1,22 @@
 """Renders docs/benchmarks-e2e.md (and its SVG chart) from one bench/e2e-bench run.
 
 Usage: report_e2e.py --csv E2E.csv --machine MACHINE.txt --svg OUT.svg --svg-link NAME
-                     [--problems PROBLEMS.log]   (markdown on stdout)
+                     [--problems PROBLEMS.log] [--startup STARTUP.csv] [--tempfail TEMPFAIL.csv]
+                     (markdown on stdout)
 Debian's /usr/bin/python3, standard library only.
 """
 import argparse
 import csv
 import os
-import statistics
 from collections import defaultdict
-from xml.sax.saxutils import escape
 
 from report import fmt as range_fmt, summary  # bench/report.py: the intake report's median (min–max)
+from svgchart import bar_chart, name
 
-TARGET_RATIO = 5.0        # Steward >= 5x Postfix end-to-end msg/s at 10 and 50 sessions
+TARGET_RATIO = 5.0        # Steward >= 5x Postfix end-to-end msg/s at 10 and 50 sessions (with DKIM on: issue 9)
 TARGET_RSS_MIB = 256.0    # Steward's RSS under load < 256 MiB
-DKIM = "not in the end-to-end run yet (the cost of signing is measured at intake, benchmarks.md, and per signature, benchmarks-dkim.md)"
+TARGET_STARTUP_S = 1.0    # Steward: exec to accepting connections < 1 s (issue 9)
+ORDER = ["steward", "steward-dkim", "postfix", "opensmtpd", "exim"]
 
 
 def fmt(s, digits=0):
@@ -33,66 +34,6 @@ def size_label(size):
     return "1 KiB" if size == 1024 else ("%d KiB" % (size // 1024) if size % 1024 == 0 else "%d B" % size)
 
 
-def svg_chart(cells, targets, path, label):
-    """Grouped bars: median end-to-end msg/s per cell and target, min–max whiskers."""
-    colours = {"steward": "#2b6cb0", "postfix": "#c05621"}
-    keys = sorted(cells)
-    width, height = 120 + 130 * max(1, len(keys)), 420
-    left, right, top, bottom = 70, 20, 50, 70
-    plot_h = height - top - bottom
-    top_value = max([v for k in keys for t in targets for v in cells[k][t + ".e2e"] if v is not None] + [1.0])
-    # a round axis maximum
-    step = 10 ** (len(str(int(top_value))) - 1)
-    axis_max = step * (int(top_value / step) + 1)
-    y = lambda v: top + plot_h - plot_h * v / axis_max
-    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">'
-           % (width, height),
-           '<rect width="100%" height="100%" fill="white"/>',
-           '<text x="%d" y="22" font-size="15" font-weight="bold">End-to-end msg/s, smtp-source → relay → smtp-sink'
-           ' (median; whiskers: min–max)</text>' % left]
-    if label:
-        out.append('<text x="%d" y="40" fill="#b00" font-weight="bold">%s: not the benchmark of record</text>'
-                   % (left, escape(label)))
-    for i in range(6):
-        v = axis_max * i / 5
-        out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/>' % (left, width - right, y(v), y(v)))
-        out.append('<text x="%d" y="%.1f" text-anchor="end">%d</text>' % (left - 6, y(v) + 4, v))
-    out.append('<text x="16" y="%d" transform="rotate(-90 16 %d)" text-anchor="middle">messages/s</text>'
-               % (top + plot_h // 2, top + plot_h // 2))
-    group_w = (width - left - right) / max(1, len(keys))
-    bar_w = min(40, (group_w - 30) / max(1, len(targets)))
-    for gi, key in enumerate(keys):
-        x0 = left + gi * group_w + (group_w - bar_w * len(targets)) / 2
-        for ti, t in enumerate(targets):
-            s = summary(cells[key][t + ".e2e"])
-            if not s:
-                continue
-            med, lo, hi = s
-            x = x0 + ti * bar_w
-            out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>'
-                       % (x, y(med), bar_w - 4, y(0) - y(med), colours.get(t, "#555")))
-            cx = x + (bar_w - 4) / 2
-            out.append('<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="black"/>' % (cx, cx, y(lo), y(hi)))
-            for yy in (y(lo), y(hi)):
-                out.append('<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="black"/>' % (cx - 4, cx + 4, yy, yy))
-            out.append('<text x="%.1f" y="%.1f" text-anchor="middle" font-size="10">%d</text>'
-                       % (cx, min(y(hi), y(med)) - 4, round(med)))
-        size, sessions = key
-        gx = left + gi * group_w + group_w / 2
-        out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (gx, height - bottom + 18, size_label(size)))
-        out.append('<text x="%.1f" y="%d" text-anchor="middle">%d session%s</text>'
-                   % (gx, height - bottom + 34, sessions, "" if sessions == 1 else "s"))
-    lx = left
-    for t in targets:
-        out.append('<rect x="%d" y="%d" width="12" height="12" fill="%s"/>' % (lx, height - 22, colours.get(t, "#555")))
-        out.append('<text x="%d" y="%d">%s</text>' % (lx + 16, height - 12, escape(t.capitalize())))
-        lx += 110
-    out.append('<text x="%d" y="%d" fill="#666">Steward + DKIM: %s</text>' % (lx, height - 12, DKIM))
-    out.append("</svg>")
-    with open(path, "w") as f:
-        f.write("\n".join(out) + "\n")
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--csv", required=True)
@@ -100,13 +41,15 @@ def main():
     p.add_argument("--svg", required=True)
     p.add_argument("--svg-link", required=True)
     p.add_argument("--problems")
+    p.add_argument("--startup")
+    p.add_argument("--tempfail")
     a = p.parse_args()
 
     machine = dict(line.rstrip("\n").split(": ", 1) for line in open(a.machine) if ": " in line)
     rows = list(csv.DictReader(open(a.csv)))
     targets = sorted({r["target"] for r in rows} | set(machine.get("targets", "").split()),
-                     key=lambda t: 0 if t == "steward" else 1)
-    both = "steward" in targets and "postfix" in targets
+                     key=lambda t: ORDER.index(t) if t in ORDER else len(ORDER))
+    has = lambda t: t in targets
     runs = max((int(r["run"]) for r in rows), default=0)
 
     cells = defaultdict(lambda: defaultdict(list))  # (size, sessions) -> "target.metric" -> values
@@ -133,13 +76,28 @@ def main():
         tt["extra"] += int(r["extra"])
         tt["source_failures"] += 1 if r["smtp_source_rc"] not in ("0", "") else 0
         tt["runs"] += 1
-    jvm_hwm = [int(r["jvm_hwm_kib"]) / 1024.0 for r in rows if r["target"] == "steward" and r["jvm_hwm_kib"]]
+    jvm_hwm = defaultdict(list)
+    for r in rows:
+        if r["target"].startswith("steward") and r["jvm_hwm_kib"]:
+            jvm_hwm[r["target"]].append(int(r["jvm_hwm_kib"]) / 1024.0)
 
-    svg_chart(cells, targets, a.svg, machine.get("label", ""))
+    startup = defaultdict(list)  # target -> seconds from exec to the first 220
+    if a.startup and os.path.exists(a.startup):
+        for r in csv.DictReader(open(a.startup)):
+            if r["seconds"]:
+                startup[r["target"]].append(float(r["seconds"]))
+    tempfail = [r for r in csv.DictReader(open(a.tempfail))] if a.tempfail and os.path.exists(a.tempfail) else []
+
+    keys = sorted(cells)
+    groups = [(size_label(k[0]), "%d session%s" % (k[1], "" if k[1] == 1 else "s")) for k in keys]
+    bar_chart(a.svg, "End-to-end msg/s, smtp-source → relay → smtp-sink (median; whiskers: min–max)", groups,
+              [(t, [summary(cells[k][t + ".e2e"]) for k in keys]) for t in targets],
+              label=machine.get("label", ""),
+              notes=["OpenSMTPD does not fsync before 250 (see Method)"] if has("opensmtpd") else [])
 
     out = []
     w = out.append
-    w("# End-to-end benchmark: Steward and Postfix relaying to the same sink")
+    w("# End-to-end benchmark: Steward, Postfix, OpenSMTPD and Exim relaying to the same sink")
     w("")
     w("Generated by `bench/e2e-bench` (run by `make bench-e2e` and `make bench`); do not edit by hand, rerun instead.")
     w("Raw figures: `bench/results/e2e-%s*.csv` and `bench/results/work-e2e-%s/` on the machine that ran it"
@@ -152,14 +110,15 @@ def main():
         w("")
     w("## Machine")
     w("")
-    for k in ("nproc", "cpu", "memory", "filesystem", "kernel", "os", "jdk", "postfix", "nsd", "python",
-              "cpu accounting", "loadavg at start", "loadavg at end", "date"):
-        w("- **%s**: %s" % (k, machine.get(k, "?")))
+    for k in ("nproc", "cpu", "memory", "filesystem", "kernel", "os", "jdk", "postfix", "opensmtpd", "exim", "nsd",
+              "python", "cpu accounting", "loadavg at start", "loadavg at end", "date"):
+        if k in machine or k not in ("opensmtpd", "exim"):
+            w("- **%s**: %s" % (k, machine.get(k, "?")))
     w("")
     w("## Command")
     w("")
     w("```")
-    w("make bench-e2e    # = make build; scripts/install-peers; bench/e2e-bench")
+    w("make bench-e2e    # = make build; scripts/install-peers; scripts/install-bench-peers; bench/e2e-bench")
     w(machine.get("command", "bench/e2e-bench"))
     w("```")
     w("")
@@ -167,9 +126,9 @@ def main():
     w("")
     w("- **Path**: `smtp-source -s SESSIONS -m N -l SIZE` (from the postfix package; one connection per message, no"
       " pipelining) → the relay on 127.0.0.1 → one `smtp-sink` on 127.0.0.1 (also from the postfix package, run as"
-      " `nobody`, backlog 1024, up to 256 sessions, it throws the messages away). Both relays run during the whole"
-      " bench and deliver to the same sink; the runs are one target after the other, the order alternating"
-      " between runs, and each starts with the target's queue empty.")
+      " `nobody`, backlog 1024, up to 256 sessions, it throws the messages away). Every relay runs during the whole"
+      " bench and delivers to the same sink; the runs are one target after the other, the order alternating"
+      " (reversed every other run), and each starts with the target's queue empty.")
     w("- **End-to-end msg/s** = N ÷ (time the Nth message reached the sink − start of smtp-source). Time a message"
       " spends queued inside the relay counts. The sink's running counter (`smtp-sink -c`) is read through a pipe"
       " by `bench/e2e_tools.py`, which stamps each increase with the wall clock. *Submit msg/s* is the intake side"
@@ -177,16 +136,20 @@ def main():
       " message arrived.")
     w("- **Every message counted**: per run, the sink's count is compared with N, with the relay's own"
       " log (Steward: `queued` and `delivery … status=sent` lines; Postfix: qmgr `nrcpt=` and smtp `status=sent`"
-      " lines) and with smtp-source's exit status; see *Delivery check* below.")
+      " lines; OpenSMTPD: `smtp message` and `mta delivery … result=\"Ok\"`; Exim: `<=` and `=>`) and with"
+      " smtp-source's exit status; see *Delivery check* below.")
     w("- **Steward**: `bin/steward relay --allow-test-overrides` (JVM options as in `bin/steward`: serial GC,"
       " 64 MiB heap, tiered JIT), every `[delivery]` key at its default (`max_per_destination = 20`,"
       " `messages_per_connection = 100`, `idle_timeout = 10s`, opportunistic STARTTLS — smtp-sink does not offer"
-      " it, so neither relay uses TLS). Routing is real MX routing: a private NSD (`scripts/dns-instance`) serves"
+      " it, so no relay uses TLS). Routing is real MX routing: a private NSD (`scripts/dns-instance`) serves"
       " `bench.test MX 10 mx.bench.test` and `mx.bench.test A 127.0.0.1`; `[dns] servers` points at it and"
       " `[testing] mx_port_override` replaces port 25 with the sink's port. Steward asks DNS on every delivery"
       " attempt (it has no cache of its own; in production a local caching resolver answers): NSD's CPU is"
       " reported in its own column, not added to Steward's. `[metrics]` is on, loopback only, for the harness's"
       " \"is the queue empty\" check.")
+    w("- **Steward + DKIM** (`steward-dkim`): a second Steward relay, configured the same, with `[dkim]` on: an"
+      " RSA-2048 key made by `bin/steward dkim keygen` (as in the intake bench); every message is signed before it"
+      " is queued. It has its own queue, port, cgroup and metrics.")
     w("- **Postfix**: a private instance, `scripts/postfix-instance start DIR --smtpd-port P --relayhost"
       " '[127.0.0.1]:SINK' --bench-relay`: everything is relayed to the sink with no DNS (a bracketed relayhost)."
       " Non-default settings and why they are fair: `in_flow_delay = 0s` (Steward has no inflow throttle; the"
@@ -198,90 +161,134 @@ def main():
       " From the interop instance: no chroot, `smtpd_peername_lookup = no`, loopback exempt from anvil limits,"
       " retry backoff of 5–10 s (unused: nothing is deferred in a good run). Extra settings of this run: %s."
       % machine.get("postfix extra settings", "none"))
-    w("- **Durability**: both have every message on stable storage before they answer 250 (Postfix: cleanup"
-      " fsyncs the queue file, its default; Steward: the intake journal's group-commit fsync). Neither syncs"
-      " again for the delivery; the sink stores nothing.")
+    if has("opensmtpd"):
+        w("- **OpenSMTPD** (Debian bookworm's `opensmtpd` package, which conflicts with postfix, so it is unpacked"
+          " with `dpkg-deb -x` by `scripts/install-bench-peers`, not installed): a private instance,"
+          " `scripts/opensmtpd-instance start DIR --port P --relay-port SINK`: `listen on 127.0.0.1 port P`,"
+          " `action relay host smtp+notls://127.0.0.1:SINK` (no MX lookup, like Postfix's bracketed relayhost),"
+          " `match from local for any`; every other setting is its default. Its spool and control socket are"
+          " compiled-in paths, so it runs in a private mount namespace with the instance's directories bind-mounted"
+          " there. Its resolver in that namespace answers from /etc/hosts only (smtpd looks up every client's PTR"
+          " and has no setting to stop it; the machine's resolver is remote and sometimes times out after 5 s) —"
+          " the same as Postfix's `smtpd_peername_lookup = no` and Exim's default. Not changeable and shown as is:"
+          " smtpd listens with a backlog of 5 (compiled in), so bursts of new connections overflow it and the"
+          " clients' SYNs are retried after 1 s.")
+    if has("exim"):
+        w("- **Exim** (Debian bookworm's `exim4-daemon-light`, unpacked the same way): a private instance,"
+          " `scripts/exim-instance start DIR --port P --relay-port SINK`: a `manualroute` router sends everything"
+          " to 127.0.0.1:SINK (no DNS), delivered right after reception by a delivery process forked per message"
+          " (Exim's default; no queue runner in the throughput runs). Non-default settings and why they are fair:"
+          " `smtp_accept_max = 100` (default 20 would refuse sessions 21–50; Steward and Postfix take 100),"
+          " `smtp_connect_backlog = 100` (default 20; the listen queue, not capacity),"
+          " `smtp_accept_queue_per_connection = 0` (inactive with one message per connection),"
+          " `deliver_drop_privilege = true` (runs as Debian-exim; least privilege), `hosts_avoid_tls = *` (the"
+          " sink offers no TLS anyway). Host lookups and ident stay off (defaults). Exim re-executes itself by its"
+          " compiled-in path, so it runs in a private mount namespace in which that path exists.")
+    w("- **Durability**: Steward (the intake journal's group-commit fsync), Postfix (cleanup fsyncs the queue file,"
+      " its default) and Exim (fsyncs its -D and -H spool files; `disable_fsync` defaults to false) have every"
+      " message on stable storage before they answer 250.%s No relay syncs again for the delivery; the sink stores"
+      " nothing." % (" **OpenSMTPD 6.8 does not**: it writes the message and its envelope into its spool"
+                     " but fsyncs neither before the 250 (its queue_fs backend creates envelopes without a sync and"
+                     " syncs only envelope updates; `strace -e fsync` shows no call while it accepts mail), and it"
+                     " has no setting to change that — its figures are for a relay that can lose accepted mail on"
+                     " a power failure." if has("opensmtpd") else ""))
     w("- **CPU s per 1,000 messages**: %s, read at the start of a run and again once every message has reached"
       " the sink, been logged as sent and left the queue. In a cgroup this is every process that ran in it during"
-      " the run — for Postfix master, smtpd, cleanup, trivial-rewrite, qmgr, smtp, anvil, scache, postlogd,"
-      " including the ones that exited; for Steward the JVM. Without a usable cgroup (`proc`): utime+stime of the"
-      " process tree plus cutime+cstime (children already reaped). Steward's checkpointer runs every 30 s, so"
-      " some of a run's checkpoint work lands in a later run." % (
+      " the run — for Postfix master, smtpd, cleanup, trivial-rewrite, qmgr, smtp, anvil, scache, postlogd; for"
+      " OpenSMTPD its seven privilege-separated processes; for Exim the daemon and every reception and delivery"
+      " process it forked, including the ones that exited; for Steward the JVM. Without a usable cgroup (`proc`):"
+      " utime+stime of the process tree plus cutime+cstime (children already reaped). Steward's checkpointer runs"
+      " every 30 s, so some of a run's checkpoint work lands in a later run." % (
           {"cgroup-v1": "the target's own cpuacct cgroup (v1)", "cgroup-v2": "the target's own cgroup (v2, cpu.stat)",
            "proc": "/proc process-tree accounting"}.get(machine.get("cpu accounting"), machine.get("cpu accounting", "?"))))
     w("- **Peak RSS under load**: sampled every %s s during each run (bench/e2e_tools.py sample): the sum of VmRSS"
       " over the target's process tree, and the sum of PSS (shared pages divided among the processes that map"
-      " them — the fairer figure for Postfix's many processes, whose RSS sum counts shared libraries and"
-      " shared memory once per process). For Steward the JVM's VmHWM (the kernel's own peak since start) is also"
+      " them — the fairer figure for the multi-process relays, whose RSS sum counts shared libraries and"
+      " shared memory once per process). Exim's delivery processes detach from the daemon, so the sampler sees"
+      " only part of them. For Steward the JVM's VmHWM (the kernel's own peak since start) is also"
       " reported." % machine.get("rss interval", "?"))
     w("- **Warm-up**: before the matrix each relay gets the same unmeasured warm-up (%s 1 KiB messages at 10"
       " sessions, delivered to the sink)." % machine.get("warmup", "?"))
-    w("- **Steward with DKIM**: %s; its column stays empty until it is." % DKIM)
     w("- Load generator, relays, sink and the arrival logger share the machine's %s cores: the sink and"
-      " smtp-source cost both targets the same, but they take CPU the relay could otherwise use." %
+      " smtp-source cost every target the same, but they take CPU the relay could otherwise use." %
       machine.get("nproc", "?"))
-    w("- %d run%s per cell; figures are median (min–max)." % (runs, "" if runs == 1 else "s"))
+    w("- %d run%s per cell; figures are median (min–max). An smtp-source run that takes longer than %s s is stopped"
+      " and the target's other runs of that cell are skipped (that cell then shows fewer runs), so one slow relay"
+      " cannot stretch the benchmark without bound." % (runs, "" if runs == 1 else "s", machine.get("run timeout", "?")))
     w("")
     w("## Results")
     w("")
-    w("![End-to-end messages per second, Steward and Postfix](%s)" % a.svg_link)
+    w("![End-to-end messages per second per relay](%s)" % a.svg_link)
     w("")
     head = "| size | sessions |"
     rule = "|---|---|"
     for t in targets:
-        head += " %s e2e msg/s | %s submit msg/s | %s lag s |" % (t, t, t)
-        rule += "---|---|---|"
-    if both:
-        head += " Steward ÷ Postfix e2e |"
+        head += " %s e2e msg/s |" % name(t)
         rule += "---|"
-    head += " Steward + DKIM e2e msg/s |"
-    rule += "---|"
+    ratio_of = [t for t in ("steward", "steward-dkim") if has(t)] if has("postfix") else []
+    for t in ratio_of:
+        head += " %s ÷ Postfix |" % name(t)
+        rule += "---|"
     w(head)
     w(rule)
-    ratios = {}
-    for key in sorted(cells):
+    ratios = defaultdict(dict)  # steward target -> key -> ratio
+    for key in keys:
         c = cells[key]
         line = "| %s | %d |" % (size_label(key[0]), key[1])
         for t in targets:
-            line += " %s | %s | %s |" % (fmt(summary(c[t + ".e2e"])), fmt(summary(c[t + ".submit"])),
-                                         fmt(summary(c[t + ".lag"]), 2))
-        if both:
-            s, pf = summary(c["steward.e2e"]), summary(c["postfix.e2e"])
+            line += " %s |" % fmt(summary(c[t + ".e2e"]))
+        for t in ratio_of:
+            s, pf = summary(c[t + ".e2e"]), summary(c["postfix.e2e"])
             ratio = s[0] / pf[0] if s and pf and pf[0] else None
-            ratios[key] = ratio
+            ratios[t][key] = ratio
             line += " %s |" % ("n/a" if ratio is None else "%.1f×" % ratio)
-        line += " — (%s) |" % DKIM
         w(line)
     w("")
-    w("Resources per cell (CPU: seconds per 1,000 delivered messages; memory: peak over the run's samples):")
+    w("Intake side of the same runs (submit msg/s) and the drain lag (s):")
     w("")
     head = "| size | sessions |"
     rule = "|---|---|"
     for t in targets:
-        head += " %s CPU s/1k |" % t
-        rule += "---|"
-        if t == "steward":
-            head += " NSD CPU s/1k (Steward's MX lookups) |"
-            rule += "---|"
-    for t in targets:
-        head += " %s peak RSS MiB | %s peak PSS MiB |" % (t, t)
-        rule += "---|---|"
-    if "postfix" in targets:
-        head += " postfix ΣVmHWM MiB | postfix processes (peak) |"
+        head += " %s submit | %s lag |" % (name(t), name(t))
         rule += "---|---|"
     w(head)
     w(rule)
-    for key in sorted(cells):
+    for key in keys:
+        c = cells[key]
+        line = "| %s | %d |" % (size_label(key[0]), key[1])
+        for t in targets:
+            line += " %s | %s |" % (fmt(summary(c[t + ".submit"])), fmt(summary(c[t + ".lag"]), 2))
+        w(line)
+    w("")
+    w("Resources per cell (CPU: seconds per 1,000 delivered messages; memory: peak over the run's samples, MiB):")
+    w("")
+    head = "| size | sessions |"
+    rule = "|---|---|"
+    for t in targets:
+        head += " %s CPU s/1k |" % name(t)
+        rule += "---|"
+    if any(t.startswith("steward") for t in targets):
+        head += " NSD CPU s/1k (Steward's MX lookups) |"
+        rule += "---|"
+    for t in targets:
+        head += " %s peak RSS | %s peak PSS |" % (name(t), name(t))
+        rule += "---|---|"
+    if has("postfix"):
+        head += " Postfix ΣVmHWM | Postfix processes (peak) |"
+        rule += "---|---|"
+    w(head)
+    w(rule)
+    for key in keys:
         c = cells[key]
         line = "| %s | %d |" % (size_label(key[0]), key[1])
         for t in targets:
             line += " %s |" % fmt(summary(c[t + ".cpu1k"]), 2)
-            if t == "steward":
-                line += " %s |" % fmt(summary(c[t + ".dns1k"]), 2)
+        if any(t.startswith("steward") for t in targets):
+            line += " %s |" % fmt(summary(c["steward.dns1k"] + c["steward-dkim.dns1k"]), 2)
         for t in targets:
             rs, ps = summary(c[t + ".rss"]), summary(c[t + ".pss"])
             line += " %s | %s |" % ("n/a" if rs is None else "%.0f" % rs[2], "n/a" if ps is None else "%.0f" % ps[2])
-        if "postfix" in targets:
+        if has("postfix"):
             pr, hw = summary(c["postfix.procs"]), summary(c["postfix.hwmsum"])
             line += " %s | %s |" % ("n/a" if hw is None else "%.0f" % hw[2], "n/a" if pr is None else "%d" % pr[2])
         w(line)
@@ -290,9 +297,10 @@ def main():
       " peak RSS of every Postfix process alive at the end of the run; like the RSS sum it counts the pages"
       " its processes share (libraries, the master's shared memory) once per process, so PSS is the figure"
       " to compare with Steward's single JVM.")
-    if jvm_hwm:
-        w("Steward's JVM VmHWM (peak resident set since it started, warm-up included) at the end: **%.1f MiB**."
-          % max(jvm_hwm))
+    for t in ("steward", "steward-dkim"):
+        if jvm_hwm.get(t):
+            w("%s's JVM VmHWM (peak resident set since it started, warm-up included) at the end: **%.1f MiB**."
+              % (name(t), max(jvm_hwm[t])))
     w("")
     w("### Delivery check")
     w("")
@@ -301,7 +309,7 @@ def main():
     w("|---|---|---|---|---|---|---|---|---|")
     for t in targets:
         tt = totals[t]
-        w("| %s | %d | %d | %d | %d | %d | %d | %d | %d |" % (t, tt["runs"], tt["messages"], tt["accepted"],
+        w("| %s | %d | %d | %d | %d | %d | %d | %d | %d |" % (name(t), tt["runs"], tt["messages"], tt["accepted"],
                                                          tt["sent"], tt["received"], tt["missing"], tt["extra"],
                                                          tt["source_failures"]))
     w("")
@@ -318,34 +326,93 @@ def main():
             w(line[:300])
         w("```")
     else:
-        w("No warning, error, deferral or bounce in either relay's log during the measured runs.")
+        w("No warning, error, deferral or bounce in any relay's log during the measured runs.")
     if machine.get("stuck targets"):
         w("")
         w("**Stuck**: the queue of %s did not drain; its remaining runs were skipped." % machine["stuck targets"])
     w("")
+    if startup:
+        w("## Startup to accepting connections")
+        w("")
+        w("Time from the exec of the relay's start command to the first `220` greeting on its port (bench/e2e_tools.py"
+          " `greet-wait` polls a TCP connect every 5 ms), %s starts per relay, each from a fresh directory (empty"
+          " queue), nothing else running for it. Steward: `bin/steward relay` (the JVM's start included); Postfix:"
+          " `postfix start` of the private instance (master, then smtpd on the first connection); OpenSMTPD: `smtpd -d`"
+          " in its namespace; Exim: `exim -bd` in its namespace. The instance scripts' own work before that exec"
+          " (writing configuration) is not counted." % machine.get("startup runs", "?"))
+        w("")
+        w("| relay | seconds to the first 220, median (min–max) |")
+        w("|---|---|")
+        for t in targets:
+            if startup.get(t):
+                w("| %s | %s |" % (name(t), fmt(summary(startup[t]), 3)))
+        w("")
+    if tempfail:
+        w("## Tempfailing sink (backpressure and retries)")
+        w("")
+        w("A second sink (bench/e2e_tools.py `tempfail-sink`, Python asyncio) answers `451 4.3.0` to the DATA of every"
+          " %sth message it receives (counting every DATA, retries included: deterministic, so runs compare) and"
+          " `250` to the rest; it records each accepted message's Message-ID, so duplicates and losses are seen. Each"
+          " relay is restarted for this scenario with its retry timers shortened the same way: Steward `[queue]"
+          " min_backoff = \"%ss\"`, `max_backoff = \"%ss\"`; Postfix `minimal_backoff_time = %ss`,"
+          " `maximal_backoff_time = %ss`, `queue_run_delay = %ss`; Exim a queue runner every %s s (`-q%ss`) and the"
+          " retry rule `* * F,1h,%ss`; OpenSMTPD's retry delays are compiled in (minutes) with no setting, so the"
+          " harness runs `smtpctl schedule all` every %s s while messages are pending, which is what the others'"
+          " timers do. Time = from the start of smtp-source until every message was accepted by the sink (bounded by"
+          " %s s)." % (machine.get("tempfail every", "?"), machine.get("tempfail backoff", "?"),
+                         machine.get("tempfail backoff max", "?"), machine.get("tempfail backoff", "?"),
+                         machine.get("tempfail backoff max", "?"), machine.get("tempfail backoff", "?"),
+                         machine.get("tempfail backoff", "?"), machine.get("tempfail backoff", "?"),
+                         machine.get("tempfail backoff", "?"), machine.get("tempfail backoff", "?"),
+                         machine.get("tempfail timeout", "?")))
+        w("")
+        w("| relay | runs | messages | all delivered | seconds until all delivered | msg/s | 451s answered"
+          " (retries needed) | delivered twice | missing at the end |")
+        w("|---|---|---|---|---|---|---|---|---|")
+        by = defaultdict(list)
+        for r in tempfail:
+            by[r["target"]].append(r)
+        for t in targets:
+            rs = by.get(t)
+            if not rs:
+                continue
+            done = sum(1 for r in rs if r["complete"] == "yes")
+            w("| %s | %d | %s | %d/%d | %s | %s | %s | %d | %d |" % (
+                name(t), len(rs), rs[0]["messages"], done, len(rs),
+                fmt(summary([num(r["elapsed_s"]) for r in rs if r["complete"] == "yes"]), 1),
+                fmt(summary([num(r["msgs_per_s"]) for r in rs if r["complete"] == "yes"]), 1),
+                fmt(summary([num(r["tempfails"]) for r in rs])),
+                sum(int(r["duplicates"]) for r in rs), sum(int(r["lost"]) for r in rs)))
+        w("")
     w("## Targets")
     w("")
     w("| target | measured | met? |")
     w("|---|---|---|")
-    for sessions in (10, 50):
-        for size in sorted({k[0] for k in cells}):
-            if (size, sessions) in ratios:
-                r = ratios[(size, sessions)]
-                w("| Steward ≥ %.0f× Postfix end-to-end msg/s, %s, %d sessions | %s | %s |" % (
-                    TARGET_RATIO, size_label(size), sessions, "n/a" if r is None else "%.1f×" % r,
-                    "n/a" if r is None else ("yes" if r >= TARGET_RATIO else "**no**")))
-    steward_rss = [v for k in cells for v in cells[k]["steward.rss"] if v is not None] + jvm_hwm
-    if steward_rss:
-        peak = max(steward_rss)
-        w("| Steward RSS under load < %.0f MiB | %.1f MiB | %s |" % (
-            TARGET_RSS_MIB, peak, "yes" if peak < TARGET_RSS_MIB else "**no**"))
-    w("| the same with DKIM signing | — | not measured: %s |" % DKIM)
+    for t in ratio_of:
+        for sessions in (10, 50):
+            for size in sorted({k[0] for k in cells}):
+                if (size, sessions) in ratios[t]:
+                    r = ratios[t][(size, sessions)]
+                    w("| %s ≥ %.0f× Postfix end-to-end msg/s%s, %s, %d sessions | %s | %s |" % (
+                        "Steward", TARGET_RATIO, " with DKIM on" if t == "steward-dkim" else "", size_label(size),
+                        sessions, "n/a" if r is None else "%.1f×" % r,
+                        "n/a" if r is None else ("yes" if r >= TARGET_RATIO else "**no**")))
+    for t in ("steward", "steward-dkim"):
+        rss = [v for k in cells for v in cells[k][t + ".rss"] if v is not None] + jvm_hwm.get(t, [])
+        if rss:
+            peak = max(rss)
+            w("| %s RSS under load < %.0f MiB | %.1f MiB | %s |" % (
+                name(t), TARGET_RSS_MIB, peak, "yes" if peak < TARGET_RSS_MIB else "**no**"))
+    if startup.get("steward"):
+        s = summary(startup["steward"])
+        w("| Steward startup to accepting connections < %.0f s (median of %d) | %.3f s (max %.3f s) | %s |" % (
+            TARGET_STARTUP_S, len(startup["steward"]), s[0], s[2], "yes" if s[0] < TARGET_STARTUP_S else "**no**"))
     for t in targets:
         tt = totals[t]
         ok = tt["missing"] == 0 and tt["extra"] == 0 and tt["source_failures"] == 0
         w("| %s delivered every message exactly once (validity, not a target) | %d/%d | %s |" % (
-            t, tt["received"], tt["messages"], "yes" if ok else "**no**"))
-    if not both:
+            name(t), tt["received"], tt["messages"], "yes" if ok else "**no**"))
+    if not ratio_of:
         w("")
         w("**This run measured %s only** (`BENCH_TARGETS`): the targets that compare Steward with Postfix are"
           " missing." % ", ".join(targets))

@@ -27,12 +27,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Debian packages as built: their control fields and file lists (owners, modes, conffiles),
- * the systemd units through {@code systemd-analyze verify}, and an installation with the real dpkg
- * into a throwaway root ({@code dpkg --root … --force-script-chrootless}: the maintainer scripts
- * run with {@code DPKG_ROOT} set and leave accounts, ownership and systemd alone), after which the
- * installed launcher, with the installed runtime, starts the relay on the configuration the
- * postinst wrote and the relay accepts a message. Purging removes the configuration and the key.
+ * The Debian packages as built ({@code steward-runtime} for amd64, {@code steward-agent} and
+ * {@code steward-control} for all architectures): their file names, control fields and file lists
+ * (owners, modes, conffiles), the systemd units through {@code systemd-analyze verify} and their
+ * hardening, and an installation with the real dpkg into a throwaway root ({@code dpkg --root …
+ * --force-script-chrootless}: the maintainer scripts run with {@code DPKG_ROOT} set and leave
+ * accounts, ownership and systemd alone), after which the installed launcher, with the installed
+ * runtime, starts the relay on the configuration the postinst wrote and the relay accepts a
+ * message, and the installed agent configuration is checked by the installed {@code steward agent}
+ * (the agent itself is not run: it would run apt against this machine). A second install (dpkg's
+ * upgrade path) keeps the configuration; purging removes it, the key and the agent's state.
  *
  * <p>Never touches the build machine's own dpkg database or /etc. Needs dpkg, dpkg-deb and
  * systemd-analyze, which every Debian system has; a missing one fails the test.
@@ -44,33 +48,41 @@ class PackagesIT {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
 
     static Path runtime;
-    static Path relay;
-    static Path sendmail;
+    static Path agent;
     static Path control;
 
     @BeforeAll
     static void findPackages() throws IOException {
         runtime = deb("steward-runtime_");
-        relay = deb("steward-relay_");
-        sendmail = deb("steward-sendmail_");
+        agent = deb("steward-agent_");
         control = deb("steward-control_");
     }
 
     @Test
-    void controlFields_dependenciesAndTheMailTransportAgent() throws Exception {
+    void namesAndControlFields_dependenciesAndTheMailTransportAgent() throws Exception {
         assertThat(field(runtime, "Architecture")).isEqualTo("amd64");
         String version = field(runtime, "Version");
-        assertThat(version).matches("\\d+\\.\\d+\\.\\d+(~SNAPSHOT.*)?");
-        assertThat(field(relay, "Depends")).contains("steward-runtime (= " + version + ")").contains("adduser");
-        assertThat(field(relay, "Architecture")).isEqualTo("all");
-        assertThat(field(sendmail, "Provides")).isEqualTo("mail-transport-agent");
-        assertThat(field(sendmail, "Conflicts")).isEqualTo("mail-transport-agent");
-        assertThat(field(sendmail, "Replaces")).isEqualTo("mail-transport-agent");
-        assertThat(field(sendmail, "Depends")).isEqualTo("steward-relay (= " + version + ")");
-        assertThat(field(control, "Depends")).contains("steward-runtime (= " + version + ")");
-        assertThat(run(List.of("dpkg-deb", "--ctrl-tarfile", control.toString())).exitCode()).isZero();
-        assertThat(run(List.of("sh", "-c", "dpkg-deb --ctrl-tarfile " + control + " | tar -xO ./conffiles")).out())
-                .isEqualTo("/etc/steward/control.toml\n");
+        assertThat(version).as("the Maven version, SNAPSHOT sorting before the release").matches("\\d+\\.\\d+\\.\\d+(~SNAPSHOT)?");
+        // The interface contract's names: steward-agent_<version>_all.deb, steward-control_<version>_all.deb.
+        assertThat(runtime.getFileName()).hasToString("steward-runtime_" + version + "_amd64.deb");
+        assertThat(agent.getFileName()).hasToString("steward-agent_" + version + "_all.deb");
+        assertThat(control.getFileName()).hasToString("steward-control_" + version + "_all.deb");
+        for (Path deb : List.of(agent, control)) {
+            assertThat(field(deb, "Version")).isEqualTo(version);
+            assertThat(field(deb, "Architecture")).isEqualTo("all");
+            assertThat(field(deb, "Depends")).isEqualTo("steward-runtime (= " + version + "), adduser");
+        }
+        assertThat(field(agent, "Provides")).isEqualTo("mail-transport-agent");
+        assertThat(field(agent, "Conflicts")).isEqualTo("mail-transport-agent, steward-relay, steward-sendmail");
+        assertThat(field(agent, "Replaces")).isEqualTo("mail-transport-agent, steward-relay, steward-sendmail");
+        assertThat(conffiles(control)).isEqualTo("/etc/steward/control.toml\n");
+        assertThat(conffiles(agent)).isEqualTo("/etc/steward/agent.toml\n");
+    }
+
+    private static String conffiles(Path deb) throws Exception {
+        Result conffiles = run(List.of("sh", "-c", "dpkg-deb --ctrl-tarfile " + deb + " | tar -xO ./conffiles"));
+        assertThat(conffiles.exitCode()).as(conffiles.out()).isZero();
+        return conffiles.out();
     }
 
     @Test
@@ -80,20 +92,26 @@ class PackagesIT {
                 .containsEntry("./usr/lib/steward/java/bin/java", "-rwxr-xr-x root/root")
                 .containsEntry("./usr/lib/steward/java/lib/jspawnhelper", "-rwxr-xr-x root/root")
                 .containsEntry("./usr/lib/steward/java/lib/modules", "-rw-r--r-- root/root");
-        Map<String, String> relayFiles = contents(relay);
-        assertThat(relayFiles).containsEntry("./usr/lib/steward/relay/steward-relay.jar", "-rw-r--r-- root/root")
-                .containsEntry("./lib/systemd/system/steward-relay.service", "-rw-r--r-- root/root");
-        assertThat(relayFiles.keySet()).anyMatch(name -> name.matches("\\./usr/lib/steward/relay/dnsjava-.*\\.jar"));
-        assertThat(relayFiles.keySet()).as("the relay package writes nothing under /etc; postinst does, once")
-                .noneMatch(name -> name.startsWith("./etc/"));
-        assertThat(contents(sendmail)).containsEntry("./usr/sbin/sendmail", "-rwxr-xr-x root/root")
+        Map<String, String> agentFiles = contents(agent);
+        assertThat(agentFiles).containsEntry("./usr/lib/steward/agent/steward-agent.jar", "-rw-r--r-- root/root")
+                .containsEntry("./lib/systemd/system/steward-relay.service", "-rw-r--r-- root/root")
+                .containsEntry("./lib/systemd/system/steward-agent.service", "-rw-r--r-- root/root")
+                .containsEntry("./etc/steward/agent.toml", "-rw-r--r-- root/root")
+                .containsEntry("./usr/sbin/sendmail", "-rwxr-xr-x root/root")
                 .containsEntry("./usr/bin/mailq", "-rwxr-xr-x root/root")
                 .hasEntrySatisfying("./usr/lib/sendmail", entry -> assertThat(entry).startsWith("l")); // a symlink
+        assertThat(agentFiles.keySet()).as("the relay and its libraries, once, in the agent's directory")
+                .anyMatch(name -> name.matches("\\./usr/lib/steward/agent/steward-relay-.*\\.jar"))
+                .anyMatch(name -> name.matches("\\./usr/lib/steward/agent/dnsjava-.*\\.jar"))
+                .noneMatch(name -> name.startsWith("./usr/lib/steward/relay/"));
+        assertThat(agentFiles.keySet().stream().filter(name -> name.startsWith("./etc/") && !name.endsWith("/")))
+                .as("under /etc the package ships agent.toml alone; relay.toml and the DKIM key are made by postinst, once")
+                .containsExactly("./etc/steward/agent.toml");
         assertThat(contents(control)).containsEntry("./etc/steward/control.toml", "-rw-r----- root/root")
                 .containsEntry("./lib/systemd/system/steward-control.service", "-rw-r--r-- root/root")
                 .containsEntry("./usr/lib/steward/control-web/steward-control-web.jar", "-rw-r--r-- root/root");
         // Every file is root's: nothing in a package belongs to the service users.
-        for (Path deb : List.of(runtime, relay, sendmail, control)) {
+        for (Path deb : List.of(runtime, agent, control)) {
             assertThat(contents(deb).values()).as(deb.toString()).allMatch(entry -> entry.endsWith(" root/root"));
         }
     }
@@ -101,13 +119,14 @@ class PackagesIT {
     @Test
     void systemdUnits_verifyCleanly_andAreHardened(@TempDir Path work) throws Exception {
         Path root = work.resolve("root");
-        for (Path deb : List.of(runtime, relay, control)) {
+        for (Path deb : List.of(runtime, agent, control)) {
             assertThat(run(List.of("dpkg-deb", "-x", deb.toString(), root.toString())).exitCode()).isZero();
         }
-        for (String unit : List.of("steward-relay.service", "steward-control.service")) {
+        for (String unit : List.of("steward-relay.service", "steward-agent.service", "steward-control.service")) {
             String text = Files.readString(root.resolve("lib/systemd/system/" + unit));
-            assertThat(text).contains("NoNewPrivileges=yes").contains("ProtectSystem=strict")
-                    .contains("ProtectHome=yes").contains("PrivateTmp=yes").containsPattern("(?m)^User=steward");
+            assertThat(text).as(unit).contains("NoNewPrivileges=yes").contains("ProtectHome=yes").contains("PrivateTmp=yes")
+                    .contains("ProtectControlGroups=yes").contains("RestrictRealtime=yes").contains("LockPersonality=yes")
+                    .contains("SystemCallArchitectures=native").containsPattern("(?m)^ExecStart=/usr/bin/steward ");
             // Verified with the launcher's path inside the extracted tree (the host has no /usr/bin/steward).
             Path copy = work.resolve(unit);
             Files.writeString(copy, text.replace("/usr/bin/steward", root.resolve("usr/bin/steward").toString()));
@@ -115,9 +134,25 @@ class PackagesIT {
             assertThat(verify.exitCode()).as(verify.out()).isZero();
             assertThat(verify.out()).as("systemd-analyze warnings for " + unit).doesNotContain(copy.toString());
         }
+        for (String unprivileged : List.of("steward-relay.service", "steward-control.service")) {
+            assertThat(Files.readString(root.resolve("lib/systemd/system/" + unprivileged))).as(unprivileged)
+                    .containsPattern("(?m)^User=steward").contains("ProtectSystem=strict").contains("PrivateDevices=yes")
+                    .contains("RestrictSUIDSGID=yes").contains("UMask=0077");
+        }
         String relayUnit = Files.readString(root.resolve("lib/systemd/system/steward-relay.service"));
         assertThat(relayUnit).contains("AmbientCapabilities=CAP_NET_BIND_SERVICE")
-                .contains("CapabilityBoundingSet=CAP_NET_BIND_SERVICE").contains("ReadWritePaths=/var/spool/steward");
+                .contains("CapabilityBoundingSet=CAP_NET_BIND_SERVICE").contains("ReadWritePaths=/var/spool/steward")
+                .contains("ExecStart=/usr/bin/steward relay --config /etc/steward/relay.toml");
+        // The agent: root (apt, dpkg, the reboot), no privileged port, not started before enrolment.
+        String agentUnit = Files.readString(root.resolve("lib/systemd/system/steward-agent.service"));
+        assertThat(agentUnit).doesNotContainPattern("(?m)^User=").doesNotContain("CAP_NET_BIND_SERVICE")
+                .contains("ExecStart=/usr/bin/steward agent --config /etc/steward/agent.toml")
+                .contains("ConditionPathExists=/var/lib/steward/agent/credential.json")
+                .contains("StateDirectory=steward/agent").contains("StateDirectoryMode=0700")
+                .contains("RestartPreventExitStatus=78") // a configuration error is not retried every 10 s
+                .contains("RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK");
+        assertThat(agentUnit).as("each of these would break apt, dpkg, a kernel upgrade or grub-install")
+                .doesNotContainPattern("(?m)^(ProtectSystem|ProtectKernelModules|PrivateDevices|ProtectClock|RestrictSUIDSGID|DeviceAllow)=");
     }
 
     @Test
@@ -130,12 +165,12 @@ class PackagesIT {
         List<String> dpkg = List.of("dpkg", "--root=" + root, "--force-script-chrootless", "--force-not-root",
                 "--force-bad-path", "--force-depends", "--log=" + root.resolve("dpkg.log"));
         List<String> install = new ArrayList<>(dpkg);
-        install.addAll(List.of("-i", runtime.toString(), relay.toString(), sendmail.toString()));
+        install.addAll(List.of("-i", runtime.toString(), agent.toString()));
         Result installed = run(install);
         assertThat(installed.exitCode()).as(installed.out()).isZero();
-        assertThat(installed.out()).contains("steward-relay: wrote /etc/steward/relay.toml for ");
+        assertThat(installed.out()).contains("steward-agent: wrote /etc/steward/relay.toml for ");
 
-        // The postinst's configuration: this machine's name, a DKIM key made here, owner-only.
+        // The postinst's configuration: this machine's name, a DKIM key made here (owner-only).
         Path config = root.resolve("etc/steward/relay.toml");
         String written = Files.readString(config);
         String host = written.replaceAll("(?s).*hostname = \"([^\"]+)\".*", "$1");
@@ -143,8 +178,12 @@ class PackagesIT {
                 .contains("key_file = \"/etc/steward/dkim/nexx." + host + ".key\"");
         Path key = root.resolve("etc/steward/dkim/nexx." + host + ".key");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config)))
+                .as("no secrets in it; sendmail as any user reads its listen address").isEqualTo("rw-r--r--");
         assertThat(Files.isDirectory(root.resolve("var/spool/steward"))).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("var/lib/steward/agent"))))
+                .as("the agent's state (its credential): root only").isEqualTo("rwx------");
+        assertThat(root.resolve("etc/steward/apps")).isDirectory();
         assertThat(Files.readString(root.resolve("usr/sbin/sendmail"))).contains("exec /usr/bin/steward sendmail \"$@\"");
 
         // The same configuration with its paths inside the throwaway root, on a free loopback port.
@@ -177,12 +216,80 @@ class PackagesIT {
         }
         assertThat(Files.readString(work.resolve("relay.log"))).doesNotContain("Exception");
 
+        // The installed agent on the installed conffile (its paths inside the root): not enrolled,
+        // it refuses to run and says what to set; with a control plane's address it checks out.
+        String shipped = Files.readString(root.resolve("etc/steward/agent.toml"));
+        Path agentConfig = work.resolve("agent.toml");
+        Files.writeString(agentConfig, shipped.replace("\"/etc/steward/relay.toml\"", "\"" + runConfig + "\"")
+                .replace("\"/var/lib/steward/agent\"", "\"" + root.resolve("var/lib/steward/agent") + "\"")
+                .replace("\"/etc/steward/", "\"" + root.resolve("etc/steward") + "/"));
+        Result unconfigured = run(List.of(launcher.toString(), "agent", "--config", agentConfig.toString(), "--check-config"));
+        assertThat(unconfigured.exitCode()).as(unconfigured.out()).isEqualTo(78);
+        assertThat(unconfigured.out()).contains("run_relay = false and no [control] url").contains("enrol");
+        Files.writeString(agentConfig, Files.readString(agentConfig)
+                .replace("# url = \"https://control.hosting.example\"", "url = \"https://control.hosting.example\""));
+        Result configured = run(List.of(launcher.toString(), "agent", "--config", agentConfig.toString(), "--check-config"));
+        assertThat(configured.exitCode()).as(configured.out()).isZero();
+        assertThat(configured.out()).contains(agentConfig + ": ok (the agent alone; the relay runs separately)")
+                .contains(runConfig + ": ok");
+        // The installed agent runs alone (the relay stays the other process's): it starts, finds no
+        // credential, and opens no listener; its control plane (a closed loopback port) hands out no
+        // job, so nothing is run against this machine.
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Files.writeString(agentConfig, Files.readString(agentConfig).replace("https://control.hosting.example",
+                    "http://127.0.0.1:" + free.getLocalPort()));
+        }
+        Process agentProcess = new ProcessBuilder(launcher.toString(), "agent", "--config", agentConfig.toString())
+                .redirectErrorStream(true).start();
+        List<String> agentLog = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch agentStarted = new java.util.concurrent.CountDownLatch(1);
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader lines = agentProcess.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    agentLog.add(line);
+                    if (line.contains("agent_started")) {
+                        agentStarted.countDown();
+                    }
+                }
+            } catch (IOException closed) {
+                // the process ended
+            }
+        });
+        try {
+            assertThat(agentStarted.await(60, TimeUnit.SECONDS)).as("agent_started in %s", agentLog).isTrue();
+            assertThat(agentProcess.isAlive()).isTrue();
+            assertThat(String.join("\n", agentLog)).contains("enrolled=false").doesNotContain("relay_started");
+        } finally {
+            agentProcess.destroy();
+            if (!agentProcess.waitFor(30, TimeUnit.SECONDS)) {
+                agentProcess.destroyForcibly();
+            }
+        }
+        assertThat(String.join("\n", agentLog)).doesNotContain("Exception");
+
+        Result usage = run(List.of(launcher.toString(), "agent", "--help"));
+        assertThat(usage.exitCode()).isZero();
+        assertThat(usage.out()).contains("steward agent enrol [--config FILE] --token TOKEN");
+
+        // Installing again (dpkg's upgrade path: prerm upgrade, postinst configure <version>) keeps
+        // the configuration and the key.
+        List<String> again = new ArrayList<>(dpkg);
+        again.addAll(List.of("-i", agent.toString()));
+        Result reinstalled = run(again);
+        assertThat(reinstalled.exitCode()).as(reinstalled.out()).isZero();
+        assertThat(reinstalled.out()).doesNotContain("wrote /etc/steward/relay.toml");
+        assertThat(Files.readString(config)).isEqualTo(written);
+        assertThat(key).exists();
+
+
         List<String> purge = new ArrayList<>(dpkg);
-        purge.addAll(List.of("--purge", "steward-sendmail", "steward-relay", "steward-runtime"));
+        purge.addAll(List.of("--purge", "steward-agent", "steward-runtime"));
         Result purged = run(purge);
         assertThat(purged.exitCode()).as(purged.out()).isZero();
         assertThat(root.resolve("etc/steward/relay.toml")).doesNotExist();
         assertThat(root.resolve("etc/steward/dkim")).doesNotExist();
+        assertThat(root.resolve("etc/steward/agent.toml")).as("the conffile").doesNotExist();
+        assertThat(root.resolve("var/lib/steward/agent")).doesNotExist();
         assertThat(root.resolve("usr/bin/steward")).doesNotExist();
         assertThat(root.resolve("var/spool/steward")).as("queued mail is never removed by a package operation")
                 .exists();

@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -29,6 +30,8 @@ import java.util.Locale;
  * relay_config = "/etc/steward/relay.toml"     # default
  * recipes_directory = "/etc/steward/apps"      # default
  * dkim_directory = "/etc/steward/dkim"         # default: where enrolment keeps a new DKIM key
+ * run_relay = true                             # default; false: the relay runs in a unit of its own
+ * os_updates = "apt"                           # default; "off": OS_UPDATE jobs fail at once (make run's agent)
  * }</pre>
  *
  * <p>Thread safety: immutable.
@@ -43,10 +46,16 @@ import java.util.Locale;
  * @param relayConfig the relay's configuration, run in the same process
  * @param recipesDirectory the application recipes
  * @param dkimDirectory where enrolment writes a DKIM key when the relay has none configured
+ * @param runRelay whether {@code steward agent} runs the relay in its own process; false when the
+ *     relay runs as a service of its own (the Debian package: {@code steward-relay.service} as the
+ *     unprivileged user, the agent as root) and the heartbeat reads it through its admin socket
+ * @param osUpdates whether OS_UPDATE jobs run apt; false on a machine whose packages the agent
+ *     must not touch ({@code make run}'s development agent on a developer's machine): such a job
+ *     is reported failed without running anything
  */
 public record AgentConfig(URI controlUrl, Duration heartbeatInterval, Duration pollWait, Duration rotateInterval,
                           Duration requestTimeout, Path stateDirectory, Path relayConfig, Path recipesDirectory,
-                          Path dkimDirectory) {
+                          Path dkimDirectory, boolean runRelay, boolean osUpdates) {
 
     public static final Path DEFAULT_PATH = Path.of("/etc/steward/agent.toml");
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
@@ -84,9 +93,11 @@ public record AgentConfig(URI controlUrl, Duration heartbeatInterval, Duration p
         Path relay = absolute(agent, "relay_config", "/etc/steward/relay.toml");
         Path recipes = absolute(agent, "recipes_directory", AppRecipes.DEFAULT_DIRECTORY);
         Path dkim = absolute(agent, "dkim_directory", "/etc/steward/dkim");
+        boolean runRelay = agent.bool("run_relay", true);
+        boolean osUpdates = agent.choice("os_updates", "apt", List.of("apt", "off")).equals("apt");
         agent.finish();
         reader.finish();
-        return new AgentConfig(url, heartbeat, pollWait, rotate, requestTimeout, state, relay, recipes, dkim);
+        return new AgentConfig(url, heartbeat, pollWait, rotate, requestTimeout, state, relay, recipes, dkim, runRelay, osUpdates);
     }
 
     private static URI controlUrl(ConfigReader.Section control, String text) {

@@ -6,6 +6,8 @@ import dev.steward.agent.app.AppRecipe;
 import dev.steward.agent.app.AppRecipes;
 import dev.steward.agent.app.ApplicationUpdateExecutor;
 import dev.steward.agent.app.VersionReading;
+import dev.steward.agent.bench.BenchmarkConfig;
+import dev.steward.agent.bench.BenchmarkExecutor;
 import dev.steward.agent.os.AptOsUpdateExecutor;
 import dev.steward.agent.os.OsUpdateResult;
 import dev.steward.common.config.ConfigException;
@@ -119,7 +121,8 @@ public final class AgentDaemon implements AutoCloseable {
     public void start() throws IOException {
         Files.createDirectories(config.stateDirectory());
         spool = new ResultSpool(config.spoolDirectory());
-        runner = new JobRunner(config.recipesDirectory(), config.appScratchDirectory(), os, clock);
+        runner = new JobRunner(config.recipesDirectory(), config.appScratchDirectory(), os,
+                new BenchmarkExecutor(BenchmarkConfig.defaults(), clock), clock, config.osUpdates());
         try {
             Optional<OsUpdateResult> resumed = os.resumeAfterReboot();
             if (resumed.isPresent()) {

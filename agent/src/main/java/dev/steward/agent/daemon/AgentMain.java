@@ -16,11 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code bin/steward agent}: the per-server daemon, the relay and the agent in one process.
+ * {@code bin/steward agent}: the per-server daemon, the relay and the agent in one process; with
+ * {@code [agent] run_relay = false} the agent alone, beside a relay that runs as a service of its
+ * own (the Debian package: the relay unprivileged, the agent as root for apt, dpkg and the reboot).
  *
  * <pre>
  * steward agent [--config FILE] [--check-config]          run the relay and the agent in the foreground
- * steward agent enrol [--config FILE] --token TOKEN [--force]   trade a one-time token for the credential
+ * steward agent enrol [--config FILE] (--token TOKEN | --token-file FILE) [--force]
+ *                                                          trade a one-time token for the credential
  * </pre>
  *
  * <p>The relay starts first and does not depend on the agent: an agent that cannot start (state
@@ -56,15 +59,28 @@ public final class AgentMain {
         boolean checkOnly = false;
         for (int i = enrol ? 1 : 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--config", "--token" -> {
+                case "--config", "--token", "--token-file" -> {
                     if (i + 1 >= args.length) {
                         err.println("steward agent: " + args[i] + " needs a value");
                         return usage(err);
                     }
                     if (args[i].equals("--config")) {
                         configFile = Path.of(args[++i]);
-                    } else {
+                    } else if (args[i].equals("--token")) {
                         token = args[++i];
+                    } else {
+                        // A token on the command line shows in ps; a file (0600) does not.
+                        Path tokenFile = Path.of(args[++i]);
+                        try {
+                            token = java.nio.file.Files.readString(tokenFile).strip();
+                        } catch (java.io.IOException unreadable) {
+                            err.println("steward agent enrol: cannot read " + tokenFile + ": " + unreadable.getMessage());
+                            return ConfigException.EX_CONFIG;
+                        }
+                        if (token.isEmpty()) {
+                            err.println("steward agent enrol: " + tokenFile + " is empty");
+                            return ConfigException.EX_CONFIG;
+                        }
                     }
                 }
                 case "--force" -> force = true;
@@ -80,7 +96,8 @@ public final class AgentMain {
             }
         }
         if (enrol != (token != null) || (!enrol && force) || (enrol && checkOnly)) {
-            err.println(enrol ? "steward agent enrol: --token is required" : "steward agent: --token and --force are for enrol");
+            err.println(enrol ? "steward agent enrol: --token or --token-file is required"
+                    : "steward agent: --token, --token-file and --force are for enrol");
             return usage(err);
         }
         AgentConfig config;
@@ -109,12 +126,37 @@ public final class AgentMain {
             invalid.problems().forEach(problem -> err.println(problem.message()));
             return ConfigException.EX_CONFIG;
         }
+        if (!config.runRelay() && !config.configured()) {
+            err.println("steward agent: " + configFile + " has run_relay = false and no [control] url: nothing to run"
+                    + " (set [control] url, then enrol)");
+            return ConfigException.EX_CONFIG;
+        }
         if (checkOnly) {
-            out.println(configFile + ": ok");
+            out.println(configFile + ": ok" + (config.runRelay() ? "" : " (the agent alone; the relay runs separately)"));
             out.println(config.relayConfig() + ": ok");
             return 0;
         }
-        return runForeground(config, relayConfig, err);
+        return config.runRelay() ? runForeground(config, relayConfig, err) : runAgentAlone(config, relayConfig, err);
+    }
+
+    /** {@code run_relay = false}: the agent without a relay; the heartbeat asks the relay's admin socket. */
+    private static int runAgentAlone(AgentConfig config, RelayConfig relayConfig, PrintStream err) {
+        AgentDaemon agent = start(config, RelayStatus.ofAdminSocket(relayConfig.queue().directory(), Clock.systemUTC()));
+        if (agent == null) {
+            err.println("steward agent: the agent cannot start (see the log)");
+            return EX_OSERR;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "agent-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
     }
 
     private static int runForeground(AgentConfig config, RelayConfig relayConfig, PrintStream err) {
@@ -144,21 +186,25 @@ public final class AgentMain {
         return 0;
     }
 
+    /** Starts the agent beside {@code relay}, running in this process (see {@link #start(AgentConfig, RelayStatus)}). */
+    static AgentDaemon start(AgentConfig config, RelayMain relay, RelayConfig relayConfig) {
+        return start(config, RelayStatus.of(relay.metrics(), relayConfig.queue().directory()));
+    }
+
     /**
-     * Starts the agent beside a running relay; never throws: a failure is logged and the relay
-     * runs alone.
+     * Starts the agent beside a running relay (in this process or its own); never throws: a
+     * failure is logged and the relay runs alone.
      *
      * @return the agent, or null when it could not start
      */
-    static AgentDaemon start(AgentConfig config, RelayMain relay, RelayConfig relayConfig) {
+    static AgentDaemon start(AgentConfig config, RelayStatus relayStatus) {
         if (!config.configured()) {
             LOG.warn(LogLine.of("agent_not_configured").field("note", "no [control] url: the relay runs alone")
                     .toString());
             return null;
         }
         try {
-            AgentDaemon agent = new AgentDaemon(config, RelayStatus.of(relay.metrics(), relayConfig.queue().directory()),
-                    HostFacts.system(), new AptOsUpdateExecutor(OsUpdateConfig.builder(config.osStateDirectory()).build(),
+            AgentDaemon agent = new AgentDaemon(config, relayStatus, HostFacts.system(), new AptOsUpdateExecutor(OsUpdateConfig.builder(config.osStateDirectory()).build(),
                     Clock.systemUTC()), Clock.systemUTC());
             agent.start();
             return agent;
@@ -173,7 +219,7 @@ public final class AgentMain {
         stream.println("""
                 usage:
                   steward agent [--config FILE] [--check-config]   run the relay and the agent (default /etc/steward/agent.toml)
-                  steward agent enrol [--config FILE] --token TOKEN [--force]
+                  steward agent enrol [--config FILE] (--token TOKEN | --token-file FILE) [--force]
                                                                    enrol with a one-time token from the control plane""");
         return EX_USAGE;
     }

@@ -8,6 +8,10 @@ import dev.steward.agent.app.AppRecipes;
 import dev.steward.agent.app.ApplicationUpdateExecutor;
 import dev.steward.agent.app.ApplicationUpdateJob;
 import dev.steward.agent.app.ApplicationUpdateResult;
+import dev.steward.agent.bench.BenchmarkExecutor;
+import dev.steward.agent.bench.BenchmarkJob;
+import dev.steward.agent.bench.BenchmarkProfile;
+import dev.steward.agent.bench.BenchmarkResult;
 import dev.steward.agent.os.AptOsUpdateExecutor;
 import dev.steward.agent.os.OsUpdateJob;
 import dev.steward.agent.os.OsUpdateResult;
@@ -27,12 +31,15 @@ import java.util.stream.Collectors;
  * Runs one job as the job API delivered it and turns the executor's outcome into the body of
  * {@code POST /jobs/{id}/result}: {@code app_update} through the application's recipe
  * ({@link ApplicationUpdateExecutor}), {@code os_update} through apt ({@link AptOsUpdateExecutor}),
- * {@code benchmark} is reported failed (not supported by this agent yet). A job that cannot even be
+ * {@code benchmark} through fio and sysbench ({@link BenchmarkExecutor}; its {@code details} are
+ * {@link dev.steward.agent.bench.BenchmarkDetails}, figures included). A job that cannot even be
  * started (no recipe, invalid recipes, a payload without the fields it needs) is a failed result
  * with the reason, never an exception.
  *
  * <p>Payload fields read: {@code application}, {@code version} and {@code window_end} (app
- * updates); {@code window_end} and the optional {@code reboot_allowed}, default true (OS updates).
+ * updates); {@code window_end} and the optional {@code reboot_allowed}, default true (OS updates);
+ * the optional {@code profile} ({@code full}, the default, or {@code quick}), {@code target_dir},
+ * {@code network_url} and {@code threads} (benchmarks, as {@link BenchmarkJob}).
  *
  * <p>Thread safety: one job at a time (the daemon's job thread).
  */
@@ -44,12 +51,20 @@ final class JobRunner {
     private final Path recipesDirectory;
     private final Path appScratch;
     private final AptOsUpdateExecutor os;
+    private final BenchmarkExecutor benchmarks;
     private final Clock clock;
 
-    JobRunner(Path recipesDirectory, Path appScratch, AptOsUpdateExecutor os, Clock clock) {
+    JobRunner(Path recipesDirectory, Path appScratch, AptOsUpdateExecutor os, BenchmarkExecutor benchmarks, Clock clock) {
+        this(recipesDirectory, appScratch, os, benchmarks, clock, true);
+    }
+
+    /** @param osUpdates false: OS updates are off on this machine ({@code [agent] os_updates = "off"}) */
+    JobRunner(Path recipesDirectory, Path appScratch, AptOsUpdateExecutor os, BenchmarkExecutor benchmarks, Clock clock,
+              boolean osUpdates) {
         this.recipesDirectory = recipesDirectory;
         this.appScratch = appScratch;
-        this.os = os;
+        this.os = osUpdates ? os : null;
+        this.benchmarks = benchmarks;
         this.clock = clock;
     }
 
@@ -66,8 +81,9 @@ final class JobRunner {
         return switch (kind) {
             case "app_update" -> Optional.of(appUpdate(payload));
             case "os_update" -> osUpdate(job.path("id").asText(), payload);
-            case "benchmark" -> Optional.of(failed("benchmarks are not supported by this agent yet"));
-            default -> Optional.of(failed("unknown job kind \"" + kind + "\"; this agent runs app_update and os_update"));
+            case "benchmark" -> Optional.of(benchmark(job.path("id").asText(), payload));
+            default -> Optional.of(failed("unknown job kind \"" + kind
+                    + "\"; this agent runs app_update, os_update and benchmark"));
         };
     }
 
@@ -114,7 +130,42 @@ final class JobRunner {
         return bounded(body);
     }
 
+    private ObjectNode benchmark(String jobId, JsonNode payload) {
+        BenchmarkJob job;
+        try {
+            String profile = payload.path("profile").asText("");
+            job = new BenchmarkJob(jobId, profile.isEmpty() ? BenchmarkProfile.FULL : BenchmarkProfile.of(profile),
+                    payload.path("target_dir").asText(null), payload.path("network_url").asText(null),
+                    payload.path("threads").asInt(0));
+        } catch (IllegalArgumentException | NullPointerException bad) {
+            return failed("the job's payload is not a benchmark: " + bad.getMessage());
+        }
+        BenchmarkResult result = benchmarks.run(job);
+        ObjectNode body = ControlPlaneClient.JSON.createObjectNode();
+        body.put("status", result.status().wire());
+        body.put("duration_seconds", (long) Math.ceil(result.details().durationSeconds()));
+        body.putNull("health");
+        body.set("details", result.detailsJson());
+        // A failed tool's output tail (up to 200 lines) must not push the figures out of the result.
+        if (body.toString().length() > MAX_RESULT_CHARS) {
+            for (JsonNode test : body.path("details").path("tests")) {
+                JsonNode tail = test.path("output_tail");
+                if (tail.isArray() && tail.size() > 20) {
+                    com.fasterxml.jackson.databind.node.ArrayNode kept = ControlPlaneClient.JSON.createArrayNode();
+                    for (int i = tail.size() - 20; i < tail.size(); i++) {
+                        kept.add(tail.get(i));
+                    }
+                    ((ObjectNode) test).set("output_tail", kept);
+                }
+            }
+        }
+        return bounded(body);
+    }
+
     private Optional<ObjectNode> osUpdate(String jobId, JsonNode payload) {
+        if (os == null) {
+            return Optional.of(failed("OS updates are off on this machine ([agent] os_updates = \"off\")"));
+        }
         Instant windowEnd;
         try {
             windowEnd = windowEnd(payload);

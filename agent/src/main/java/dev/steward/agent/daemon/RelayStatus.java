@@ -6,11 +6,20 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.steward.relay.admin.AdminServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * What the heartbeat reports about the relay running in the same process: queue counts, delivery
- * totals (recipients since the relay started) and the free space of the queue's file system.
+ * What the heartbeat reports about the relay: queue counts, delivery totals (recipients since the
+ * relay started) and the free space of the queue's file system. Read in-process from the relay's
+ * counters ({@link #of}) when the relay runs in the agent's process, or through the relay's admin
+ * socket ({@link #ofAdminSocket}) when it runs in a unit of its own (the Debian package).
  *
  * <p>Thread safety: implementations are thread-safe (read-only).
  */
@@ -84,5 +93,86 @@ public interface RelayStatus {
                 }
             }
         };
+    }
+
+    /**
+     * The status of a relay running in another process whose queue is {@code queueDirectory}: its
+     * counters come from the {@code metrics} request on the admin socket ({@code queue/admin.sock}),
+     * fetched at most once a second. A relay that does not answer counts as zeros (a heartbeat is
+     * never missed for it).
+     */
+    static RelayStatus ofAdminSocket(Path queueDirectory, Clock clock) {
+        return new RelayStatus() {
+            private Map<String, Long> counters = Map.of(); // guarded by this
+            private Instant fetched = Instant.MIN;           // guarded by this
+
+            private synchronized long value(String series) {
+                Instant now = clock.instant();
+                if (Duration.between(fetched, now).compareTo(Duration.ofSeconds(1)) >= 0) {
+                    counters = fetch(queueDirectory.resolve(AdminServer.SOCKET));
+                    fetched = now;
+                }
+                return counters.getOrDefault(series, 0L);
+            }
+
+            @Override
+            public int active() {
+                return (int) (value("steward_queue_messages{state=\"active\"}")
+                        + value("steward_queue_messages{state=\"incoming\"}"));
+            }
+
+            @Override
+            public int deferred() {
+                return (int) value("steward_queue_messages{state=\"deferred\"}");
+            }
+
+            @Override
+            public int held() {
+                return of(null, queueDirectory).held();
+            }
+
+            @Override
+            public long delivered() {
+                return value("steward_deliveries_total{status=\"" + DeliveryStatus.SENT.tag() + "\"}");
+            }
+
+            @Override
+            public long bounced() {
+                return value("steward_deliveries_total{status=\"" + DeliveryStatus.BOUNCED.tag() + "\"}")
+                        + value("steward_deliveries_total{status=\"" + DeliveryStatus.EXPIRED.tag() + "\"}");
+            }
+
+            @Override
+            public long freeDiskBytes() {
+                return of(null, queueDirectory).freeDiskBytes();
+            }
+        };
+    }
+
+    /** The series of the relay's metrics text (series with labels → value); empty when it does not answer. */
+    private static Map<String, Long> fetch(Path socket) {
+        String answer;
+        try {
+            answer = AdminServer.request(socket, "metrics");
+        } catch (IOException notRunning) {
+            return Map.of();
+        }
+        if (!answer.startsWith("ok\n")) {
+            return Map.of();
+        }
+        return parseMetrics(answer.substring(3));
+    }
+
+    /** Integer samples of a Prometheus text exposition: {@code name{labels} value} → value. */
+    static Map<String, Long> parseMetrics(String text) {
+        Pattern sample = Pattern.compile("^([a-z_]+(?:\\{[^}]*\\})?) ([0-9]{1,18})$");
+        Map<String, Long> values = new HashMap<>();
+        for (String line : text.split("\n")) {
+            Matcher matcher = sample.matcher(line);
+            if (matcher.matches()) {
+                values.put(matcher.group(1), Long.parseLong(matcher.group(2)));
+            }
+        }
+        return Map.copyOf(values);
     }
 }

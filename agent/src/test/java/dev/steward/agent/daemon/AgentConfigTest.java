@@ -28,6 +28,7 @@ class AgentConfigTest {
         assertThat(config.relayConfig()).isEqualTo(Path.of("/etc/steward/relay.toml"));
         assertThat(config.recipesDirectory()).isEqualTo(Path.of("/etc/steward/apps"));
         assertThat(config.dkimDirectory()).isEqualTo(Path.of("/etc/steward/dkim"));
+        assertThat(config.runRelay()).as("one process unless told otherwise").isTrue();
         assertThat(config.credentialFile()).isEqualTo(Path.of("/var/lib/steward/agent/credential.json"));
         assertThat(config.spoolDirectory()).isEqualTo(Path.of("/var/lib/steward/agent/results"));
         assertThat(config.osStateDirectory()).isEqualTo(Path.of("/var/lib/steward/agent/os"));
@@ -48,11 +49,13 @@ class AgentConfigTest {
                 relay_config = "/srv/relay.toml"
                 recipes_directory = "/srv/apps"
                 dkim_directory = "/srv/dkim"
+                run_relay = false
+                os_updates = "off"
                 """);
 
         assertThat(config).isEqualTo(new AgentConfig(URI.create("http://127.0.0.1:8080"), Duration.ofSeconds(10),
                 Duration.ofSeconds(5), Duration.ofDays(7), Duration.ofSeconds(3), Path.of("/srv/agent"),
-                Path.of("/srv/relay.toml"), Path.of("/srv/apps"), Path.of("/srv/dkim")));
+                Path.of("/srv/relay.toml"), Path.of("/srv/apps"), Path.of("/srv/dkim"), false, false));
     }
 
     @Test

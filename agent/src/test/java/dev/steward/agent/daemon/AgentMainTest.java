@@ -51,6 +51,21 @@ class AgentMainTest {
     }
 
     @Test
+    void checkConfig_ofTheAgentAlone_saysSo_andNeedsAControlPlane() throws Exception {
+        String relay = "[intake]\napp_domains = [\"app.example.test\"]\n[queue]\ndirectory = \"%s\"\n"
+                .formatted(temp.resolve("queue"));
+        Path agent = configs(relay);
+        Files.writeString(agent, Files.readString(agent) + "run_relay = false\n");
+
+        assertThat(run("--config", agent.toString(), "--check-config")).as(err.toString()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(agent + ": ok (the agent alone; the relay runs separately)");
+
+        Files.writeString(agent, "[agent]\nrelay_config = \"" + temp.resolve("relay.toml") + "\"\nrun_relay = false\n");
+        assertThat(run("--config", agent.toString(), "--check-config")).isEqualTo(78);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("run_relay = false and no [control] url");
+    }
+
+    @Test
     void anInvalidRelayConfig_exits78_withTheProblem() throws Exception {
         Path agent = configs("[intake]\nlisten = [\"127.0.0.1:25\"]\n");
 
@@ -77,9 +92,21 @@ class AgentMainTest {
     }
 
     @Test
+    void enrolWithATokenFile_thatIsMissingOrEmpty_exits78() throws Exception {
+        Path agent = temp.resolve("agent.toml");
+        Files.writeString(agent, "[control]\nurl = \"http://127.0.0.1:9\"\n[agent]\nstate_directory = \""
+                + temp.resolve("state") + "\"\n");
+        assertThat(run("enrol", "--config", agent.toString(), "--token-file", temp.resolve("none").toString())).isEqualTo(78);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read " + temp.resolve("none"));
+        Files.writeString(temp.resolve("empty"), "\n");
+        assertThat(run("enrol", "--config", agent.toString(), "--token-file", temp.resolve("empty").toString())).isEqualTo(78);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(temp.resolve("empty") + " is empty");
+    }
+
+    @Test
     void usageErrors_exit64() {
         assertThat(run("enrol", "--config", "x.toml")).isEqualTo(64);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--token is required");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--token or --token-file is required");
         assertThat(run("--force")).isEqualTo(64);
         assertThat(run("--colour")).isEqualTo(64);
         assertThat(run("--config")).isEqualTo(64);

@@ -2,12 +2,16 @@ package dev.steward.agent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steward.agent.bench.BenchmarkConfig;
+import dev.steward.agent.bench.BenchmarkExecutor;
 import dev.steward.agent.os.AptOsUpdateExecutor;
 import dev.steward.agent.os.OsUpdateConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,9 +23,13 @@ class JobRunnerTest {
     Path temp;
 
     private JobRunner runner() {
+        // fio and sysbench where no machine has them: the runner's part is the payload and the result
+        // (the executor with the real tools is BenchmarkInteropIT's subject)
+        BenchmarkConfig noTools = BenchmarkConfig.defaults().withTools(List.of(temp.resolve("no-fio").toString()),
+                List.of(temp.resolve("no-sysbench").toString()));
         return new JobRunner(temp.resolve("apps"), temp.resolve("scratch"),
                 new AptOsUpdateExecutor(OsUpdateConfig.builder(temp.resolve("os")).build(), Clock.systemUTC()),
-                Clock.systemUTC());
+                new BenchmarkExecutor(noTools, Clock.systemUTC()), Clock.systemUTC());
     }
 
     private static ObjectNode job(String kind, String payload) throws Exception {
@@ -31,12 +39,28 @@ class JobRunnerTest {
     }
 
     @Test
-    void benchmark_isReportedFailed_notSupported() throws Exception {
-        ObjectNode result = runner().run(job("benchmark", "{}")).orElseThrow();
+    void benchmark_runsThePayloadsProfile_andReportsEveryTestInTheDetails() throws Exception {
+        ObjectNode result = runner().run(job("benchmark", "{\"profile\": \"quick\", \"target_dir\": \""
+                + temp + "\"}")).orElseThrow();
+
+        assertThat(result.path("status").asText()).isEqualTo("failed");   // no fio, no sysbench here
+        JsonNode details = result.path("details");
+        assertThat(details.path("job_id").asText()).isEqualTo("0b6f0c1e-1111-2222-3333-444455556666");
+        assertThat(details.path("profile").asText()).isEqualTo("quick");
+        assertThat(details.path("target_dir").asText()).isEqualTo(temp.toString());
+        assertThat(details.path("tests")).extracting(test -> test.path("name").asText())
+                .contains("disk_randwrite", "disk_randread", "disk_randrw", "cpu", "memory");
+        assertThat(details.path("tests")).allSatisfy(test -> assertThat(test.path("status").asText()).isNotEqualTo("succeeded"));
+        assertThat(details.path("figures")).isEmpty();
+    }
+
+    @Test
+    void benchmark_withAnUnknownProfile_isNotStarted() throws Exception {
+        ObjectNode result = runner().run(job("benchmark", "{\"profile\": \"ludicrous\"}")).orElseThrow();
 
         assertThat(result.path("status").asText()).isEqualTo("failed");
-        assertThat(result.path("details").path("reason").asText()).contains("not supported");
         assertThat(result.path("details").path("started").asBoolean()).isFalse();
+        assertThat(result.path("details").path("reason").asText()).contains("unknown benchmark profile 'ludicrous'");
     }
 
     @Test
@@ -47,6 +71,20 @@ class JobRunnerTest {
         assertThat(result.path("status").asText()).isEqualTo("failed");
         assertThat(result.path("details").path("reason").asText())
                 .contains("no recipe for application \"wiki\"").contains(temp.resolve("apps/wiki.toml").toString());
+    }
+
+    @Test
+    void osUpdate_whenOsUpdatesAreOff_failsWithoutRunningApt() throws Exception {
+        JobRunner off = new JobRunner(temp.resolve("apps"), temp.resolve("scratch"),
+                new AptOsUpdateExecutor(OsUpdateConfig.builder(temp.resolve("os")).build(), Clock.systemUTC()),
+                new BenchmarkExecutor(BenchmarkConfig.defaults(), Clock.systemUTC()), Clock.systemUTC(), false);
+
+        ObjectNode result = off.run(job("os_update", "{\"window_end\": \"2099-01-01T00:00:00Z\"}")).orElseThrow();
+
+        assertThat(result.path("status").asText()).isEqualTo("failed");
+        assertThat(result.path("details").path("started").asBoolean()).isFalse();
+        assertThat(result.path("details").path("reason").asText()).contains("os_updates = \"off\"");
+        assertThat(temp.resolve("os")).doesNotExist();
     }
 
     @Test

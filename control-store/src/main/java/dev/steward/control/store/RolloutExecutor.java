@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * ("window ended", or "window missed" when the control plane was down through it). A release whose
  * production targets are all final is DONE (a HALTED one stays HALTED).
  *
+ * <p><b>Concurrency.</b> Each outcome locks its release's row first, so the outcomes of one release
+ * are decided one after the other even when they arrive at once on several instances: the last
+ * result of a wave always sees the others and queues the next wave (or finishes the release).
+ *
  * <p>Every change writes its audit row in the same transaction, and each step one log line
  * ({@code rollout release= server= from_version= to_version= change_class= window= status=}).
  *
@@ -101,6 +105,7 @@ public final class RolloutExecutor implements JobOutcomeListener {
                 .bind("occurrence", window.id()).mapTo(Long.class).list();
         int queued = 0;
         for (long releaseId : releases) {
+            lockRelease(handle, releaseId);
             queued += queueNextWave(handle, releaseId, window, now);
         }
         return queued;
@@ -182,6 +187,10 @@ public final class RolloutExecutor implements JobOutcomeListener {
         if (job.kind() != JobKind.APP_UPDATE || job.releaseId() == null || !job.state().isFinal()) {
             return;
         }
+        // One outcome of a release at a time: the last two results of a wave, committed at once
+        // (on one instance or two), would otherwise each still see the other's target QUEUED, and
+        // neither would queue the next wave nor finish the release (found by ControlPlaneChaosIT).
+        lockRelease(handle, job.releaseId());
         Optional<TargetRow> found = handle.createQuery("""
                         select release_id, server_id, occurrence_id, state from release_target
                         where release_id = :release and server_id = :server and job_id = :job and stage = 'PRODUCTION'
@@ -251,6 +260,12 @@ public final class RolloutExecutor implements JobOutcomeListener {
     private record TargetRow(long releaseId, long serverId, Long occurrenceId, String state) {
     }
 
+    /** Locks the release's row until the transaction ends (a concurrent outcome of it waits). */
+    static void lockRelease(Handle handle, long releaseId) {
+        handle.createQuery("select id from app_release where id = :id for update").bind("id", releaseId)
+                .mapTo(Long.class).findOne();
+    }
+
     private void checkBudget(Handle handle, Release release, Instant now) {
         int failed = handle.createQuery("""
                         select count(*) from release_target
@@ -304,6 +319,7 @@ public final class RolloutExecutor implements JobOutcomeListener {
                 .bind("occurrence", window.id()).mapTo(Long.class).list();
         int total = 0;
         for (long releaseId : releases) {
+            lockRelease(handle, releaseId);
             int skipped = handle.createUpdate("""
                             update release_target set state = 'SKIPPED', detail = :reason, updated_at = :now
                             where release_id = :release and occurrence_id = :occurrence and stage = 'PRODUCTION'

@@ -19,6 +19,9 @@
  * {@link dev.steward.control.core.release.ReleaseTransitionException}), and planning
  * ({@link dev.steward.control.store.RolloutPlanRepository}) claims each notice row before the
  * notice is sent, so it is never sent twice.
+ * From V9 (issue 8, SPEC-2) benchmark_figure: the checked figures of succeeded benchmark jobs,
+ * written by {@link dev.steward.control.store.BenchmarkRepository#LISTENER} in the transaction
+ * that accepts the result, and aggregated per application and package.
  * The embedded database lives in {@code <data dir>/steward.mv.db}.
  *
  * <p><b>Strategy.</b> No state in memory that two instances could disagree on: sessions, login

@@ -155,6 +155,19 @@ class WindowExecutorIT {
             });
         }
 
+        /** The job to SUCCEEDED and the listener, in the caller's transaction (no commit). */
+        void finishIn(org.jdbi.v3.core.Handle handle, String jobId) {
+            int updated = handle.createUpdate("""
+                            update job set state = 'SUCCEEDED', result = '{}', started_at = :now, finished_at = :now,
+                                           attempt = attempt + 1, delivered_at = :now
+                            where id = :id and state in ('QUEUED', 'DELIVERED', 'RUNNING')
+                            """)
+                    .bind("now", clock.instant()).bind("id", jobId).execute();
+            assertThat(updated).as("job " + jobId + " was still open").isEqualTo(1);
+            outcomes.finished(handle, handle.createQuery("select * from job where id = :id").bind("id", jobId)
+                    .map(JobRepository.MAPPER).one());
+        }
+
         List<String> audit(String type, Object id) {
             return new AuditLogRepository(database).forEntity(type, id).stream().map(AuditEntry::action).toList();
         }
@@ -234,6 +247,60 @@ class WindowExecutorIT {
         rig.at("2027-01-11T08:00:00Z");
         assertThat(rig.occurrenceState(window)).isEqualTo("CLOSED");
         assertThat(rig.releaseColumn(release, "state")).isEqualTo("HALTED");
+    }
+
+    /**
+     * The last two results of a wave committed at the same time (two agents, maybe on two
+     * instances): the second outcome waits for the first, sees it, and queues the next wave.
+     * Before the release lock each saw the other's target still QUEUED and neither queued it: the
+     * rollout stalled until the window's end skipped the rest (found by ControlPlaneChaosIT).
+     */
+    @TestTemplate
+    void lastResultsOfAWaveAtTheSameTime_theNextWaveIsQueuedOnce(Database database) throws Exception {
+        Rig rig = Rig.on(database, Instant.parse("2034-01-15T12:00:00Z"));
+        Customer customer = rig.fixtures().customer();
+        Application application = rig.fixtures().application();
+        List<Server> servers = List.of(rig.fixtures().server(customer.id(), application.id()),
+                rig.fixtures().server(customer.id(), application.id()),
+                rig.fixtures().server(customer.id(), application.id()));
+        rig.materialise();
+        long window = new WindowOccurrenceRepository(database).idOf(appWindow("2034-01-15T12:00:00Z"));
+        long release = rig.release(application, 2, 5, Duration.ofMinutes(10));
+        servers.forEach(server -> rig.target(release, server.id(), window, "PLANNED"));
+        rig.at("2034-01-16T06:00:00Z");
+        Job first = rig.onlyJob(servers.get(0).id());
+        Job second = rig.onlyJob(servers.get(1).id());
+        rig.clock().set(Instant.parse("2034-01-16T06:10:00Z"));
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch firstTold = new CountDownLatch(1);
+            CountDownLatch commitFirst = new CountDownLatch(1);
+            Future<?> a = pool.submit(() -> {
+                database.jdbi().useTransaction(handle -> {
+                    rig.finishIn(handle, first.id());
+                    firstTold.countDown();
+                    assertThat(commitFirst.await(20, TimeUnit.SECONDS)).isTrue();
+                });
+                return null;
+            });
+            assertThat(firstTold.await(20, TimeUnit.SECONDS)).isTrue();
+            Future<?> b = pool.submit(() -> database.jdbi().useTransaction(handle -> rig.finishIn(handle, second.id())));
+            // The second outcome must wait for the first transaction (the release's lock); without
+            // the lock it would run to its end here, deciding without the first.
+            try {
+                b.get(500, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException waiting) {
+                // waiting for the first: as it should
+            }
+            commitFirst.countDown();
+            a.get(20, TimeUnit.SECONDS);
+            b.get(20, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rig.jobs(servers.get(2).id())).as("the next wave").hasSize(1);
+        assertThat(rig.audit("release", release)).filteredOn("release.wave_queued"::equals).hasSize(2);
     }
 
     @TestTemplate

@@ -3,6 +3,7 @@ package dev.steward.control.web;
 import dev.steward.control.web.api.Access;
 import dev.steward.control.web.api.AdminRoutes;
 import dev.steward.control.web.api.AgentApiSettings;
+import dev.steward.control.web.api.BenchmarkRoutes;
 import dev.steward.control.web.api.AgentRoutes;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.api.CalendarRoutes;
@@ -145,6 +146,7 @@ public final class ControlServer implements AutoCloseable {
             OperatorPageRoutes.register(config.routes, deps, ui);
             CustomerAdminPageRoutes.register(config.routes, deps, ui);
             ServerJobRoutes.register(config.routes, deps);
+            BenchmarkRoutes.register(config.routes, deps);
             ServerHistoryPageRoutes.register(config.routes, deps, ui);
             ReleasePageRoutes.register(config.routes, deps, ui);
         });

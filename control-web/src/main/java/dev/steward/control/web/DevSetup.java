@@ -13,8 +13,10 @@ import dev.steward.control.core.catalogue.VersionScheme;
 import dev.steward.control.core.fleet.Server;
 import dev.steward.control.core.fleet.ServerName;
 import dev.steward.control.store.Account;
+import dev.steward.control.store.AgentRepository;
 import dev.steward.control.store.Database;
 import dev.steward.control.store.DatabaseUnavailableException;
+import dev.steward.control.store.EnrolmentToken;
 import dev.steward.control.store.ServerRegistration;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.auth.PasswordHasher;
@@ -34,6 +36,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -54,6 +57,11 @@ import java.util.Optional;
  * (mode 0600, created so; never readable by others) for a newcomer who missed the output. The
  * database holds only Argon2id hashes. {@code --reset-password LOGIN} sets a new random password.
  *
+ * <p>{@code --agent-token-file FILE} (with {@code --demo}): a one-time enrolment token for this
+ * machine's server, written to FILE (mode 0600) when FILE does not exist yet, so that
+ * {@code scripts/run-all-in-one} can enrol the local agent ({@code steward agent enrol
+ * --token-file FILE}); valid for one hour.
+ *
  * <p>It opens the embedded database itself, so it runs while {@code steward control} is stopped
  * (H2 allows one process at a time); {@code scripts/run-all-in-one} runs it just before.
  *
@@ -73,7 +81,7 @@ final class DevSetup {
 
     /** Options; see {@link #usage}. */
     record Options(Path dir, String listen, String relay, String domain, String appHost, boolean demo,
-                   Path dkimPublicKey, String resetLogin) {
+                   Path dkimPublicKey, String resetLogin, Path agentTokenFile) {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -134,6 +142,9 @@ final class DevSetup {
                 }
                 if (options.demo()) {
                     seedDemo(deps, options, config, credentials, out);
+                    if (options.agentTokenFile() != null && !Files.exists(options.agentTokenFile())) {
+                        writeAgentToken(database, deps, config, options.agentTokenFile(), out);
+                    }
                 }
             }
             if (!credentials.isEmpty()) {
@@ -180,8 +191,7 @@ final class DevSetup {
             deps.admin().create(DEMO, CUSTOMER_LOGIN, Account.Role.CUSTOMER, customer.id(), password);
             credentials.add("customer  login: " + CUSTOMER_LOGIN + "  password: " + password);
         }
-        ServerName name = new ServerName(1, dev.steward.control.core.fleet.ServerRole.PRODUCTION, 1,
-                config.provider().domain());
+        ServerName name = localServerName(config);
         if (deps.servers().findByName(name.toString()).isEmpty()) {
             long applicationId = deps.applications().findBySlug("wordpress").orElseThrow().id();
             List<String> addresses = machineAddresses();
@@ -206,6 +216,28 @@ final class DevSetup {
                 out.println("  - " + item);
             }
         }
+    }
+
+    /** A one-time enrolment token for this machine's demo server, in {@code file} (0600, created so). */
+    private static void writeAgentToken(Database database, ApiDependencies deps, ControlConfig config, Path file,
+                                        PrintStream out) throws IOException {
+        ServerName name = localServerName(config);
+        Optional<Server> server = deps.servers().findByName(name.toString());
+        if (server.isEmpty()) {
+            return;
+        }
+        EnrolmentToken token = new AgentRepository(database)
+                .issueEnrolmentToken(Actor.system("control-dev"), server.get().id(), Duration.ofHours(1));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------"))), token.token() + "\n", StandardCharsets.US_ASCII);
+        out.println("enrolment token for the local agent (server " + name + ", valid until " + token.expiresAt()
+                + ") written to " + file);
+    }
+
+    /** The demo's server for this machine. */
+    private static ServerName localServerName(ControlConfig config) {
+        return new ServerName(1, dev.steward.control.core.fleet.ServerRole.PRODUCTION, 1, config.provider().domain());
     }
 
     private static Application app(String slug, String name, VersionScheme scheme, String version, int vcpu, int ram,
@@ -325,6 +357,7 @@ final class DevSetup {
         boolean demo = false;
         Path dkim = null;
         String reset = null;
+        Path agentToken = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if ("--demo".equals(arg)) {
@@ -343,18 +376,19 @@ final class DevSetup {
                 case "--app-host" -> appHost = value;
                 case "--dkim-public-key" -> dkim = Path.of(value);
                 case "--reset-password" -> reset = value;
+                case "--agent-token-file" -> agentToken = Path.of(value).toAbsolutePath();
                 default -> throw new UsageException("unknown option " + arg);
             }
         }
         if (dir == null) {
             throw new UsageException("--dir is required");
         }
-        return new Options(dir, listen, relay, domain, appHost, demo, dkim, reset);
+        return new Options(dir, listen, relay, domain, appHost, demo, dkim, reset, agentToken);
     }
 
     static String usage() {
         return "usage: steward control-dev --dir DIR [--demo] [--listen 127.0.0.1:8080] [--relay 127.0.0.1:2525]\n"
                 + "                           [--domain steward.localhost.test] [--app-host app.localhost.test]\n"
-                + "                           [--dkim-public-key FILE] [--reset-password LOGIN]";
+                + "                           [--dkim-public-key FILE] [--reset-password LOGIN] [--agent-token-file FILE]";
     }
 }

@@ -82,6 +82,41 @@ class DevSetupIT {
         }
     }
 
+    /** make run's local agent: a one-time token for this machine's server, once, in a 0600 file; it enrols. */
+    @Test
+    void agentTokenFile_getsAOneTimeTokenForThisMachine_once_andItEnrols(@TempDir Path dir) throws Exception {
+        try (RecordingSmtpServer relay = RecordingSmtpServer.startPlain()) {
+            Path tokenFile = dir.resolve("dev/agent/enrolment-token");
+            String[] args = {"--dir", dir.resolve("dev").toString(), "--demo", "--listen", "127.0.0.1:0",
+                    "--relay", "127.0.0.1:" + relay.port(), "--agent-token-file", tokenFile.toString()};
+            Run first = run(args);
+            assertThat(first.code()).as(first.err()).isZero();
+            assertThat(first.out()).contains("enrolment token for the local agent (server "
+                    + "cln001-prd-app001.steward.localhost.test", "written to " + tokenFile);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+            String token = Files.readString(tokenFile).strip();
+            assertThat(first.out()).doesNotContain(token);
+
+            Run second = run(args);   // the file exists: no second token
+            assertThat(second.code()).as(second.err()).isZero();
+            assertThat(second.out()).doesNotContain("enrolment token");
+            assertThat(Files.readString(tokenFile).strip()).isEqualTo(token);
+
+            ControlConfig config = ControlConfig.load(dir.resolve("dev/control.toml"));
+            try (ControlMain main = new ControlMain(config).start()) {
+                var http = java.net.http.HttpClient.newHttpClient();
+                var enrol = http.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + main.port() + "/api/agent/v1/enrol"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token
+                                + "\",\"dkim_public_key\":\"" + rsaPublicKey() + "\"}")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(enrol.statusCode()).as(enrol.body()).isEqualTo(201);
+                assertThat(enrol.body()).contains("cln001-prd-app001.steward.localhost.test");
+            }
+        }
+    }
+
     private static String rsaPublicKey() throws Exception {
         var generator = java.security.KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);

@@ -12,7 +12,6 @@ import dev.steward.control.core.catalogue.PackageSpec;
 import dev.steward.control.core.catalogue.Tier;
 import dev.steward.control.core.catalogue.VersionScheme;
 import dev.steward.control.core.fleet.Server;
-import dev.steward.control.core.fleet.ServerName;
 import dev.steward.control.core.job.Job;
 import dev.steward.control.core.job.JobKind;
 import dev.steward.control.core.job.JobState;
@@ -27,7 +26,6 @@ import dev.steward.control.store.DatabaseExtension;
 import dev.steward.control.store.JobRepository;
 import dev.steward.control.store.MovableClock;
 import dev.steward.control.store.ReleaseTarget;
-import dev.steward.control.store.ServerRegistration;
 import dev.steward.control.web.api.AgentApiSettings;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.api.ScriptedAgent;
@@ -52,7 +50,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.Timeout;
@@ -76,10 +73,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(300)
 class MaintenanceFlowIT {
 
-    static final String DOMAIN = "hosting.example";
-    static final Actor SETUP = Actor.system("flow-test");
+    static final String DOMAIN = FleetFixtures.DOMAIN;
+    static final Actor SETUP = FleetFixtures.SETUP;
     static final ObjectMapper JSON = new ObjectMapper();
-    static final AtomicInteger SEQUENCE = new AtomicInteger(7000);
     // Friday 2026-10-16 10:00 UTC (12:00 in Brussels, summer time; the change is Sunday 2026-10-25).
     static final Instant T0 = Instant.parse("2026-10-16T10:00:00Z");
 
@@ -101,17 +97,18 @@ class MaintenanceFlowIT {
              Instance one = instance(database, clock, relay, "flow-1");
              Instance two = instance(database, clock, relay, "flow-2")) {
             ApiDependencies deps = one.deps();
-            int n = SEQUENCE.incrementAndGet();
+            int n = FleetFixtures.next();
             Application app = deps.applications().create(SETUP, new Application(0, "wiki" + n, "Wiki " + n,
                     VersionScheme.SEMVER, "1.4.0", Map.of(Tier.STANDARD, new PackageSpec(Tier.STANDARD, 2, 4096, 40),
                             Tier.PLUS, new PackageSpec(Tier.PLUS, 4, 8192, 80))));
-            Customer provider = customer(deps, Language.EN, "provider");
-            Customer dutch = customer(deps, Language.NL, "nl");
-            Customer english = customer(deps, Language.EN, "en");
-            Server test = server(deps, provider.id(), app.id(), "tst");
-            List<Server> production = List.of(server(deps, dutch.id(), app.id(), "prd"),
-                    server(deps, dutch.id(), app.id(), "prd"), server(deps, english.id(), app.id(), "prd"),
-                    server(deps, english.id(), app.id(), "prd"));
+            Customer provider = FleetFixtures.customer(deps, Language.EN, "provider");
+            Customer dutch = FleetFixtures.customer(deps, Language.NL, "nl");
+            Customer english = FleetFixtures.customer(deps, Language.EN, "en");
+            Server test = FleetFixtures.server(deps, provider.id(), app.id(), "tst");
+            List<Server> production = List.of(FleetFixtures.server(deps, dutch.id(), app.id(), "prd"),
+                    FleetFixtures.server(deps, dutch.id(), app.id(), "prd"),
+                    FleetFixtures.server(deps, english.id(), app.id(), "prd"),
+                    FleetFixtures.server(deps, english.id(), app.id(), "prd"));
 
             // Agents, half of them on each instance. Every production server but the first rolls back.
             Map<Long, ScriptedAgent> agents = new HashMap<>();
@@ -279,20 +276,6 @@ class MaintenanceFlowIT {
 
     private static ReleaseState state(ApiDependencies deps, long releaseId) {
         return deps.pipeline().releases().find(releaseId).orElseThrow().state();
-    }
-
-    private static Customer customer(ApiDependencies deps, Language language, String tag) {
-        int n = SEQUENCE.incrementAndGet();
-        return deps.customers().create(SETUP, Customer.of("Flow " + tag + " " + n, List.of("it" + n + "@" + tag
-                + ".example"), language));
-    }
-
-    private static Server server(ApiDependencies deps, long customerId, long applicationId, String role) {
-        int n = SEQUENCE.incrementAndGet();
-        ServerName name = ServerName.parse(String.format("cln%04d-%s-app%03d.%s", n, role, n % 1000, DOMAIN));
-        return deps.servers().register(SETUP, new ServerRegistration(Server.register(name, customerId, applicationId,
-                "app" + n + ".flow.example"), "10.77." + (n >> 8 & 255) + "." + (n & 255),
-                "2001:db8:77::" + Integer.toHexString(n)));
     }
 
     private static JsonNode post(URI base, String token, String path, Map<String, Object> body) throws Exception {

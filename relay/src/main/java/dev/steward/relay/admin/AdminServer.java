@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * {@code qmgr} FIFO, with the same trust model: file permissions).
  *
  * <p>Protocol: one request line per connection ({@code list}, {@code show ID}, {@code flush},
- * {@code flush ID}, {@code delete ID}, {@code hold ID}, {@code release ID}, {@code dkim-reload});
+ * {@code flush ID}, {@code delete ID}, {@code hold ID}, {@code release ID}, {@code dkim-reload},
+ * {@code metrics});
  * the answer is a
  * status line ({@code ok} or {@code error <text>}) followed by the payload ({@code list}: the
  * {@code mailq --json} array; {@code show}: the {@code mailq} entry, a blank line, the message;
- * {@code dkim-reload}: one line saying which selectors now sign).
+ * {@code dkim-reload}: one line saying which selectors now sign; {@code metrics}: the text of
+ * {@code GET /metrics}, for the agent's heartbeat when the relay runs in a unit of its own).
  * Every change is logged with its verb and queue id.
  *
  * <p>Thread safety: {@code start}/{@code close} one-thread-at-a-time; one virtual thread per
@@ -47,6 +50,7 @@ public final class AdminServer implements AutoCloseable {
     private final Path path;
     private final QueueOperations operations;
     private final DkimReload dkimReload;
+    private final Supplier<String> metrics;
     private ServerSocketChannel server; // bound between start and close
     private Thread acceptor; // accepts between start and close
 
@@ -64,10 +68,14 @@ public final class AdminServer implements AutoCloseable {
         String reload();
     }
 
-    public AdminServer(Path queueDirectory, QueueOperations operations, DkimReload dkimReload) {
+    /**
+     * @param metrics the Prometheus text of the relay's metrics now (the {@code metrics} request)
+     */
+    public AdminServer(Path queueDirectory, QueueOperations operations, DkimReload dkimReload, Supplier<String> metrics) {
         this.path = queueDirectory.resolve(SOCKET);
         this.operations = operations;
         this.dkimReload = dkimReload;
+        this.metrics = metrics;
     }
 
     /**
@@ -141,7 +149,9 @@ public final class AdminServer implements AutoCloseable {
                 case "hold" -> change(verb, id, operations.hold(required(id, verb)));
                 case "release" -> change(verb, id, operations.release(required(id, verb)));
                 case "dkim-reload" -> reloadDkim();
-                default -> error("unknown request \"" + verb + "\"; known: list, show, flush, delete, hold, release, dkim-reload");
+                case "metrics" -> ok(metrics.get());
+                default -> error("unknown request \"" + verb
+                        + "\"; known: list, show, flush, delete, hold, release, dkim-reload, metrics");
             };
         } catch (IllegalArgumentException badId) {
             return error(badId.getMessage());

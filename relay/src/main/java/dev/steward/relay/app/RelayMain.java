@@ -120,7 +120,7 @@ public final class RelayMain implements AutoCloseable {
                 manager.start();
             }
             admin = new AdminServer(queue.directory(), manager != null ? QueueOperations.of(manager, queue)
-                    : QueueOperations.offline(queue), this::reloadDkim);
+                    : QueueOperations.offline(queue), this::reloadDkim, metrics::render);
             admin.start();
             if (config.metricsListen() != null) {
                 metricsServer = new MetricsServer(config.metricsListen(), metrics);

@@ -64,6 +64,7 @@ final class IntakeSession {
     private final SessionLimits limits;
     private final SpoolBuffer spool;
     private final MessageSink sink;
+    private final java.util.function.BooleanSupplier stressed;
     private final long startNanos = System.nanoTime();
     private final String clientText;
 
@@ -74,6 +75,7 @@ final class IntakeSession {
     private boolean esmtp;          // EHLO rather than HELO
     private boolean quit;           // QUIT received or session being dropped
     private int errors;             // 4xx/5xx replies so far
+    private int junkCommands;       // NOOP, RSET, VRFY, HELP so far (Postfix's junk commands)
     private int messages;           // messages accepted with 250
     private int recipientsAccepted; // over the whole session
     private int rejected;           // refusals (MAIL, RCPT, DATA)
@@ -85,7 +87,7 @@ final class IntakeSession {
     private final Set<String> recipients = new LinkedHashSet<>(); // accepted, in order
 
     IntakeSession(Socket socket, String sessionId, String hostname, ClientAccess access, SenderPolicy senderPolicy,
-                  SessionLimits limits, SpoolBuffer spool, MessageSink sink) {
+                  SessionLimits limits, SpoolBuffer spool, MessageSink sink, java.util.function.BooleanSupplier stressed) {
         this.socket = socket;
         this.sessionId = sessionId;
         this.hostname = hostname;
@@ -94,6 +96,7 @@ final class IntakeSession {
         this.limits = limits;
         this.spool = spool;
         this.sink = sink;
+        this.stressed = stressed;
         this.clientText = HostPort.format((InetSocketAddress) socket.getRemoteSocketAddress());
     }
 
@@ -110,15 +113,16 @@ final class IntakeSession {
                 out.flush();
                 return;
             }
-            input = new DeadlineInputStream(socket);
+            input = new DeadlineInputStream(socket, stressed);
             in = new SmtpInput(input);
             reply(new SmtpReply(220, null, List.of(hostname + " ESMTP Steward")));
             out.flush();
             while (!quit) {
                 String line;
                 try {
-                    // The whole command line within command_timeout, however slowly its bytes come.
-                    input.arm(limits.commandTimeoutMillis(), Long.MAX_VALUE);
+                    // The whole command line within command_timeout, however slowly its bytes come;
+                    // within stress_command_timeout while the intake is under stress.
+                    input.arm(limits.commandTimeoutMillis(), Long.MAX_VALUE, limits.stressCommandTimeoutMillis());
                     line = in.readCommandLine(limits.maxCommandLength());
                 } catch (SmtpSyntaxException badLine) {
                     error(SmtpReply.of(500, "5.5.2", badLine.problem() == LineProblem.TOO_LONG
@@ -187,6 +191,16 @@ final class IntakeSession {
     }
 
     private void handle(SmtpCommand command) throws IOException {
+        switch (command.verb()) {
+            case NOOP, RSET, VRFY, HELP -> {
+                // Commands that move no mail; past the limit each counts as an error, so a client
+                // that holds its session (and one of max_connections) with them is dropped in time.
+                if (++junkCommands > limits.maxJunkCommands()) {
+                    errors++;
+                }
+            }
+            default -> { }
+        }
         switch (command.verb()) {
             case EHLO -> hello(command.argument(), true);
             case HELO -> hello(command.argument(), false);

@@ -56,6 +56,8 @@ public final class SmtpIntakeServer implements AutoCloseable {
     private final String hostname;
     private final SessionHandler handler;
     private final Semaphore connectionSlots;
+    private final java.util.function.BooleanSupplier stressed;         // 4/5 of the slots or more in use
+    private final java.util.concurrent.atomic.AtomicBoolean stressLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<ServerSocket> listeners = new ArrayList<>();   // bound by start()
     private final List<Thread> acceptors = new ArrayList<>();         // one per listener
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet(); // sessions in progress
@@ -80,9 +82,11 @@ public final class SmtpIntakeServer implements AutoCloseable {
         ClientAccess access = new ClientAccess(config.allowedClients());
         SessionLimits limits = SessionLimits.of(config);
         SenderPolicy policy = new SenderPolicy(config.appDomains());
-        this.handler = (socket, id) -> new IntakeSession(socket, id, hostname, access, policy, limits,
-                new SpoolBuffer(SPOOL_MEMORY_LIMIT, spillDirectory), sink).run();
         this.connectionSlots = new Semaphore(config.maxConnections());
+        int stressFreeSlots = config.maxConnections() - config.stressThreshold();
+        this.stressed = () -> connectionSlots.availablePermits() <= stressFreeSlots;
+        this.handler = (socket, id) -> new IntakeSession(socket, id, hostname, access, policy, limits,
+                new SpoolBuffer(SPOOL_MEMORY_LIMIT, spillDirectory), sink, stressed).run();
         AtomicLong threads = new AtomicLong();
         // No queue: a session starts on an idle thread or a new one; connectionSlots bounds how many.
         this.sessionPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -158,6 +162,7 @@ public final class SmtpIntakeServer implements AutoCloseable {
                 continue;
             }
             openSockets.add(socket);
+            logStressChange();
             try {
                 sessionPool.execute(() -> {
                     try {
@@ -165,12 +170,28 @@ public final class SmtpIntakeServer implements AutoCloseable {
                     } finally {
                         openSockets.remove(socket);
                         connectionSlots.release();
+                        logStressChange();
                     }
                 });
             } catch (RejectedExecutionException shuttingDown) {
                 openSockets.remove(socket);
                 connectionSlots.release();
                 closeQuietly(socket);
+            }
+        }
+    }
+
+    /** One log line when the intake comes under stress (shorter command deadlines) and one when it ends. */
+    private void logStressChange() {
+        boolean now = stressed.getAsBoolean();
+        if (stressLogged.compareAndSet(!now, now)) {
+            LogLine line = LogLine.of(now ? "intake_stress_begin" : "intake_stress_end")
+                    .field("sessions", config.maxConnections() - connectionSlots.availablePermits())
+                    .field("max_connections", config.maxConnections());
+            if (now) {
+                log.warn(line.field("stress_command_timeout_ms", config.stressCommandTimeout().toMillis()).toString());
+            } else {
+                log.info(line.toString());
             }
         }
     }

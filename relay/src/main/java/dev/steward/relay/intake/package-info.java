@@ -25,10 +25,13 @@
  * {@code max_line_length} octets of DATA within {@code data_timeout}, so a client that sends a
  * byte at a time cannot hold a session; an unexpected exception in a session is logged with
  * its stack once and answered 421 4.3.0 — the message is then not acknowledged, so not lost.
+ * Past {@code max_junk_commands} NOOP/RSET/VRFY/HELP commands each further one counts as an
+ * error (Postfix's {@code smtpd_junk_command_limit}), so complete but useless commands cannot
+ * hold a session either.
  *
  * <p><b>Config keys.</b> {@code [intake] listen, allowed_clients, app_domains, max_message_size,
  * max_recipients, max_line_length, max_command_length, command_timeout, data_timeout,
- * max_connections, max_errors, bare_lf}; {@code [server] hostname}.
+ * max_connections, stress_command_timeout, max_errors, max_junk_commands, bare_lf}; {@code [server] hostname}.
  *
  * <p><b>Standards.</b> RFC 5321 (§3.5.3 VRFY, §4.1.1, §4.1.4, §4.5.2, §4.5.3.1 limits,
  * §4.5.3.2 timeouts), RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8, RFC 2920

@@ -1,12 +1,14 @@
 package dev.steward.relay.sendmail;
 
 import dev.steward.common.config.ConfigException;
+import dev.steward.common.config.ConfigReader;
 import dev.steward.mail.model.EmailAddress;
 import dev.steward.mail.model.header.AddressListParser;
 import dev.steward.mail.model.header.AddressParseException;
 import dev.steward.mail.model.header.HeaderField;
 import dev.steward.mail.model.header.HeaderSection;
 import dev.steward.relay.app.RelayConfig;
+import dev.steward.relay.intake.IntakeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,9 +67,15 @@ public final class SendmailCommand {
                 relay = new InetSocketAddress("127.0.0.1", 25);
                 maxSize = Long.MAX_VALUE;
             } else {
-                RelayConfig config = RelayConfig.load(configFile);
-                relay = config.intake().listen().get(0);
-                maxSize = config.intake().maxMessageSize().bytes();
+                // Only [intake]: the rest (the DKIM key, the smarthost's password file: the relay
+                // user's files) is the relay's business, and an application's user cannot read it.
+                ConfigReader reader = ConfigReader.open(configFile);
+                IntakeConfig intake = IntakeConfig.read(reader);
+                if (!reader.problems().isEmpty()) {
+                    throw new ConfigException(reader.problems());
+                }
+                relay = intake.listen().get(0);
+                maxSize = intake.maxMessageSize().bytes();
             }
         } catch (ConfigException invalid) {
             invalid.problems().forEach(problem -> err.println("steward sendmail: " + problem.message()));

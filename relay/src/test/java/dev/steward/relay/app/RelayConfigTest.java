@@ -52,7 +52,7 @@ class RelayConfigTest {
                                 "relay.toml: [intake] bare_lf = \"sometimes\": must be one of \"normalize\", \"reject\"",
                                 "relay.toml: [intake] max_recipents = 5: unknown key; known keys in [intake]: listen, allowed_clients, "
                                         + "app_domains, max_message_size, max_recipients, max_line_length, max_command_length, "
-                                        + "command_timeout, data_timeout, max_connections, max_errors, bare_lf",
+                                        + "command_timeout, data_timeout, max_connections, stress_command_timeout, max_errors, max_junk_commands, bare_lf",
                                 "relay.toml: [dkim-typo]: unknown section; known sections: [server], [intake], [queue], [delivery], [smarthost], [dkim], [dns], [metrics], [testing]"));
     }
 

@@ -305,6 +305,60 @@ class IntakeIT {
         }
     }
 
+    /**
+     * Complete but useless commands cannot hold a session either (Postfix's
+     * smtpd_junk_command_limit): past max_junk_commands, each NOOP/RSET/VRFY/HELP counts as an
+     * error, and max_errors of those end the session with 421. Mail still flows before that.
+     */
+    @Test
+    void junkCommandsPastTheLimit_countAsErrors_untilTheSessionIsDropped() throws Exception {
+        try (SmtpTestClient client = relay("max_junk_commands = 5\nmax_errors = 3").connect()) {
+            client.command("EHLO app.example.test");
+            for (int i = 0; i < 5; i++) {
+                assertThat(client.command(i % 2 == 0 ? "NOOP" : "RSET")).startsWith("250 2.0.0");
+            }
+            assertThat(client.sendMessage(OK_FROM, message(OK_FROM, "still served"), "bob@example.org"))
+                    .startsWith("250 2.0.0");
+            assertThat(client.command("NOOP")).startsWith("250 2.0.0");      // error 1 of 3
+            assertThat(client.command("VRFY bob")).startsWith("252 2.5.0");  // error 2 of 3
+            assertThat(client.command("HELP")).startsWith("214");             // error 3 of 3: dropped
+            assertThat(client.reply()).isEqualTo("421 4.7.0 relay.test Error: too many errors");
+            assertThat(client.closedByServer()).isTrue();
+            assertThat(relay.queuedMessages()).hasSize(1);
+        }
+    }
+
+    /**
+     * Under stress (4/5 of max_connections in use) idle sessions get stress_command_timeout instead
+     * of command_timeout — also the one that was already waiting before the stress began — so they
+     * make room for applications that have mail (Postfix: smtpd_timeout = ${stress?10}{300}).
+     */
+    @Test
+    void idleSessionsUnderStress_getTheShortStressTimeout_evenIfTheyWereWaitingBefore() throws Exception {
+        relay("max_connections = 5\ncommand_timeout = \"5m\"\nstress_command_timeout = \"1s\"");
+        List<SmtpTestClient> idle = new java.util.ArrayList<>();
+        try {
+            SmtpTestClient first = relay.connect();
+            idle.add(first);
+            first.command("EHLO app.example.test");   // waiting for its next command, 5 minutes armed
+            for (int i = 0; i < 3; i++) {           // 4 of 5 in use: stress
+                SmtpTestClient client = relay.connect();
+                idle.add(client);
+                client.command("EHLO app.example.test");
+            }
+            long start = System.nanoTime();
+            for (SmtpTestClient client : idle) {
+                assertThat(client.reply()).isEqualTo("421 4.4.2 relay.test Error: timeout exceeded");
+                assertThat(client.closedByServer()).isTrue();
+            }
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(30));
+        } finally {
+            for (SmtpTestClient client : idle) {
+                client.close();
+            }
+        }
+    }
+
     /** Sends {@code text} one byte every 100 ms (each byte well inside the timeout) until the server answers. */
     private static String trickle(SmtpTestClient client, String text) throws Exception {
         for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {

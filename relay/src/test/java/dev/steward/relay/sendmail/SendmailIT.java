@@ -1,13 +1,18 @@
 package dev.steward.relay.sendmail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.steward.common.config.ConfigException;
+import dev.steward.relay.app.RelayConfig;
 import dev.steward.relay.testing.RelayFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +63,23 @@ class SendmailIT {
                 + "Subject: php mail\r\n\r\n.leading dot line\r\nbody\r\n").doesNotContain("secret");
         assertThat(relay.envelopeOf(relay.queuedMessages().get(0)))
                 .contains("a@example.org", "b@example.org", "secret@example.org", "c@example.org");
+    }
+
+    @Test
+    void readsOnlyTheIntakeSection_soAnApplicationsUserNeedsNoAccessToTheRelaysKey() throws Exception {
+        // PHP's mail() runs as www-data, which cannot read the relay's DKIM key (mode 0600, the
+        // relay's user): a key the relay itself would refuse must not stop sendmail.
+        Path key = temp.resolve("not-owner-only.key");
+        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(config, Files.readString(config)
+                + "\n[dkim]\nkey_file = \"" + key + "\"\n");
+        assertThatThrownBy(() -> RelayConfig.load(config))
+                .as("the relay itself refuses this key").isInstanceOf(ConfigException.class);
+
+        assertThat(sendmail("From: app@app.example.test\nSubject: www-data\n\nbody\n", "bob@example.org"))
+                .as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(relay.onlyMessage()).endsWith("Subject: www-data\r\n\r\nbody\r\n");
     }
 
     @Test

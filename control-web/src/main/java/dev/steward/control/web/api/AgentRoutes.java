@@ -12,6 +12,8 @@ import dev.steward.control.store.AgentHeartbeat;
 import dev.steward.control.store.AgentIdentity;
 import dev.steward.control.store.AgentJobRepository;
 import dev.steward.control.store.AgentRepository;
+import dev.steward.control.store.BenchmarkRepository;
+import dev.steward.control.store.CompositeJobOutcomeListener;
 import dev.steward.control.store.EnrolmentRefusedException;
 import dev.steward.control.store.EnrolmentToken;
 import dev.steward.control.store.JobReportRefusedException;
@@ -31,7 +33,8 @@ import java.util.regex.Pattern;
  * The agent-facing job API under {@code /api/agent/v1}, and the two operator endpoints that go with
  * it under {@code /api/v1}: issuing an enrolment token and reading a server's last heartbeat.
  *
- * <p><b>Authentication.</b> Every {@code /api/agent/v1} call except {@code enrol} carries
+ * <p><b>Authentication.</b> Every {@code /api/agent/v1} call except {@code enrol} and the
+ * benchmark download ({@link BenchmarkRoutes#DOWNLOAD_PREFIX}, whose URL is its credential) carries
  * {@code Authorization: Bearer <agent credential>}; the before-handler ({@link #authenticate})
  * resolves it to the one server the agent may act for. Sessions and API tokens of accounts mean
  * nothing here (401), and agent credentials mean nothing on {@code /api/v1} (they are not API
@@ -40,6 +43,10 @@ import java.util.regex.Pattern;
  * <p><b>Flow.</b> enrol (token + DKIM key → credential) → heartbeat every minute → long poll
  * {@code jobs/next} → {@code progress} (started, then messages; each extends the lease) →
  * {@code result} (exactly once; repeating the same result is acknowledged, a different one 409).
+ *
+ * <p><b>Benchmarks.</b> Every accepted result also goes to
+ * {@link BenchmarkRepository#LISTENER}, which stores a succeeded benchmark's checked figures in
+ * the same transaction (after the configured listener).
  *
  * <p>Thread safety: thread-safe (stateless handlers; the poller is thread-safe).
  */
@@ -66,7 +73,9 @@ public final class AgentRoutes implements AutoCloseable {
         this.deps = deps;
         this.settings = settings;
         this.agents = new AgentRepository(deps.database(), settings.clock());
-        this.jobs = new AgentJobRepository(deps.database(), settings.listener(), settings.clock(), settings.lease());
+        // Benchmark figures are recorded with every accepted BENCHMARK result, whatever else listens.
+        this.jobs = new AgentJobRepository(deps.database(), new CompositeJobOutcomeListener().add(settings.listener())
+                .add(BenchmarkRepository.LISTENER), settings.clock(), settings.lease());
         this.poller = new JobPoller(jobs, settings.pollInterval());
     }
 
@@ -103,7 +112,7 @@ public final class AgentRoutes implements AutoCloseable {
     // ---- the before-handler
 
     private void authenticate(Context ctx) {
-        if (ctx.path().equals(ENROL_PATH)) {
+        if (ctx.path().equals(ENROL_PATH) || ctx.path().startsWith(BenchmarkRoutes.DOWNLOAD_PREFIX)) {
             return;
         }
         String authorization = ctx.header("Authorization");

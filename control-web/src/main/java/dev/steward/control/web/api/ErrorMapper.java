@@ -14,6 +14,8 @@ import dev.steward.control.web.auth.LoginRefusedException;
 import dev.steward.control.web.ui.Ui;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@link ReleaseTransitionException}</td><td>409</td><td>release_state</td></tr>
  *   <tr><td>{@link IllegalArgumentException} (a value broke a domain rule)</td><td>400</td><td>validation_failed</td></tr>
  *   <tr><td>Javalin's own (unknown route, wrong method)</td><td>its status</td><td>not_found, method_not_allowed, …</td></tr>
- *   <tr><td>{@link DatabaseUnavailableException}</td><td>503</td><td>database_unavailable</td></tr>
+ *   <tr><td>{@link DatabaseUnavailableException}, or an SQL failure because the database is away
+ *       (connection lost, shutting down, starting: {@link #databaseAway})</td><td>503</td><td>database_unavailable</td></tr>
  *   <tr><td>anything else (a bug)</td><td>500, logged once with a correlation id</td><td>internal_error</td></tr>
  * </table>
  *
@@ -137,6 +140,16 @@ public final class ErrorMapper {
                 log.error("database_unavailable path={} reason=\"{}\"", ctx.path(), unavailable.getMessage());
             }
             default -> {
+                if (databaseAway(failure)) {
+                    // The connection failed or the server is shutting down or starting (a restart,
+                    // a crash): not a bug; the client retries, an agent on another instance.
+                    status = 503;
+                    code = "database_unavailable";
+                    message = "the database is not available";
+                    log.warn("database_unavailable method={} path={} reason=\"{}\"", ctx.method(), ctx.path(),
+                            rootMessage(failure));
+                    break;
+                }
                 status = 500;
                 code = "internal_error";
                 String correlation = UUID.randomUUID().toString();
@@ -157,6 +170,36 @@ public final class ErrorMapper {
         body.put("message", message == null ? code : message);
         body.put("details", details);
         ctx.status(status).json(body);
+    }
+
+    /**
+     * Whether {@code failure} was caused by the database being away: an {@link SQLException} in its
+     * causes with SQLSTATE class 08 (connection exception) or 57P01..57P03 (admin shutdown, crash
+     * shutdown, cannot connect now), or the pool's {@link SQLTransientConnectionException} (no
+     * connection within its timeout).
+     */
+    static boolean databaseAway(Throwable failure) {
+        int depth = 0;
+        for (Throwable cause = failure; cause != null && depth < 20; cause = cause.getCause(), depth++) {
+            if (cause instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        for (int depth = 0; root.getCause() != null && depth < 20; depth++) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage()).replace('"', '\'');
     }
 
     /** The reader's language: the UI's choice (the switch's cookie) on pages, the API's otherwise. */

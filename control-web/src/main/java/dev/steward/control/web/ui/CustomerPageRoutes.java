@@ -8,6 +8,7 @@ import dev.steward.control.core.change.PackageChangeKind;
 import dev.steward.control.core.change.PackageChangeRefusedException;
 import dev.steward.control.core.change.PackageRules;
 import dev.steward.control.core.fleet.Server;
+import dev.steward.control.store.BenchmarkRepository;
 import dev.steward.control.store.Page;
 import dev.steward.control.store.ServerQuery;
 import dev.steward.control.web.api.Access;
@@ -40,14 +41,19 @@ public final class CustomerPageRoutes {
 
     private static final PackageRules RULES = new PackageRules();
 
+    /** How many benchmark runs the package page lists. */
+    private static final int BENCHMARK_RUNS = 20;
+
     private final ApiDependencies deps;
     private final Ui ui;
     private final DnsStatus dns;
+    private final BenchmarkRepository benchmarks;
 
     private CustomerPageRoutes(ApiDependencies deps, Ui ui, UiSettings settings) {
         this.deps = deps;
         this.ui = ui;
         this.dns = new DnsStatus(settings);
+        this.benchmarks = new BenchmarkRepository(deps.database());
     }
 
     /** Adds the routes. */
@@ -151,7 +157,8 @@ public final class CustomerPageRoutes {
         ctx.status(status);
         ui.render(ctx, view, "package.jte", "server", server, "application", application, "addresses",
                 deps.servers().addresses(server.id()), "changes", changes, "options", options, "refusal",
-                refusal == null ? "" : refusal, "requested", requested == null ? "" : requested);
+                refusal == null ? "" : refusal, "requested", requested == null ? "" : requested, "benchmarkRuns",
+                BenchmarkViews.runs(view, benchmarks.forServer(server.id(), BENCHMARK_RUNS)));
     }
 
     private Server visibleServer(Context ctx) {

@@ -1,14 +1,19 @@
 package dev.steward.control.web.ui;
 
 import dev.steward.control.core.Customer;
+import dev.steward.control.core.bench.BenchProfile;
 import dev.steward.control.core.fleet.Server;
+import dev.steward.control.store.BenchmarkRepository;
 import dev.steward.control.store.JobResultSummary;
 import dev.steward.control.store.ServerHistoryRepository;
 import dev.steward.control.web.api.Access;
 import dev.steward.control.web.api.ApiDependencies;
 import dev.steward.control.web.api.ApiException;
+import dev.steward.control.web.api.BenchmarkRoutes;
+import dev.steward.control.web.api.CalendarRoutes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -21,6 +26,8 @@ import java.util.Locale;
  * (kind, window, state, started and finished, and the result in words: packages upgraded, reboot,
  * downtime, rollback, error) and its part in application releases. Operator only: a customer gets
  * 403, an anonymous reader the login form. Times are in the provider's zone (Europe/Brussels).
+ * The page also has the form that queues a benchmark of the server
+ * ({@code POST /operator/servers/{id}/benchmarks}, profile full or quick; SPEC-2).
  *
  * <p>Thread safety: thread-safe (stateless handlers).
  */
@@ -33,17 +40,20 @@ public final class ServerHistoryPageRoutes {
     private final ApiDependencies deps;
     private final Ui ui;
     private final ServerHistoryRepository history;
+    private final BenchmarkRepository benchmarks;
 
     private ServerHistoryPageRoutes(ApiDependencies deps, Ui ui) {
         this.deps = deps;
         this.ui = ui;
         this.history = new ServerHistoryRepository(deps.database());
+        this.benchmarks = new BenchmarkRepository(deps.database());
     }
 
     /** Adds the routes. */
     public static void register(RoutesConfig routes, ApiDependencies deps, Ui ui) {
         ServerHistoryPageRoutes handlers = new ServerHistoryPageRoutes(deps, ui);
         routes.get("/operator/servers/{id}/history", handlers::page);
+        routes.post("/operator/servers/{id}/benchmarks", handlers::requestBenchmark);
     }
 
     /**
@@ -91,8 +101,24 @@ public final class ServerHistoryPageRoutes {
                         + target.version(),
                 target.stage().toLowerCase(Locale.ROOT), target.state().toLowerCase(Locale.ROOT),
                 time(target.windowStart()), target.detail() == null ? "" : target.detail())).toList();
+        String benchmark = ctx.queryParam("benchmark");
         ui.render(ctx, view, "serverHistory.jte", "server", server, "jobs", jobs, "targets", targets,
-                "zone", PROVIDER_ZONE.getId());
+                "zone", PROVIDER_ZONE.getId(), "benchmarkJob", benchmark == null ? "" : benchmark);
+    }
+
+    /** Queues a benchmark (profile {@code full} or {@code quick}) and shows the history with it. */
+    private void requestBenchmark(Context ctx) {
+        var operator = Access.operator(ctx);
+        long id = CustomerPageRoutes.id(ctx);
+        deps.servers().find(id).orElseThrow(() -> ApiException.notFound("server", id));
+        BenchProfile profile;
+        try {
+            profile = BenchProfile.fromCode(ctx.formParam("profile"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("profile", "must be full or quick");
+        }
+        String job = BenchmarkRoutes.request(deps, benchmarks, operator, id, profile, CalendarRoutes.baseUrl(ctx));
+        ctx.redirect("/operator/servers/" + id + "/history?benchmark=" + job, HttpStatus.SEE_OTHER);
     }
 
     /** The result in words: "3 packages upgraded, rebooted, 47 s downtime"; "rolled back: …". */

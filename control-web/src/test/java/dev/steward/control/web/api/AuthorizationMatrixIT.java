@@ -215,6 +215,15 @@ class AuthorizationMatrixIT {
                             "duration_seconds", 1))),
             row("GET /api/v1/servers/{id}/jobs", 401, 200, 200, 404,
                     w -> new Call("/api/v1/servers/" + w.server().id() + "/jobs", null)),
+            // Benchmarks (SPEC-2): a server's runs for its customer; the aggregates are public, as on
+            // /specifications; the download is a capability URL (a wrong secret is 404 for everyone).
+            row("GET /api/v1/servers/{id}/benchmarks", 401, 200, 200, 404,
+                    w -> new Call("/api/v1/servers/" + w.server().id() + "/benchmarks", null)),
+            row("POST /api/v1/servers/{id}/benchmarks", 401, 201, 403, 403,
+                    w -> new Call("/api/v1/servers/" + w.server().id() + "/benchmarks", Map.of("profile", "quick"))),
+            row("GET /api/v1/benchmarks/summary", 200, 200, 200, 200, w -> new Call("/api/v1/benchmarks/summary", null)),
+            row("GET /api/agent/v1/bench-download/{server}/{secret}", 404, 404, 404, 404,
+                    w -> new Call("/api/agent/v1/bench-download/" + w.server().id() + "/AAAAAAAAAAAAAAAAAAAAAA", null)),
             // Releases (issue 7): operators only; a server's planned maintenance for its customer too.
             row("GET /api/v1/releases", 401, 200, 403, 403, w -> new Call("/api/v1/releases", null)),
             row("POST /api/v1/releases", 401, 201, 403, 403, w -> new Call("/api/v1/releases", Map.of(

@@ -26,19 +26,26 @@ public final class PipelineRows {
                 end.atZone(brussels)));
     }
 
-    /** A release in state PLANNED. */
+    /** A release in state PLANNED (600 s expected, waves of 10, failure budget 1). */
     public long release(long applicationId, String version, String previous, String announceAs, boolean security,
                         String cves) {
+        return release(applicationId, version, previous, announceAs, security, cves, 600, 10, 1);
+    }
+
+    /** A release in state PLANNED with its rollout's parameters. */
+    public long release(long applicationId, String version, String previous, String announceAs, boolean security,
+                        String cves, int expectedSeconds, int waveSize, int failureBudget) {
         return database.jdbi().withHandle(handle -> handle.createUpdate("""
                         insert into app_release (application_id, version, previous_version, classification, announce_as,
                             changelog, steps_before, steps_after, security, cve_ids, immediate, source, state,
                             registered_by, registered_at, expected_seconds, wave_size, failure_budget)
                         values (:app, :version, :previous, :announce, :announce, 'changes', '', '', :security, :cves,
-                            false, 'OPERATOR', 'PLANNED', 'ops@provider.example', :now, 600, 10, 1)
+                            false, 'OPERATOR', 'PLANNED', 'ops@provider.example', :now, :expected, :wave, :budget)
                         """)
                 .bind("app", applicationId).bind("version", version).bind("previous", previous)
                 .bind("announce", announceAs).bind("security", security).bind("cves", cves)
-                .bind("now", Instant.now()).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+                .bind("now", Instant.now()).bind("expected", expectedSeconds).bind("wave", waveSize)
+                .bind("budget", failureBudget).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
     }
 
     /** A production target of {@code serverId} in that window. */

@@ -137,6 +137,8 @@ class UiAuthorizationMatrixIT {
             }),
             row("GET /operator/servers/{id}/history", 303, 200, 403, 403,
                     w -> Call.get("/operator/servers/" + w.server().id() + "/history")),
+            row("POST /operator/servers/{id}/benchmarks", 303, 303, 403, 403,
+                    w -> Call.post("/operator/servers/" + w.server().id() + "/benchmarks", Map.of("profile", "quick"))),
             // The customer's maintenance page; an operator names the customer (without: the fleet page).
             row("GET /maintenance", 303, 200, 200, 404, w -> Call.get("/maintenance?customer=" + w.own().id())),
             row("POST /maintenance/calendar-token", 303, 200, 200, 404,
