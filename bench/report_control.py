@@ -40,7 +40,7 @@ def main():
     w("")
     w("## Method")
     w("")
-    w("- The control plane runs as in production (`bin/steward control`: serial GC, 256 MiB heap of which 128 MiB from the start, 128 MiB code cache) on the "
+    w("- The control plane runs as in production (`bin/steward control`: G1, 512 MiB heap of which 128 MiB from the start, 128 MiB code cache) on the "
       "database named in each table. `BenchSeed` fills it through the store first: %s servers across %s "
       "customers and 3 applications, registered in one batch (`ServerRepository.registerAll`), and a "
       "package-change request on every 20th server." % (a.servers, a.customers))

@@ -38,12 +38,14 @@ def gc_summary(path):
     except OSError:
         return None
     for line in lines:
-        m = re.search(r"Pause (Young|Full) \(([^)]*)\).*?([\d.]+)ms\s*$", line)
+        # serial: "Pause Young (Allocation Failure) ... 2.3ms"; G1 also "Pause Remark ..." and "Pause Cleanup ...",
+        # short stop-the-world steps of its concurrent cycle, counted with the young pauses
+        m = re.search(r"Pause (Young|Full|Remark|Cleanup)(?: \(([^)]*)\))?.*?([\d.]+)ms\s*$", line)
         if not m:
             continue
         ms = float(m.group(3))
-        (young if m.group(1) == "Young" else full).append(ms)
-        key = "%s (%s)" % (m.group(1), m.group(2))
+        (full if m.group(1) == "Full" else young).append(ms)
+        key = "%s (%s)" % (m.group(1), m.group(2)) if m.group(2) else m.group(1)
         causes[key] = causes.get(key, 0) + 1
     return {"young": young, "full": full, "causes": causes}
 
@@ -231,7 +233,9 @@ def main():
       " 2026-11-28, with the 256 MiB default they came every 20–40 s from 7,500 agents on and took 0.5–1.4 s;"
       " a second run with `STEWARD_JAVA_OPTS=-Xmx512m` (steps 2,500 .. 12,500, 40 s windows, load 10–23) had"
       " none up to 7,500 agents (p99 124 ms at 5,000, 129 ms at 7,500), one of 0.7 s at 10,000 (p99 1.0 s),"
-      " and at 12,500 the machine's CPU ran out (p99 10 s). The README (Job API, *Scale*) gives the heap to set per 1,000 agents.")
+      " and at 12,500 the machine's CPU ran out (p99 10 s). Since then the launcher gives the control plane 512 MiB"
+      " and the G1 collector (the run above says which options it ran with); the README (Job API, *Scale*) gives"
+      " the heap to set per 1,000 agents.")
     w("")
     w("Machine: %s, %s cores, %s, Linux %s, %s; commit %s, %s. FleetSim ran %s s."
       % (m.get("cpu", "?"), m.get("cores", "?"), m.get("memory", "?"), m.get("kernel", "?"), m.get("java", "?"),
