@@ -269,7 +269,7 @@ class PackagesIT {
 
         Result usage = run(List.of(launcher.toString(), "agent", "--help"));
         assertThat(usage.exitCode()).isZero();
-        assertThat(usage.out()).contains("steward agent enrol [--config FILE] --token TOKEN");
+        assertThat(usage.out()).contains("steward agent enrol [--config FILE] (--token TOKEN | --token-file FILE)");
 
         // Installing again (dpkg's upgrade path: prerm upgrade, postinst configure <version>) keeps
         // the configuration and the key.
