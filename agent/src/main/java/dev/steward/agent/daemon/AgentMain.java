@@ -146,17 +146,7 @@ public final class AgentMain {
             err.println("steward agent: the agent cannot start (see the log)");
             return EX_OSERR;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }, "agent-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        return runUntilShutdown(agent::close);
     }
 
     private static int runForeground(AgentConfig config, RelayConfig relayConfig, PrintStream err) {
@@ -170,12 +160,19 @@ public final class AgentMain {
             return EX_OSERR;
         }
         AgentDaemon agent = start(config, relay, relayConfig);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        return runUntilShutdown(() -> {
             if (agent != null) {
                 agent.close();
             }
             relay.close();
+        });
+    }
+
+    /** Blocks until the JVM shuts down (SIGTERM), which runs {@code stop} first; returns 0. */
+    private static int runUntilShutdown(Runnable stop) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
             stopped.countDown();
         }, "agent-shutdown"));
         try {
