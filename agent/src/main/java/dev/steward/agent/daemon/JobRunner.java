@@ -146,19 +146,6 @@ final class JobRunner {
         body.put("duration_seconds", (long) Math.ceil(result.details().durationSeconds()));
         body.putNull("health");
         body.set("details", result.detailsJson());
-        // A failed tool's output tail (up to 200 lines) must not push the figures out of the result.
-        if (body.toString().length() > MAX_RESULT_CHARS) {
-            for (JsonNode test : body.path("details").path("tests")) {
-                JsonNode tail = test.path("output_tail");
-                if (tail.isArray() && tail.size() > 20) {
-                    com.fasterxml.jackson.databind.node.ArrayNode kept = ControlPlaneClient.JSON.createArrayNode();
-                    for (int i = tail.size() - 20; i < tail.size(); i++) {
-                        kept.add(tail.get(i));
-                    }
-                    ((ObjectNode) test).set("output_tail", kept);
-                }
-            }
-        }
         return bounded(body);
     }
 
@@ -212,9 +199,10 @@ final class JobRunner {
     }
 
     /**
-     * Keeps the result under the API's size limit: first every {@code *output_tail} text is cut to
-     * its last 1,000 characters, then, if still too long, the details are replaced by their scalar
-     * top-level fields and {@code truncated: true}.
+     * Keeps the result under the API's size limit: first every {@code *output_tail} is cut to its
+     * end (a text to its last 1,000 characters, a list of lines to its last 20: a failed tool's
+     * output must not push a benchmark's figures out), then, if still too long, the details are
+     * replaced by their scalar top-level fields and {@code truncated: true}.
      */
     static ObjectNode bounded(ObjectNode body) {
         if (body.toString().length() <= MAX_RESULT_CHARS) {
@@ -245,9 +233,16 @@ final class JobRunner {
         }
         for (Map.Entry<String, JsonNode> field : object.properties()) {
             JsonNode value = field.getValue();
-            if (field.getKey().endsWith("output_tail") && value.isTextual() && value.asText().length() > 1000) {
+            boolean tail = field.getKey().endsWith("output_tail");
+            if (tail && value.isTextual() && value.asText().length() > 1000) {
                 String text = value.asText();
                 field.setValue(ControlPlaneClient.JSON.getNodeFactory().textNode("…" + text.substring(text.length() - 1000)));
+            } else if (tail && value.isArray() && value.size() > 20) {
+                com.fasterxml.jackson.databind.node.ArrayNode kept = ControlPlaneClient.JSON.createArrayNode();
+                for (int i = value.size() - 20; i < value.size(); i++) {
+                    kept.add(value.get(i));
+                }
+                field.setValue(kept);
             } else if (value.isContainerNode()) {
                 shortenTails(value);
             }
