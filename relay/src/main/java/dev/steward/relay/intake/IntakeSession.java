@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -64,7 +65,7 @@ final class IntakeSession {
     private final SessionLimits limits;
     private final SpoolBuffer spool;
     private final MessageSink sink;
-    private final java.util.function.BooleanSupplier stressed;
+    private final BooleanSupplier stressed;
     private final long startNanos = System.nanoTime();
     private final String clientText;
 
@@ -87,7 +88,7 @@ final class IntakeSession {
     private final Set<String> recipients = new LinkedHashSet<>(); // accepted, in order
 
     IntakeSession(Socket socket, String sessionId, String hostname, ClientAccess access, SenderPolicy senderPolicy,
-                  SessionLimits limits, SpoolBuffer spool, MessageSink sink, java.util.function.BooleanSupplier stressed) {
+                  SessionLimits limits, SpoolBuffer spool, MessageSink sink, BooleanSupplier stressed) {
         this.socket = socket;
         this.sessionId = sessionId;
         this.hostname = hostname;
@@ -192,31 +193,26 @@ final class IntakeSession {
 
     private void handle(SmtpCommand command) throws IOException {
         switch (command.verb()) {
-            case NOOP, RSET, VRFY, HELP -> {
-                // Commands that move no mail; past the limit each counts as an error, so a client
-                // that holds its session (and one of max_connections) with them is dropped in time.
-                if (++junkCommands > limits.maxJunkCommands()) {
-                    errors++;
-                }
-            }
-            default -> { }
-        }
-        switch (command.verb()) {
             case EHLO -> hello(command.argument(), true);
             case HELO -> hello(command.argument(), false);
             case MAIL -> mail(command.argument());
             case RCPT -> rcpt(command.argument());
             case DATA -> data(command.argument());
             case RSET -> {
+                countJunk();
                 resetTransaction();
                 reply(SmtpReply.ok());
             }
-            case NOOP -> reply(SmtpReply.ok());
+            case NOOP -> {
+                countJunk();
+                reply(SmtpReply.ok());
+            }
             case QUIT -> {
                 reply(SmtpReply.of(221, "2.0.0", "Bye"));
                 quit = true;
             }
             case VRFY -> {
+                countJunk();
                 if (command.argument().isBlank()) {
                     error(SmtpReply.of(501, "5.5.4", "Syntax: VRFY address"));
                 } else {
@@ -225,12 +221,25 @@ final class IntakeSession {
                 }
             }
             case EXPN -> error(SmtpReply.of(502, "5.5.1", "Error: EXPN is not supported"));
-            case HELP -> reply(new SmtpReply(214, "2.0.0", List.of(
-                    "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP",
-                    "This server only sends mail from this host's application; see RFC 5321")));
+            case HELP -> {
+                countJunk();
+                reply(new SmtpReply(214, "2.0.0", List.of(
+                        "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP",
+                        "This server only sends mail from this host's application; see RFC 5321")));
+            }
             case STARTTLS, AUTH, BDAT -> error(SmtpReply.of(502, "5.5.1",
                     "Error: " + command.verb() + " is not offered on this local listener"));
             default -> error(SmtpReply.of(500, "5.5.2", "Error: command not recognized"));
+        }
+    }
+
+    /**
+     * NOOP, RSET, VRFY and HELP move no mail; past max_junk_commands each counts as an error, so a
+     * client that holds its session (and one of max_connections) with them is dropped in time.
+     */
+    private void countJunk() {
+        if (++junkCommands > limits.maxJunkCommands()) {
+            errors++;
         }
     }
 

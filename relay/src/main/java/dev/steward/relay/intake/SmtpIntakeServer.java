@@ -18,7 +18,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +58,8 @@ public final class SmtpIntakeServer implements AutoCloseable {
     private final String hostname;
     private final SessionHandler handler;
     private final Semaphore connectionSlots;
-    private final java.util.function.BooleanSupplier stressed;         // 4/5 of the slots or more in use
-    private final java.util.concurrent.atomic.AtomicBoolean stressLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final BooleanSupplier stressed;         // 4/5 of the slots or more in use
+    private final AtomicBoolean stressLogged = new AtomicBoolean();
     private final List<ServerSocket> listeners = new ArrayList<>();   // bound by start()
     private final List<Thread> acceptors = new ArrayList<>();         // one per listener
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet(); // sessions in progress
