@@ -4,13 +4,17 @@ Sends N messages over C concurrent SMTP sessions to HOST:PORT and times, for eve
 interval from the moment the end-of-data line ("." CRLF) has been handed to the kernel to the
 moment the server's reply to it has been read: the time the server takes to make the message
 durable and say 250. Each session reuses its connection (EHLO once, then MAIL/RCPT/DATA per
-message, one command at a time like smtp-source), so connection setup is not in the figure.
+message, one command at a time like smtp-source), so connection setup is not in the figure. A
+connection carries at most --per-connection messages (default 100) and is then replaced by a new
+one, for every server alike: OpenSMTPD refuses more than 100 messages in one session by default
+("smtp limit max-mails"), and counting its refusals as errors would measure the harness.
 
 The same client runs against Steward and Postfix. Caveat: with many sessions on a 2-core
 machine, the client's own event loop adds queueing delay to every figure; it adds the same to both
 servers, so compare the two rather than reading the numbers as absolute.
 
 Usage: latency_client.py --port P --messages N --sessions C --size BYTES --from A --to B [--timeout S]
+                         [--per-connection M]
 Prints one JSON object: messages, accepted, errors, elapsed_s, p50_ms, p99_ms, max_ms, first_error.
 """
 import argparse
@@ -44,6 +48,13 @@ async def command(writer, reader, text, expect):
 
 
 async def session(args, quota, latencies, errors, payload):
+    while quota > 0:
+        count = min(quota, args.per_connection)
+        await connection(args, count, latencies, errors, payload)
+        quota -= count
+
+
+async def connection(args, quota, latencies, errors, payload):
     reader, writer = await asyncio.open_connection(args.host, args.port)
     try:
         code, line = await read_reply(reader)
@@ -129,7 +140,10 @@ if __name__ == "__main__":
     parser.add_argument("--from", dest="sender", default="app@app.example.test")
     parser.add_argument("--to", dest="recipient", default="bob@example.test")
     parser.add_argument("--timeout", type=float, default=120.0, help="give up after this many seconds")
+    parser.add_argument("--per-connection", type=int, default=100, help="messages per connection, then a new one")
     arguments = parser.parse_args()
+    if arguments.per_connection < 1:
+        parser.error("--per-connection must be at least 1")
     if not arguments.host.startswith("127.") and arguments.host != "::1":
         parser.error("loopback targets only")
     print(json.dumps(asyncio.run(main(arguments))))

@@ -62,7 +62,19 @@ class AccountRepositoryIT {
         String expired = TokenHash.newToken();
         tokens.create(OPERATOR, operator.id(), "old", expired, Instant.now().minusSeconds(60));
 
+        assertThat(tokens.lastUsed(created.id())).isEmpty();
         assertThat(tokens.authenticate(token)).contains(operator);
+        // Last use is recorded once a minute, not on every request (the stamp stays)...
+        Instant firstUse = tokens.lastUsed(created.id()).orElseThrow();
+        assertThat(tokens.authenticate(token)).contains(operator);
+        assertThat(tokens.lastUsed(created.id())).contains(firstUse);
+        // ...and again once the stamp is older than that.
+        Instant longAgo = firstUse.minus(ApiTokenRepository.LAST_USED_RESOLUTION).minusSeconds(1);
+        database.jdbi().useHandle(handle -> handle.createUpdate("update api_token set last_used_at = :at where id = :id")
+                .bind("at", longAgo).bind("id", created.id()).execute());
+        assertThat(tokens.authenticate(token)).contains(operator);
+        assertThat(tokens.lastUsed(created.id())).hasValueSatisfying(used -> assertThat(used).isAfter(longAgo));
+        assertThatThrownBy(() -> tokens.lastUsed(created.id() + 1_000_000)).isInstanceOf(UnknownEntityException.class);
         assertThat(tokens.authenticate(expired)).isEmpty();
         assertThat(tokens.authenticate(TokenHash.newToken())).isEmpty();
         List<String> stored = database.jdbi().withHandle(handle -> handle.createQuery(

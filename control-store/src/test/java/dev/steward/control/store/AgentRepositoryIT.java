@@ -183,6 +183,9 @@ class AgentRepositoryIT {
                 10, "1.0.0", 0, 0, 0, 1010, 7, 1));
         assertThat(new AuditLogRepository(database).forEntity("server", server.id())).extracting(AuditEntry::action)
                 .containsExactly("server.registered", "server.reported", "server.reported");
+        // Neither path invents a server: the conditional update finds no row, the locked read throws.
+        assertThatThrownBy(() -> agents.recordHeartbeat(new AgentIdentity(server.id() + 1_000_000, "gone", 0), later))
+                .isInstanceOf(UnknownEntityException.class);
         assertThatThrownBy(() -> new AgentHeartbeat("0.9", "x", "y", -1, null, 0, 0, 0, 0, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
