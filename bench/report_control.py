@@ -43,7 +43,8 @@ def main():
     w("- The control plane runs as in production (`bin/steward control`: G1, 512 MiB heap of which 128 MiB from the start, 128 MiB code cache) on the "
       "database named in each table. `BenchSeed` fills it through the store first: %s servers across %s "
       "customers and 3 applications, registered in one batch (`ServerRepository.registerAll`), and a "
-      "package-change request on every 20th server." % (a.servers, a.customers))
+      "package-change request on every 20th server. On PostgreSQL a `vacuum analyze` follows, as autovacuum "
+      "would within a minute of such a bulk load (statistics; the trigram index's pending list merged)." % (a.servers, a.customers))
     w("- An operator logs in through the API (`POST /api/v1/session`) and makes itself an API token "
       "(`POST /api/v1/accounts/{id}/tokens`); API requests carry it as `Authorization: Bearer`. "
       "The fleet page is requested with the session cookie, as a browser would.")

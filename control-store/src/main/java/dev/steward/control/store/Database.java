@@ -54,7 +54,7 @@ public final class Database implements AutoCloseable {
         try {
             Flyway.configure(getClass().getClassLoader())
                     .dataSource(pool)
-                    .locations("classpath:db/migration")
+                    .locations(migrationLocations(kind))
                     .failOnMissingLocations(true)
                     .load()
                     .migrate();
@@ -151,6 +151,17 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(10_000);
         config.setInitializationFailTimeout(10_000);
         return config;
+    }
+
+    /**
+     * Where the migrations are: {@code db/migration}, the same schema and SQL on both engines; on
+     * PostgreSQL also {@code db/postgresql}, repeatable migrations that add only what makes the
+     * same queries faster there (indexes of PostgreSQL's own kinds), never a column or a table.
+     */
+    private static String[] migrationLocations(Kind kind) {
+        return kind == Kind.POSTGRESQL
+                ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                : new String[] {"classpath:db/migration"};
     }
 
     /** Which engine this is. */
