@@ -80,11 +80,14 @@ public final class ApiTokenRepository {
                     })
                     .findOne();
             if (account.isPresent() && touch[0]) {
-                handle.createUpdate("""
-                                update api_token set last_used_at = :now
-                                where token_sha256 = :hash and (last_used_at is null or last_used_at < :stale)
-                                """)
-                        .bind("now", now).bind("stale", stale).bind("hash", hash).execute();
+                handle.useTransaction(tx -> {
+                    Sql.commitAsynchronously(database, tx); // as AgentRepository.authenticate
+                    tx.createUpdate("""
+                                    update api_token set last_used_at = :now
+                                    where token_sha256 = :hash and (last_used_at is null or last_used_at < :stale)
+                                    """)
+                            .bind("now", now).bind("stale", stale).bind("hash", hash).execute();
+                });
             }
             return account;
         });

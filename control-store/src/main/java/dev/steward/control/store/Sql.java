@@ -17,6 +17,19 @@ final class Sql {
     private Sql() {
     }
 
+    /**
+     * Lets the current transaction commit without waiting for its WAL flush, on PostgreSQL
+     * ({@code set local synchronous_commit = off}; H2 has nothing to relax). Only for bookkeeping
+     * that the next request writes again anyway (a heartbeat, a credential's last use): a crash of
+     * the database may lose the last few hundred milliseconds of such transactions, whole ones
+     * only, never part of one. Must be called inside a transaction.
+     */
+    static void commitAsynchronously(Database database, org.jdbi.v3.core.Handle handle) {
+        if (database.kind() == Database.Kind.POSTGRESQL) {
+            handle.execute("set local synchronous_commit = off");
+        }
+    }
+
     /** Now, truncated to microseconds: the precision both databases store, so values round-trip. */
     static Instant now(Database database) {
         return database.clock().instant().truncatedTo(ChronoUnit.MICROS);
