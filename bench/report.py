@@ -155,7 +155,9 @@ def main():
       " message, no pipelining), accepted = messages that landed in the queue (Postfix: queue files; Steward, OpenSMTPD"
       " and Exim: their log's acceptance lines, `queued`, `smtp message`, `<=`), divided by smtp-source's wall time.")
     w("- **Latency**: `bench/latency_client.py` (Python asyncio, the same for all) times end of DATA → 250 for every"
-      " message over SESSIONS reused connections. With 50 sessions on 2 cores the client's own event loop adds"
+      " message over SESSIONS reused connections, at most 100 messages per connection, then a new one (OpenSMTPD"
+      " refuses the 101st message of a session by default, `smtp limit max-mails`; connection set-up is not in the"
+      " figure). With 50 sessions on 2 cores the client's own event loop adds"
       " delay to every target alike: compare the columns, do not read them as absolute.")
     w("- **Idle RSS**: Steward's relay JVM 10 s after `relay_started` with no load (its C heap is trimmed every"
       " 5 s; the figure right after start is listed too). Postfix: master + one smtpd + one"
@@ -168,6 +170,12 @@ def main():
     w("")
     if a.svg:
         w("![Intake: accepted messages per second per server](%s)" % (a.svg_link or a.svg))
+        w("")
+        w("The end-to-end figures (smtp-source → relay → smtp-sink, with DKIM, CPU per 1,000 messages, peak RSS,"
+          " the tempfailing sink, startup time), drawn by `bench/e2e-bench`; their tables are in"
+          " [benchmarks-e2e.md](benchmarks-e2e.md):")
+        w("")
+        w("![End-to-end messages per second per server](benchmarks-e2e.svg)")
         w("")
     head = "| size | sessions |"
     rule = "|---|---|"
