@@ -5,6 +5,7 @@ Usage: report.py --csv RESULTS.csv --rss RSS.csv --machine MACHINE.txt [--svg OU
 """
 import argparse
 import csv
+import os
 import statistics
 from collections import defaultdict
 
@@ -248,7 +249,37 @@ def main():
         w("")
         w("**This run measured Postfix only** (`BENCH_TARGETS=postfix`): the Steward figures and the targets that"
           " compare against it are missing. Rerun `make bench` once the relay is built.")
+    glance = other_benchmarks(os.path.dirname(a.svg) if a.svg else "docs")
+    if glance:
+        w("")
+        w("## The other benchmarks at a glance")
+        w("")
+        w("Copied from their own documents when this one was written (each has its run's date, machine and command):")
+        w("")
+        out.extend(glance)
     print("\n".join(out))
+
+
+def other_benchmarks(docs):
+    """One line per sibling benchmark document: the fleet's result line, the control plane's targets."""
+    lines = []
+    fleet = os.path.join(docs, "benchmarks-fleet.md")
+    if os.path.exists(fleet):
+        result = [l.strip() for l in open(fleet, encoding="utf-8") if l.startswith("**Result.**")]
+        if result:
+            lines.append("- Fleet simulation ([benchmarks-fleet.md](benchmarks-fleet.md), target: p99 heartbeat"
+                         " latency within 100 ms for at least 10,000 agents): " + result[0][len("**Result.** "):])
+    control = os.path.join(docs, "benchmarks-control.md")
+    if os.path.exists(control):
+        text = open(control, encoding="utf-8").read()
+        targets = text.split("## Targets", 1)[1] if "## Targets" in text else ""
+        rows = [l for l in targets.splitlines() if l.startswith("| ") and not l.startswith(("| target", "| ---"))]
+        met = sum(1 for l in rows if l.rstrip().endswith("| yes |"))
+        if rows:
+            lines.append("- Control plane ([benchmarks-control.md](benchmarks-control.md), targets: API p99 < 50 ms"
+                         " and fleet page p99 < 300 ms at 200 requests/s over 10,000 servers): %d of %d targets met"
+                         " (both databases)." % (met, len(rows)))
+    return lines
 
 
 if __name__ == "__main__":

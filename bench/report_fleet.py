@@ -224,6 +224,15 @@ def main():
     w("- **Authentication is one query.** `AgentRepository.authenticate` wrote `last_used_at` on every request"
       " inside a transaction; it is now one read, and the conditional write happens at most once a minute per"
       " credential.")
+    w("- **No waiting on the WAL for bookkeeping** (2026-11-29). On a quiet machine the run before this change had"
+      " a low median (2–3 ms) but tails that came and went with PostgreSQL's checkpoints (p99 597 ms at 5,000"
+      " agents, max 1.1 s, with the CPU two-thirds idle): every heartbeat committed synchronously, and so did"
+      " each credential's once-a-minute `last_used_at` stamp (170 a second at 10,000 agents), so requests queued"
+      " behind WAL flushes that a checkpoint's writeback stretched. Now a heartbeat whose version, OS and kernel"
+      " are unchanged is one conditional update (no row read and lock first), and heartbeats and last-use stamps"
+      " commit asynchronously on PostgreSQL (`synchronous_commit = off` for those transactions only: a crash can"
+      " lose the last fraction of a second of them, whole transactions, which the next heartbeat writes again)."
+      " The same run then gave p99 23 ms at 5,000, 44 ms at 7,500, 70 ms at 10,000 and 69 ms at 12,500.")
     w("- **No per-connection header cache.** Jetty's cache of parsed header fields is off (`ControlServer`): every"
       " agent keeps a connection open, and the cache is per connection.")
     w("- **Heap.** What the heap holds grows with the connected agents (open connections and waiting polls; the"
