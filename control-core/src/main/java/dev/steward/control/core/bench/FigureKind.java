@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
  * Every figure name the agent's benchmark reports (README "Benchmarks", the agent's
  * {@code Figure} names), with its test, unit and direction. A name always has the same unit, so
  * one name compares across servers. Figures with other names are refused: they would be
- * published on a public page.
+ * published on a public page. The agent's {@code FigureNamesTest} keeps the two lists in step
+ * (every figure an agent's run produces must have its kind here).
  *
  * <p>{@link #key()} marks the figures the specifications page charts.
  */
