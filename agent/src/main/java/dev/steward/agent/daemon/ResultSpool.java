@@ -84,7 +84,10 @@ public final class ResultSpool {
         return new Pending(jobId, kind, body, now);
     }
 
-    /** Every pending result, oldest first; unreadable files are moved to {@code corrupt/}. */
+    /**
+     * Every pending result, oldest first; unreadable files are moved to {@code corrupt/}. Safe while
+     * another thread removes results: a file gone by the time it is read is not listed.
+     */
     public List<Pending> pending() throws IOException {
         List<Pending> all = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
@@ -134,8 +137,16 @@ public final class ResultSpool {
         String name = path.getFileName().toString();
         String jobId = name.substring(0, name.length() - ".json".length());
         String problem;
+        String text;
         try {
-            JsonNode node = JSON.readTree(Files.readString(path));
+            text = Files.readString(path);
+        } catch (java.nio.file.NoSuchFileException removed) {
+            // Acknowledged and removed (or quarantined) between the listing and this read by
+            // another thread: no longer pending. (A reader raced the reporter in a test.)
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(text);
             if (node != null && node.path("body").isObject() && node.path("job_id").asText("").equals(jobId)
                     && node.path("spooled_at").isTextual()) {
                 return new Pending(jobId, node.path("kind").asText(""), (ObjectNode) node.get("body"),

@@ -29,6 +29,34 @@ class ResultSpoolTest {
     }
 
     @Test
+    void pending_whileAnotherThreadRemoves_listsWhatIsLeft_neverFails() throws Exception {
+        // The reporter removes acknowledged results while others list the spool (a daemon test met
+        // NoSuchFileException here): a result gone between the listing and its read is not listed.
+        ResultSpool spool = new ResultSpool(temp.resolve("results"));
+        for (int round = 0; round < 50; round++) {
+            for (int i = 0; i < 40; i++) {
+                spool.put("job-" + round + "-" + i, "app_update", body("succeeded"), T0.plusSeconds(i));
+            }
+            int r = round;
+            Thread remover = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 40; i++) {
+                    try {
+                        spool.remove("job-" + r + "-" + i);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            while (remover.isAlive()) {
+                assertThat(spool.pending()).allSatisfy(p -> assertThat(p.jobId()).startsWith("job-" + r + "-"));
+            }
+            remover.join();
+            assertThat(spool.pending()).isEmpty();
+        }
+        assertThat(temp.resolve("results/corrupt")).doesNotExist();
+    }
+
+    @Test
     void aResult_survivesReopening_oldestFirst_untilRemoved() throws Exception {
         Path directory = temp.resolve("results");
         ResultSpool spool = new ResultSpool(directory);
