@@ -161,7 +161,13 @@ final class ShellCommandRunner {
             groups.forEach(group -> signalGroup(group, "KILL"));
             members.forEach(ProcessHandle::destroyForcibly); // in case one left the group
             process.destroyForcibly();
+            long killEnd = System.nanoTime() + killGrace.toNanos();
             process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
+            // SIGKILL is delivered asynchronously: wait (bounded) until the members are gone too,
+            // so that on return nothing of the command runs any more (a test met one still alive).
+            while (members.stream().anyMatch(ShellCommandRunner::running) && System.nanoTime() - killEnd < 0) {
+                Thread.sleep(20);
+            }
         }
     }
 
