@@ -143,22 +143,19 @@ public final class AgentRepository {
     }
 
     /** How often {@link #authenticate} records that a credential was used, at most. */
-    public static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+    public static final Duration LAST_USED_RESOLUTION = LastUse.RESOLUTION;
 
     /**
      * The agent a credential belongs to, if it is known and not revoked; records when it was last
-     * used, to within {@link #LAST_USED_RESOLUTION}: {@code last_used_at} is written only when it
-     * is empty or older than that (a conditional update), so an agent that heartbeats and polls
-     * all the time costs one write a minute, not one per request. Every agent request comes here:
-     * usually it is one query (no transaction around it: the read alone decides, and the rare
-     * write is one conditional statement).
+     * used, to within {@link #LAST_USED_RESOLUTION} ({@link LastUse}), so an agent that heartbeats
+     * and polls all the time costs one write a minute, not one per request. Every agent request
+     * comes here: usually it is one query.
      */
     public Optional<AgentIdentity> authenticate(String credential) {
         String hash = TokenHash.sha256(credential);
         return database.jdbi().withHandle(handle -> {
             Instant now = now();
-            Instant stale = now.minus(LAST_USED_RESOLUTION);
-            boolean[] touch = {false};
+            boolean[] due = {false};
             Optional<AgentIdentity> identity = handle.createQuery("""
                             select c.id, c.server_id, s.name, c.last_used_at
                             from agent_credential c join server s on s.id = c.server_id
@@ -166,22 +163,12 @@ public final class AgentRepository {
                             """)
                     .bind("hash", hash)
                     .map((rs, ctx) -> {
-                        Instant used = Sql.instant(rs, "last_used_at");
-                        touch[0] = used == null || used.isBefore(stale);
+                        due[0] = LastUse.due(Sql.instant(rs, "last_used_at"), now);
                         return new AgentIdentity(rs.getLong("server_id"), rs.getString("name"), rs.getLong("id"));
                     })
                     .findOne();
-            if (identity.isPresent() && touch[0]) {
-                // With 10,000 agents these are 170 writes a second; the request need not wait for
-                // their WAL flush (a stamp lost to a database crash is written by the next request).
-                handle.useTransaction(tx -> {
-                    Sql.commitAsynchronously(database, tx);
-                    tx.createUpdate("""
-                                    update agent_credential set last_used_at = :now
-                                    where id = :id and (last_used_at is null or last_used_at < :stale)
-                                    """)
-                            .bind("now", now).bind("stale", stale).bind("id", identity.get().credentialId()).execute();
-                });
+            if (identity.isPresent() && due[0]) {
+                LastUse.record(database, handle, "agent_credential", identity.get().credentialId(), now);
             }
             return identity;
         });
@@ -193,10 +180,7 @@ public final class AgentRepository {
      * @throws UnknownEntityException if there is no such credential
      */
     public Optional<Instant> lastUsed(long credentialId) {
-        return database.jdbi().withHandle(handle -> handle.createQuery(
-                        "select last_used_at from agent_credential where id = :id")
-                .bind("id", credentialId).map((rs, ctx) -> Optional.ofNullable(Sql.instant(rs, "last_used_at")))
-                .findOne().orElseThrow(() -> new UnknownEntityException("agent credential", credentialId)));
+        return LastUse.read(database, "agent_credential", "agent credential", credentialId);
     }
 
     /**
@@ -327,8 +311,8 @@ public final class AgentRepository {
             Sql.commitAsynchronously(database, handle);
             Instant now = now();
             // The usual heartbeat reports what the server row already says: one conditional update
-            // takes the row lock and stamps last_seen_at. Otherwise the locked path below reads
-            // the row first, to audit the change.
+            // takes the row lock and stamps last_seen_at. Otherwise the row is locked and read
+            // first, to audit the change.
             int unchanged = handle.createUpdate("""
                             update server set last_seen_at = :now, updated_at = :now
                             where id = :id and installed_version is not distinct from :version
@@ -336,17 +320,10 @@ public final class AgentRepository {
                             """)
                     .bind("version", heartbeat.installedVersion()).bind("os", heartbeat.os())
                     .bind("kernel", heartbeat.kernel()).bind("now", now).bind("id", agent.serverId()).execute();
-            Server before = null;
             if (unchanged == 0) {
                 // The row lock serialises heartbeats of one server, so the upsert below cannot race.
-                before = ServerRepository.lock(handle, agent.serverId());
-                handle.createUpdate("""
-                                update server set installed_version = :version, os = :os, kernel = :kernel,
-                                                  last_seen_at = :now, updated_at = :now
-                                where id = :id
-                                """)
-                        .bind("version", heartbeat.installedVersion()).bind("os", heartbeat.os())
-                        .bind("kernel", heartbeat.kernel()).bind("now", now).bind("id", agent.serverId()).execute();
+                ServerRepository.recordReport(handle, agent.actor(), agent.serverId(), heartbeat.installedVersion(),
+                        heartbeat.os(), heartbeat.kernel(), now, now, heartbeat.stewardVersion());
             }
             int updated = handle.createUpdate("""
                             update agent_status set reported_at = :now, steward_version = :steward,
@@ -365,13 +342,6 @@ public final class AgentRepository {
                                         :bounced)
                                 """)
                         .bindMap(statusValues(agent.serverId(), heartbeat, now)).execute();
-            }
-            if (before != null && (!Objects.equals(before.installedVersion(), heartbeat.installedVersion())
-                    || !Objects.equals(before.os(), heartbeat.os())
-                    || !Objects.equals(before.kernel(), heartbeat.kernel()))) {
-                AuditLogRepository.append(handle, now, agent.actor(), "server.reported", "server", agent.serverId(),
-                        "installed_version", heartbeat.installedVersion(), "os", heartbeat.os(),
-                        "kernel", heartbeat.kernel(), "steward_version", heartbeat.stewardVersion());
             }
             return new AgentStatus(agent.serverId(), now, now, heartbeat);
         });

@@ -50,44 +50,34 @@ public final class ApiTokenRepository {
     }
 
     /** How often {@link #authenticate} records that a token was used, at most. */
-    public static final java.time.Duration LAST_USED_RESOLUTION = AgentRepository.LAST_USED_RESOLUTION;
+    public static final java.time.Duration LAST_USED_RESOLUTION = LastUse.RESOLUTION;
 
     /**
      * The enabled account a presented token belongs to, if the token is known, not revoked and not
-     * expired; records when it was last used, to within {@link #LAST_USED_RESOLUTION}, as
-     * {@link AgentRepository#authenticate} does for agents: every API request comes here, and a
-     * write per request made all of one token's requests queue on its row lock and the commit's
-     * WAL flush (the filtered server list's p99 on PostgreSQL at 200 requests/s: 421 ms). Usually
-     * one query; the rare write is one conditional statement.
+     * expired; records when it was last used, to within {@link #LAST_USED_RESOLUTION}
+     * ({@link LastUse}). Every API request comes here: usually it is one query.
      */
     public Optional<Account> authenticate(String token) {
         String hash = TokenHash.sha256(token);
         return database.jdbi().withHandle(handle -> {
             Instant now = Sql.now(database);
-            Instant stale = now.minus(LAST_USED_RESOLUTION);
-            boolean[] touch = {false};
+            long[] dueTokenId = {0}; // the token's id when its stamp is due, else 0
             Optional<Account> account = handle.createQuery("""
-                            select a.*, t.last_used_at as token_last_used_at
+                            select a.*, t.id as token_id, t.last_used_at as token_last_used_at
                             from api_token t join account a on a.id = t.account_id
                             where t.token_sha256 = :hash and t.revoked_at is null
                               and (t.expires_at is null or t.expires_at > :now) and not a.disabled
                             """)
                     .bind("hash", hash).bind("now", now)
                     .map((rs, ctx) -> {
-                        Instant used = Sql.instant(rs, "token_last_used_at");
-                        touch[0] = used == null || used.isBefore(stale);
+                        if (LastUse.due(Sql.instant(rs, "token_last_used_at"), now)) {
+                            dueTokenId[0] = rs.getLong("token_id");
+                        }
                         return AccountRepository.MAPPER.map(rs, ctx);
                     })
                     .findOne();
-            if (account.isPresent() && touch[0]) {
-                handle.useTransaction(tx -> {
-                    Sql.commitAsynchronously(database, tx); // as AgentRepository.authenticate
-                    tx.createUpdate("""
-                                    update api_token set last_used_at = :now
-                                    where token_sha256 = :hash and (last_used_at is null or last_used_at < :stale)
-                                    """)
-                            .bind("now", now).bind("stale", stale).bind("hash", hash).execute();
-                });
+            if (account.isPresent() && dueTokenId[0] != 0) {
+                LastUse.record(database, handle, "api_token", dueTokenId[0], now);
             }
             return account;
         });
@@ -99,10 +89,7 @@ public final class ApiTokenRepository {
      * @throws UnknownEntityException if there is no such token
      */
     public Optional<Instant> lastUsed(long tokenId) {
-        return database.jdbi().withHandle(handle -> handle.createQuery(
-                        "select last_used_at from api_token where id = :id")
-                .bind("id", tokenId).map((rs, ctx) -> Optional.ofNullable(Sql.instant(rs, "last_used_at")))
-                .findOne().orElseThrow(() -> new UnknownEntityException("api token", tokenId)));
+        return LastUse.read(database, "api_token", "api token", tokenId);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.steward.control.core.fleet.ServerName;
 import dev.steward.control.core.fleet.ServerRole;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -307,26 +308,43 @@ public final class ServerRepository {
      */
     public Server recordAgentReport(Actor actor, long serverId, String installedVersion, String os, String kernel,
                                     Instant seenAt) {
-        return database.jdbi().inTransaction(handle -> {
-            Server before = lock(handle, serverId);
-            Server after = new Server(before.id(), before.name(), before.customerId(), before.applicationId(),
-                    before.role(), before.appHost(), before.packageState(), before.dkimSelector(),
-                    before.dkimPublicKey(), installedVersion, os, kernel, seenAt);
-            handle.createUpdate("""
-                            update server set installed_version = :version, os = :os, kernel = :kernel,
-                                              last_seen_at = :seen, updated_at = :now
-                            where id = :id
-                            """)
-                    .bind("version", installedVersion).bind("os", os).bind("kernel", kernel)
-                    .bindByType("seen", seenAt, Instant.class).bind("now", Sql.now(database)).bind("id", serverId)
-                    .execute();
-            if (!Objects.equals(before.installedVersion(), installedVersion) || !Objects.equals(before.os(), os)
-                    || !Objects.equals(before.kernel(), kernel)) {
-                AuditLogRepository.append(handle, Sql.now(database), actor, "server.reported", "server", serverId,
-                        "installed_version", installedVersion, "os", os, "kernel", kernel);
+        return database.jdbi().inTransaction(handle -> recordReport(handle, actor, serverId, installedVersion, os,
+                kernel, seenAt, Sql.now(database), null));
+    }
+
+    /**
+     * In the caller's transaction: locks the server row, writes the reported version, OS, kernel
+     * and last-seen time, and audits {@code server.reported} when one of the three changed (with
+     * {@code steward_version} when given). The agent's heartbeat comes here when its conditional
+     * update found a change ({@link AgentRepository#recordHeartbeat}).
+     *
+     * @throws UnknownEntityException if there is no such server
+     */
+    static Server recordReport(Handle handle, Actor actor, long serverId, String installedVersion, String os,
+                               String kernel, Instant seenAt, Instant now, String stewardVersion) {
+        Server before = lock(handle, serverId);
+        handle.createUpdate("""
+                        update server set installed_version = :version, os = :os, kernel = :kernel,
+                                          last_seen_at = :seen, updated_at = :now
+                        where id = :id
+                        """)
+                .bind("version", installedVersion).bind("os", os).bind("kernel", kernel)
+                .bindByType("seen", seenAt, Instant.class).bind("now", now).bind("id", serverId)
+                .execute();
+        if (!Objects.equals(before.installedVersion(), installedVersion) || !Objects.equals(before.os(), os)
+                || !Objects.equals(before.kernel(), kernel)) {
+            // The reported values may be null (no recipe: no installed version), so no List.of.
+            List<Object> details = new ArrayList<>(Arrays.asList("installed_version", installedVersion, "os", os,
+                    "kernel", kernel));
+            if (stewardVersion != null) {
+                details.add("steward_version");
+                details.add(stewardVersion);
             }
-            return after;
-        });
+            AuditLogRepository.append(handle, now, actor, "server.reported", "server", serverId, details.toArray());
+        }
+        return new Server(before.id(), before.name(), before.customerId(), before.applicationId(),
+                before.role(), before.appHost(), before.packageState(), before.dkimSelector(),
+                before.dkimPublicKey(), installedVersion, os, kernel, seenAt);
     }
 
     /**
