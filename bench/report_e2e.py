@@ -10,7 +10,7 @@ import csv
 import os
 from collections import defaultdict
 
-from report import fmt as range_fmt, summary  # bench/report.py: the intake report's median (min–max)
+from report import EXIM_QUIT_NOTE, fmt as range_fmt, summary  # bench/report.py: the intake report's median (min–max)
 from svgchart import bar_chart, name
 
 TARGET_RATIO = 5.0        # Steward >= 5x Postfix end-to-end msg/s at 10 and 50 sessions (with DKIM on: issue 9)
@@ -184,7 +184,8 @@ def main():
           " `deliver_drop_privilege = true` (runs as Debian-exim; least privilege), `hosts_avoid_tls = *` (the"
           " sink offers no TLS anyway). Host lookups and ident stay off (defaults). Exim re-executes itself by its"
           " compiled-in path, so it runs in a private mount namespace in which that path exists."
-          " Shown as is: Exim 4.96 answers QUIT about 200 ms late (`swaks --show-time-lapse` against the instance: every reply within 1 ms, then `=== response in 0.201s` for the 221; its QUIT handler corks the socket, TCP_CORK, and the kernel sends corked data after 200 ms). smtp-source waits for that 221 before it opens the next connection, so with one message per connection each Exim session manages about 5 messages a second whatever Exim's real per-message cost; the intake benchmark's latency client, which reuses its connections, shows that cost ([benchmarks.md](benchmarks.md)).")
+          " " + EXIM_QUIT_NOTE % "the intake benchmark's latency client, which reuses its connections, shows that cost"
+          " ([benchmarks.md](benchmarks.md)).")
     w("- **Durability**: Steward (the intake journal's group-commit fsync), Postfix (cleanup fsyncs the queue file,"
       " its default) and Exim (fsyncs its -D and -H spool files; `disable_fsync` defaults to false) have every"
       " message on stable storage before they answer 250.%s No relay syncs again for the delivery; the sink stores"

@@ -152,23 +152,31 @@ final class ShellCommandRunner {
         process.destroy(); // in case the shell was not in a group of its own
         long graceEnd = System.nanoTime() + killGrace.toNanos();
         boolean shellGone = process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
-        // The shell's children get no exit event here once they are reparented, and they stay
-        // zombies when PID 1 does not reap (containers): poll their state, bounded by the grace.
-        while (shellGone && members.stream().anyMatch(ShellCommandRunner::running) && System.nanoTime() - graceEnd < 0) {
-            Thread.sleep(50);
-        }
-        if (!shellGone || members.stream().anyMatch(ShellCommandRunner::running)) {
+        if (!shellGone || !awaitGone(members, graceEnd)) {
             groups.forEach(group -> signalGroup(group, "KILL"));
             members.forEach(ProcessHandle::destroyForcibly); // in case one left the group
             process.destroyForcibly();
             long killEnd = System.nanoTime() + killGrace.toNanos();
             process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
-            // SIGKILL is delivered asynchronously: wait (bounded) until the members are gone too,
-            // so that on return nothing of the command runs any more (a test met one still alive).
-            while (members.stream().anyMatch(ShellCommandRunner::running) && System.nanoTime() - killEnd < 0) {
-                Thread.sleep(20);
-            }
+            // SIGKILL is delivered asynchronously: on return nothing of the command may run any
+            // more (a test met a child still alive).
+            awaitGone(members, killEnd);
         }
+    }
+
+    /**
+     * Polls until none of {@code members} runs, or until {@code deadlineNanos}
+     * ({@link System#nanoTime()}); whether they are all gone. Polled: the shell's children give no
+     * exit event here once reparented, and they stay zombies when PID 1 does not reap (containers).
+     */
+    private static boolean awaitGone(List<ProcessHandle> members, long deadlineNanos) throws InterruptedException {
+        while (members.stream().anyMatch(ShellCommandRunner::running)) {
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     /** The process group of a process ({@code /proc/PID/stat}, the field after state and ppid). */

@@ -2,6 +2,7 @@ package dev.steward.agent.daemon;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steward.agent.app.AppRecipe;
 import dev.steward.agent.app.AppRecipes;
@@ -238,7 +239,7 @@ final class JobRunner {
                 String text = value.asText();
                 field.setValue(ControlPlaneClient.JSON.getNodeFactory().textNode("…" + text.substring(text.length() - 1000)));
             } else if (tail && value.isArray() && value.size() > 20) {
-                com.fasterxml.jackson.databind.node.ArrayNode kept = ControlPlaneClient.JSON.createArrayNode();
+                ArrayNode kept = ControlPlaneClient.JSON.createArrayNode();
                 for (int i = value.size() - 20; i < value.size(); i++) {
                     kept.add(value.get(i));
                 }

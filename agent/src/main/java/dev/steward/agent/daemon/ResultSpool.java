@@ -137,16 +137,8 @@ public final class ResultSpool {
         String name = path.getFileName().toString();
         String jobId = name.substring(0, name.length() - ".json".length());
         String problem;
-        String text;
         try {
-            text = Files.readString(path);
-        } catch (java.nio.file.NoSuchFileException removed) {
-            // Acknowledged and removed (or quarantined) between the listing and this read by
-            // another thread: no longer pending. (A reader raced the reporter in a test.)
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(text);
+            JsonNode node = JSON.readTree(Files.readString(path));
             if (node != null && node.path("body").isObject() && node.path("job_id").asText("").equals(jobId)
                     && node.path("spooled_at").isTextual()) {
                 return new Pending(jobId, node.path("kind").asText(""), (ObjectNode) node.get("body"),
@@ -155,6 +147,10 @@ public final class ResultSpool {
             problem = "lacks job_id (equal to the file name), spooled_at or body";
         } catch (JsonProcessingException | java.time.format.DateTimeParseException bad) {
             problem = bad.getMessage();
+        } catch (java.nio.file.NoSuchFileException removed) {
+            // Acknowledged and removed by another thread between the listing and this read: no
+            // longer pending. (A reader raced the reporter in a test.)
+            return null;
         }
         Path corrupt = directory.resolve("corrupt");
         Files.createDirectories(corrupt);
