@@ -55,38 +55,54 @@ public final class DotStuffingOutputStream extends OutputStream {
         }
         contentBytes += length;
         int end = offset + length;
-        int runStart = offset;   // bytes[runStart, i) are unchanged content not yet written
-        for (int i = offset; i < end; i++) {
-            byte b = bytes[i];
-            if (pendingCr) {
-                pendingCr = false;
-                if (b == LF) {
-                    out.write(CRLF);
-                    lineStart = true;
-                    runStart = i + 1;
-                    continue;
-                }
-                out.write(CRLF);
+        int i = offset;
+        if (pendingCr && i < end) {
+            // The previous write ended in a CR (held back, not written): this byte says what it was.
+            pendingCr = false;
+            out.write(CRLF);
+            lineStart = true;
+            if (bytes[i] == LF) {
+                i++;
+            } else {
                 lineEndsRepaired++;
-                lineStart = true;
+            }
+        }
+        // bytes[runStart, i) are unchanged content not yet written. A well-formed CRLF stays in the
+        // run, so clean content costs one write per call, not two per line.
+        int runStart = i;
+        while (i < end) {
+            byte b = bytes[i];
+            if (lineStart) {
+                lineStart = false;
+                if (b == DOT) {
+                    writeRun(bytes, runStart, i);
+                    out.write(DOT);
+                    runStart = i;   // the content's own dot starts the next run
+                }
             }
             if (b == CR) {
-                writeRun(bytes, runStart, i);
-                pendingCr = true;
-                runStart = i + 1;
+                if (i + 1 == end) {
+                    writeRun(bytes, runStart, i);
+                    pendingCr = true;   // CR LF split across two writes, or a bare CR: the next byte tells
+                    runStart = ++i;
+                } else if (bytes[i + 1] == LF) {
+                    i += 2;
+                    lineStart = true;
+                } else {
+                    writeRun(bytes, runStart, i);
+                    out.write(CRLF);
+                    lineEndsRepaired++;
+                    lineStart = true;
+                    runStart = ++i;
+                }
             } else if (b == LF) {
                 writeRun(bytes, runStart, i);
                 out.write(CRLF);
                 lineEndsRepaired++;
                 lineStart = true;
-                runStart = i + 1;
+                runStart = ++i;
             } else {
-                if (lineStart && b == DOT) {
-                    writeRun(bytes, runStart, i);
-                    out.write(DOT);
-                    runStart = i;   // the content's own dot starts the next run
-                }
-                lineStart = false;
+                i++;
             }
         }
         writeRun(bytes, runStart, end);

@@ -119,9 +119,13 @@ class DotStuffingOutputStreamTest {
             }
         };
         DotStuffingOutputStream stuffing = new DotStuffingOutputStream(counting);
-        byte[] line = octets("x".repeat(998) + "\r\n");
-        stuffing.write(line, 0, line.length);
-        assertThat(writes).containsExactly(998, 2);
+        byte[] lines = octets(("x".repeat(998) + "\r\n").repeat(3));
+        stuffing.write(lines, 0, lines.length);
+        assertThat(writes).as("clean CRLF content: one write per call").containsExactly(3000);
+        writes.clear();
+        byte[] stuffed = octets("a\r\n.b\r\nc\r\n");
+        stuffing.write(stuffed, 0, stuffed.length);
+        assertThat(writes).as("a run, the stuffing dot, the rest").containsExactly(3, 1, 7);
     }
 
     @Test
