@@ -706,7 +706,7 @@ public final class QueueManager implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            if (store.remove(envelope.id())) {
+            if (store.removeDelivered(envelope.id())) {
                 LOG.info(LogLine.of("removed").field("queue_id", envelope.id().value()).toString());
             }
             events.removed(envelope.id());

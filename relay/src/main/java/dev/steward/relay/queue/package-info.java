@@ -46,7 +46,10 @@
  * journal (an in-memory index says where its bytes and its newest {@code .env} are) until it is
  * removed or checkpointed. A state change of such a message appends a {@code STATE} record (the
  * new {@code .env} and its state directory), its removal (delivered, bounced, deleted) a
- * {@code CANCEL} record, both durable by the same group commit before the call returns. The
+ * {@code CANCEL} record, both durable by the same group commit before the call returns, except
+ * the removal of a message that has left (delivered, or bounced with its bounce queued): its
+ * record is written but not waited for, and the next fsync takes it along ({@code removeDelivered};
+ * a machine crash before that fsync means a second delivery, never a loss). The
  * checkpointer (one thread) closes the current segment every 30 s or at 16 MiB; for each closed
  * segment it writes {@code ID.msg} and {@code ID.env} of every message from it that is still
  * queued into its state directory, fsyncs them and the directories, then deletes the segment and

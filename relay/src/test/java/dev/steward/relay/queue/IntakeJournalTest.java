@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +58,46 @@ class IntakeJournalTest {
         assertThat(Set.copyOf(ids)).hasSize(threads);
         assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(journal()).isEmpty();
+    }
+
+    @Test
+    void removeDelivered_returnsWithoutWaitingForTheFsync_removeWaitsForIt() throws Exception {
+        CountDownLatch forcing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER);
+                ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            QueueId delivered = store.commit(TestMessages.envelope("bob@example.org"),
+                    TestMessages.content("Subject: delivered\r\n\r\nbody\r\n"));
+            QueueId deleted = store.commit(TestMessages.envelope("bob@example.org"),
+                    TestMessages.content("Subject: deleted\r\n\r\nbody\r\n"));
+            // From now on every fsync of the journal is held until the test releases it.
+            store.journal().testHooks(() -> { }, () -> {
+                forcing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                assertThat(executor.submit(() -> store.removeDelivered(delivered)).get(10, TimeUnit.SECONDS))
+                        .as("returns while no fsync can complete").isTrue();
+                assertThat(forcing.getCount()).as("and started none").isEqualTo(1);
+                Future<Boolean> operatorDelete = executor.submit(() -> store.remove(deleted));
+                forcing.await();
+                assertThat(operatorDelete).as("waits for the held fsync").isNotDone();
+                release.countDown();
+                assertThat(operatorDelete.get(10, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                release.countDown();
+            }
+            assertThat(store.stateOf(delivered)).isEmpty();
+        }
+        // The cancel record written without waiting is in the journal all the same: neither comes back.
+        assertThat(QueueStore.list(queue)).isEmpty();
+        try (QueueStore reopened = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            assertThat(reopened.listLive()).isEmpty();
+        }
     }
 
     @Test
