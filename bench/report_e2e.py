@@ -132,7 +132,7 @@ def main():
       " pipelining) → the relay on 127.0.0.1 → one `smtp-sink` on 127.0.0.1 (also from the postfix package, run as"
       " `nobody`, backlog 1024, up to 256 sessions, it throws the messages away). Every relay runs during the whole"
       " bench and delivers to the same sink; the runs are one target after the other, the order alternating"
-      " (reversed every other run), and each starts with the target's queue empty.")
+      " (reversed every other run), and each starts with every relay's queue empty (one still draining would deliver into the next run's count).")
     w("- **End-to-end msg/s** = N ÷ (time the Nth message reached the sink − start of smtp-source). Time a message"
       " spends queued inside the relay counts. The sink's running counter (`smtp-sink -c`) is read through a pipe"
       " by `bench/e2e_tools.py`, which stamps each increase with the wall clock. *Submit msg/s* is the intake side"
@@ -147,9 +147,10 @@ def main():
       " `messages_per_connection = 100`, `idle_timeout = 10s`, opportunistic STARTTLS — smtp-sink does not offer"
       " it, so no relay uses TLS). Routing is real MX routing: a private NSD (`scripts/dns-instance`) serves"
       " `bench.test MX 10 mx.bench.test` and `mx.bench.test A 127.0.0.1`; `[dns] servers` points at it and"
-      " `[testing] mx_port_override` replaces port 25 with the sink's port. Steward asks DNS on every delivery"
-      " attempt (it has no cache of its own; in production a local caching resolver answers): NSD's CPU is"
-      " reported in its own column, not added to Steward's. `[metrics]` is on, loopback only, for the harness's"
+      " `[testing] mx_port_override` replaces port 25 with the sink's port. Steward resolves the MX and its"
+      " addresses for each delivery attempt through its own answer cache (`CachingResolver`, answers kept up"
+      " to 30 s), so NSD is asked a few times a minute: NSD's CPU is reported in its own column, not added to"
+      " Steward's. `[metrics]` is on, loopback only, for the harness's"
       " \"is the queue empty\" check.")
     w("- **Steward + DKIM** (`steward-dkim`): a second Steward relay, configured the same, with `[dkim]` on: an"
       " RSA-2048 key made by `bin/steward dkim keygen` (as in the intake bench); every message is signed before it"
