@@ -80,29 +80,22 @@ public final class DotStuffingOutputStream extends OutputStream {
                     runStart = i;   // the content's own dot starts the next run
                 }
             }
-            if (b == CR) {
-                if (i + 1 == end) {
-                    writeRun(bytes, runStart, i);
-                    pendingCr = true;   // CR LF split across two writes, or a bare CR: the next byte tells
-                    runStart = ++i;
-                } else if (bytes[i + 1] == LF) {
-                    i += 2;
-                    lineStart = true;
-                } else {
-                    writeRun(bytes, runStart, i);
-                    out.write(CRLF);
-                    lineEndsRepaired++;
-                    lineStart = true;
-                    runStart = ++i;
-                }
-            } else if (b == LF) {
+            if (b != CR && b != LF) {
+                i++;
+            } else if (b == CR && i + 1 < end && bytes[i + 1] == LF) {
+                i += 2;
+                lineStart = true;
+            } else if (b == CR && i + 1 == end) {
+                writeRun(bytes, runStart, i);
+                pendingCr = true;   // CR LF split across two writes, or a bare CR: the next byte tells
+                runStart = ++i;
+            } else {
+                // A bare CR or a bare LF: sent as CRLF.
                 writeRun(bytes, runStart, i);
                 out.write(CRLF);
                 lineEndsRepaired++;
                 lineStart = true;
                 runStart = ++i;
-            } else {
-                i++;
             }
         }
         writeRun(bytes, runStart, end);
