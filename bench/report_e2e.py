@@ -428,7 +428,7 @@ def main():
             direct = summary(k["rate"])
             src = min([v for t in targets for v in c[t + ".source_ms"] if v] + [v for v in k["source_ms"] if v] or [0])
             snk = min([v for t in targets for v in c[t + ".sink_ms"] if v] + [v for v in k["sink_ms"] if v] or [0])
-            bound = min(1000.0 / x for x in (src, snk) if x > 0) if (src > 0 or snk > 0) else None
+            bound = 1000.0 / max(src, snk) if max(src, snk) > 0 else None  # the costlier of the two binds first
             if bound is not None:
                 bounds[key] = bound
             left = cores * 1000.0 / goal - src - snk
