@@ -45,10 +45,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Checkpoint.</b> Every {@code checkpointInterval}, or when a segment reaches
  * {@code segmentLimit} bytes, the current segment is closed and a new one is begun at the next
- * append. For each closed segment: wait until it is durable and until every commit appended to
- * it has finished (or failed), let the {@link Materializer} write the files of every message that
- * still lives only in the journal (the queue store does that and fsyncs them), then delete the
- * segment and fsync {@code journal/}.
+ * append. Checkpointing a closed segment means: wait until it is durable and until every commit
+ * appended to it has finished (or failed), let the {@link Materializer} write the files of every
+ * message that still lives only in the journal (the queue store does that and fsyncs them), then
+ * delete the segment and fsync {@code journal/}.
+ *
+ * <p><b>Retention.</b> The checkpointer ({@link #checkpointDue}) takes closed segments oldest
+ * first. A segment none of whose messages is still queued (all delivered, bounced or deleted, the
+ * normal case of a relay) is deleted at once: nothing is written. A segment that still holds
+ * queued messages is kept, and its messages stay in it, until it has been closed for
+ * {@code retainFor} (10 minutes: a message deferred once is retried after about 5 minutes, and if
+ * that succeeds it is never written twice) or until the closed segments hold more than
+ * {@code maxRetainedBytes} (48 MiB, three full segments: this bounds the disk the journal takes
+ * beyond what is queued and the relay's memory for the index of journal-resident messages);
+ * then its messages are written to files. Segments are deleted strictly in order, because a
+ * younger segment may hold the newest state or the cancel record of a message in an older one:
+ * deleting it first would let a crash bring back an old state or a delivered message. A clean
+ * stop ({@link #close}) and {@link #checkpointNow} checkpoint every segment regardless.
  *
  * <p><b>Failure handling.</b> A failed append truncates the segment back to where the record
  * started, so no later record follows a partial one; if even that fails, the segment is closed
@@ -66,6 +79,10 @@ final class IntakeJournal implements AutoCloseable {
     static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
     /** Small enough that replay can hold one segment in the relay's 64 MiB heap. */
     static final long DEFAULT_SEGMENT_LIMIT = 16L << 20;
+    /** How long a closed segment with queued messages is kept before they go to files. */
+    static final Duration DEFAULT_RETAIN_FOR = Duration.ofMinutes(10);
+    /** Closed segments beyond this many bytes have their queued messages written to files, oldest first. */
+    static final long DEFAULT_MAX_RETAINED_BYTES = 3 * DEFAULT_SEGMENT_LIMIT;
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeJournal.class);
 
@@ -77,6 +94,7 @@ final class IntakeJournal implements AutoCloseable {
         long end; // guarded by appendLock: bytes in the file that belong to whole records
         long endLsn; // guarded by appendLock: LSN of end
         int inFlight; // guarded by appendLock: appended records whose commit has not finished
+        long closedNanos; // guarded by appendLock: System.nanoTime() when it stopped taking appends
         final List<QueueId> ids = new ArrayList<>(); // guarded by appendLock: messages written from it
 
         Segment(long number, Path path, FileChannel channel, long startLsn) {
@@ -103,6 +121,9 @@ final class IntakeJournal implements AutoCloseable {
 
         /** {@code ids}: the messages whose {@link JournalRecord#MESSAGE} record is in {@code segment}. */
         void checkpoint(Segment segment, List<QueueId> ids) throws IOException;
+
+        /** Whether any of {@code ids} is still queued with its bytes in {@code segment}. */
+        boolean holdsQueued(Segment segment, List<QueueId> ids);
     }
 
     /** LSNs (from, to] that a failed force left undecided; their commits fail. */
@@ -113,6 +134,8 @@ final class IntakeJournal implements AutoCloseable {
     private final Path directory;
     private final Duration checkpointInterval;
     private final long segmentLimit;
+    private final long retainForNanos;
+    private final long maxRetainedBytes;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Condition commitsFinished = appendLock.newCondition(); // a segment's inFlight fell to 0
@@ -137,10 +160,17 @@ final class IntakeJournal implements AutoCloseable {
     private final Thread checkpointer;
 
     IntakeJournal(QueueLayout layout, Duration checkpointInterval, long segmentLimit, Materializer materializer) {
+        this(layout, checkpointInterval, segmentLimit, DEFAULT_RETAIN_FOR, DEFAULT_MAX_RETAINED_BYTES, materializer);
+    }
+
+    IntakeJournal(QueueLayout layout, Duration checkpointInterval, long segmentLimit, Duration retainFor,
+            long maxRetainedBytes, Materializer materializer) {
         this.materializer = materializer;
         this.directory = layout.journal();
         this.checkpointInterval = checkpointInterval;
         this.segmentLimit = segmentLimit;
+        this.retainForNanos = retainFor.toNanos();
+        this.maxRetainedBytes = maxRetainedBytes;
         this.checkpointer = Thread.ofPlatform().daemon().name("queue-checkpoint").unstarted(this::checkpointLoop);
     }
 
@@ -237,6 +267,19 @@ final class IntakeJournal implements AutoCloseable {
      * thread (the checkpointer's timer, {@link #close}, or a test).
      */
     void checkpointNow() throws IOException {
+        checkpoint(Long.MIN_VALUE, true);
+    }
+
+    /**
+     * Closes the current segment and checkpoints the closed segments that retention no longer
+     * keeps (see the class comment), oldest first, as of {@code nowNanos} ({@link System#nanoTime}
+     * scale; tests pass a later time instead of waiting). Runs on the checkpointer thread.
+     */
+    void checkpointDue(long nowNanos) throws IOException {
+        checkpoint(nowNanos, false);
+    }
+
+    private void checkpoint(long nowNanos, boolean all) throws IOException {
         checkpointLock.lock();
         try {
             List<Segment> segments;
@@ -247,8 +290,16 @@ final class IntakeJournal implements AutoCloseable {
             } finally {
                 appendLock.unlock();
             }
+            long retainedBytes = 0;
             for (Segment segment : segments) {
+                retainedBytes += segment.end;
+            }
+            for (Segment segment : segments) {
+                if (!all && !due(segment, nowNanos, retainedBytes)) {
+                    return; // in order: nothing younger may go before it (see Retention)
+                }
                 checkpoint(segment);
+                retainedBytes -= segment.end;
                 appendLock.lock();
                 try {
                     closedSegments.remove(segment);
@@ -259,6 +310,24 @@ final class IntakeJournal implements AutoCloseable {
         } finally {
             checkpointLock.unlock();
         }
+    }
+
+    /** Whether a closed segment goes now: nothing queued in it, kept long enough, or too much kept. */
+    private boolean due(Segment segment, long nowNanos, long retainedBytes) {
+        List<QueueId> ids;
+        long closedNanos;
+        appendLock.lock();
+        try {
+            if (segment.inFlight > 0) {
+                return false; // commits still running; the next round looks again
+            }
+            ids = List.copyOf(segment.ids);
+            closedNanos = segment.closedNanos;
+        } finally {
+            appendLock.unlock();
+        }
+        return nowNanos - closedNanos >= retainForNanos || retainedBytes > maxRetainedBytes
+                || !materializer.holdsQueued(segment, ids);
     }
 
     /** Stops the checkpointer and checkpoints everything: a clean stop leaves {@code journal/} empty. */
@@ -393,6 +462,7 @@ final class IntakeJournal implements AutoCloseable {
     /** Called with appendLock held. */
     private void closeCurrent() {
         if (current != null) {
+            current.closedNanos = System.nanoTime();
             closedSegments.add(current);
             current = null;
         }
@@ -435,8 +505,11 @@ final class IntakeJournal implements AutoCloseable {
             appendLock.lock();
             try {
                 long remaining = intervalNanos;
-                while (!stopping && closedSegments.isEmpty() && remaining > 0) {
+                boolean rotated = false; // a segment filled up (append closed it) while waiting
+                while (!stopping && !rotated && remaining > 0) {
+                    int closed = closedSegments.size();
                     remaining = checkpointWanted.awaitNanos(remaining);
+                    rotated = closedSegments.size() > closed;
                 }
                 if (stopping) {
                     return;
@@ -447,7 +520,7 @@ final class IntakeJournal implements AutoCloseable {
                 appendLock.unlock();
             }
             try {
-                checkpointNow();
+                checkpointDue(System.nanoTime());
             } catch (IOException | RuntimeException e) {
                 LOG.error(LogLine.of("queue_checkpoint_failed").field("error", e.toString()).toString());
                 sleepQuietly(TimeUnit.SECONDS.toNanos(1));

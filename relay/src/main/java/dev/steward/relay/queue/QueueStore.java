@@ -112,7 +112,24 @@ public final class QueueStore implements AutoCloseable {
             stripes[i] = new ReentrantLock();
         }
         this.journalLimit = journalLimit;
-        this.journal = new IntakeJournal(layout, checkpointInterval, IntakeJournal.DEFAULT_SEGMENT_LIMIT, this::checkpoint);
+        this.journal = new IntakeJournal(layout, checkpointInterval, IntakeJournal.DEFAULT_SEGMENT_LIMIT,
+                new IntakeJournal.Materializer() {
+                    @Override
+                    public void checkpoint(IntakeJournal.Segment segment, List<QueueId> ids) throws IOException {
+                        QueueStore.this.checkpoint(segment, ids);
+                    }
+
+                    @Override
+                    public boolean holdsQueued(IntakeJournal.Segment segment, List<QueueId> ids) {
+                        for (QueueId id : ids) {
+                            Resident message = resident.get(id);
+                            if (message != null && message.segment == segment) {
+                                return true;
+                            }
+                        }
+                        return false;
+                    }
+                });
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
@@ -642,6 +659,11 @@ public final class QueueStore implements AutoCloseable {
     /** Checkpoints the journal now, on the calling thread (tests). */
     void checkpointNow() throws IOException {
         journal.checkpointNow();
+    }
+
+    /** What the checkpointer does every interval, as of {@code nowNanos} (tests: retention). */
+    void checkpointDue(long nowNanos) throws IOException {
+        journal.checkpointDue(nowNanos);
     }
 
     private long writeMessage(Path file, MessageContent content) throws IOException {

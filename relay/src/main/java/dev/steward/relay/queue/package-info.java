@@ -50,11 +50,15 @@
  * the removal of a message that has left (delivered, or bounced with its bounce queued): its
  * record is written but not waited for, and the next fsync takes it along ({@code removeDelivered};
  * a machine crash before that fsync means a second delivery, never a loss). The
- * checkpointer (one thread) closes the current segment every 30 s or at 16 MiB; for each closed
- * segment it writes {@code ID.msg} and {@code ID.env} of every message from it that is still
- * queued into its state directory, fsyncs them and the directories, then deletes the segment and
- * fsyncs {@code journal/}. A message delivered within seconds, the normal case of a relay, is
- * thus never written anywhere but the journal. Once in files, a message is changed the file way:
+ * checkpointer (one thread) closes the current segment every 30 s or at 16 MiB and takes the
+ * closed segments oldest first: one in which no message is queued any more is deleted; one that
+ * still holds queued messages is kept for up to 10 minutes (a deferred message is retried after
+ * about 5) and while the closed segments hold at most 48 MiB, and then {@code ID.msg} and
+ * {@code ID.env} of every message from it that is still queued are written into its state
+ * directory and fsynced with the directories, and the segment is deleted and {@code journal/}
+ * fsynced. Segments go strictly in order (a younger one may hold the cancel record or newest
+ * state of a message in an older one). A message delivered within minutes, the normal case of
+ * a relay, is thus never written anywhere but the journal. Once in files, a message is changed the file way:
  * {@code .env.new}, fsync, rename, and for a state change the {@code .msg} then the {@code .env}
  * renamed into the new directory, which is then fsynced. Larger messages take the direct path:
  * write both files into {@code tmp/}, fsync each, rename the {@code .msg} then the {@code .env}

@@ -292,6 +292,87 @@ class IntakeJournalTest {
     }
 
     @Test
+    void checkpointDue_segmentStillHoldsAQueuedMessage_keptUntilRetainForThenWrittenToFiles() throws Exception {
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            QueueId id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("wait\r\n"));
+            store.checkpointDue(System.nanoTime());
+
+            assertThat(journal()).containsExactly("00000001.wal");
+            assertThat(store.place(id)).isEqualTo(QueueStore.Place.JOURNAL);
+            assertThat(queue.resolve("incoming")).isEmptyDirectory();
+            assertThat(content(store, id)).isEqualTo("wait\r\n");
+
+            store.checkpointDue(System.nanoTime() + IntakeJournal.DEFAULT_RETAIN_FOR.toNanos());
+
+            assertThat(journal()).isEmpty();
+            assertThat(store.place(id)).isEqualTo(QueueStore.Place.FILES);
+            assertThat(Files.readString(queue.resolve("incoming/" + id + ".msg"))).isEqualTo("wait\r\n");
+        }
+    }
+
+    @Test
+    void checkpointDue_everyMessageOfTheSegmentGone_segmentDeletedAtOnceNothingWritten() throws Exception {
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            QueueId delivered = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("a\r\n"));
+            QueueId deleted = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("b\r\n"));
+            store.removeDelivered(delivered);
+            store.remove(deleted);
+
+            store.checkpointDue(System.nanoTime());
+
+            assertThat(journal()).isEmpty();
+            assertThat(queue.resolve("incoming")).isEmptyDirectory();
+            assertThat(QueueStore.list(queue)).isEmpty();
+        }
+    }
+
+    @Test
+    void checkpointDue_emptySegmentBehindAKeptOne_waitsForIt() throws Exception {
+        // The younger segment holds the cancel record of a message in the older one: deleting it
+        // first would let a crash bring that message back.
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            QueueId kept = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("k\r\n"));
+            QueueId gone = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("g\r\n"));
+            long now = System.nanoTime();
+            store.checkpointDue(now);
+            QueueId young = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("y\r\n"));
+            store.remove(gone);
+            store.remove(young);
+
+            store.checkpointDue(now);
+
+            assertThat(journal()).containsExactly("00000001.wal", "00000002.wal");
+            assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(kept);
+
+            store.checkpointDue(System.nanoTime() + IntakeJournal.DEFAULT_RETAIN_FOR.toNanos());
+
+            assertThat(journal()).isEmpty();
+            assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(kept);
+            assertThat(store.place(kept)).isEqualTo(QueueStore.Place.FILES);
+        }
+    }
+
+    @Test
+    void checkpointDue_closedSegmentsOverTheByteLimit_oldestWrittenToFilesUntilUnder() throws Exception {
+        int size = 1_000_000; // 17 of these fill a segment; 53 MB of records exceed the 48 MiB kept
+        List<QueueId> ids = new ArrayList<>();
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            for (int i = 0; i < 53; i++) {
+                ids.add(store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content(TestMessages.bytes(size))));
+            }
+            assertThat(journal()).containsExactly("00000001.wal", "00000002.wal", "00000003.wal", "00000004.wal");
+            int oldest = JournalReplay.read(queue.resolve("journal/00000001.wal")).size();
+
+            store.checkpointDue(System.nanoTime());
+
+            assertThat(journal()).containsExactly("00000002.wal", "00000003.wal", "00000004.wal");
+            assertThat(ids.subList(0, oldest)).allSatisfy(id -> assertThat(store.place(id)).isEqualTo(QueueStore.Place.FILES));
+            assertThat(ids.subList(oldest, 53)).allSatisfy(id -> assertThat(store.place(id)).isEqualTo(QueueStore.Place.JOURNAL));
+            assertThat(QueueStore.list(queue)).hasSize(53);
+        }
+    }
+
+    @Test
     void close_clean_journalEmptyAndNothingReplayed() throws Exception {
         try (QueueStore store = QueueStore.open(queue)) {
             for (int i = 0; i < 5; i++) {
