@@ -137,7 +137,7 @@ def main():
     w("- All servers run at once on 127.0.0.1, queues on the same filesystem (%s), and get the same load, one"
       " target after the other, the order alternating between runs." % machine.get("filesystem", "?").split(" ")[0])
     w("- **Steward**: `bin/steward relay` with a generated config (JVM options as in `bin/steward`: serial GC, 64 MiB"
-      " heap, tiered JIT). `[delivery] enabled = false`, so accepted mail stays queued: in the intake journal, and after the 30 s checkpoint in `queue/incoming`; accepted = `queued` lines in its log. Its queue is not emptied between runs (the relay owns it while it runs), so later runs also pay for checkpointing earlier runs' mail.")
+      " heap, tiered JIT). `[delivery] enabled = false`, so accepted mail stays queued, in the intake journal (its closed segments are kept up to 10 minutes or 48 MiB before still-queued mail is written to files); accepted = `queued` lines in its log. The queue is emptied with `bin/steward queue delete ALL` (through the running relay) between runs.")
     w("- **steward-dkim**: the same relay and config plus `[dkim]` with an RSA-2048 key from `bin/steward dkim keygen`:"
       " every message is signed (relaxed/relaxed, `d=app.example.test`, `s=nexx`) before it is committed, as in"
       " production. Both Steward relays run during the whole benchmark; the one not under load is idle.")
@@ -171,11 +171,13 @@ def main():
         " can lose accepted mail on a power failure" if "opensmtpd" in targets else ""))
     w("- How: Postfix's cleanup fsyncs each queue"
       " file (its default). Steward appends the message to its intake journal and answers 250 once an fsync that"
-      " began after the append has completed; concurrent sessions share that fsync (group commit), and the"
-      " per-message queue files are fsynced later by the checkpointer (see `relay/queue/package-info.java`). Exim"
+      " began after the append has completed; concurrent sessions share that fsync (group commit); a message still queued when its journal segment is"
+      " checkpointed gets queue files, fsynced then (see `relay/queue/package-info.java`). Exim"
       " fsyncs its -D and -H spool files (`disable_fsync` defaults to false).")
-    w("- **Warm-up**: before the matrix each server gets the same unmeasured %s messages at 10 sessions (the JVM"
-      " compiles its hot paths, Postfix starts its process pool); then the queues are emptied." % machine.get("warmup", "?"))
+    w("- **Warm-up**: before the matrix each server gets the same unmeasured load at 10 sessions (%s), its queue"
+      " emptied after each batch: the JVM's JIT keeps compiling for about a minute of load, Postfix starts its"
+      " process pool with the first messages. Every run then starts with an empty queue and after a `sync`, so no"
+      " server's fsyncs wait behind the write-back of another run's files." % machine.get("warmup", "?"))
     w("- **Timeouts**: an smtp-source run that takes longer than %s s is stopped and the target's other runs of that"
       " cell are skipped (the cell then shows fewer runs), so one slow server cannot stretch the benchmark without"
       " bound." % machine.get("run timeout", "?"))

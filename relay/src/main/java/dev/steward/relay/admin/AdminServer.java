@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@code qmgr} FIFO, with the same trust model: file permissions).
  *
  * <p>Protocol: one request line per connection ({@code list}, {@code show ID}, {@code flush},
- * {@code flush ID}, {@code delete ID}, {@code hold ID}, {@code release ID}, {@code dkim-reload},
+ * {@code flush ID}, {@code delete ID}, {@code delete ALL}, {@code hold ID}, {@code release ID}, {@code dkim-reload},
  * {@code metrics});
  * the answer is a
  * status line ({@code ok} or {@code error <text>}) followed by the payload ({@code list}: the
@@ -134,6 +134,12 @@ public final class AdminServer implements AutoCloseable {
         String[] words = request.trim().split(" +");
         String verb = words[0];
         try {
+            if (verb.equals("delete") && words.length == 2 && words[1].equals(ALL)) {
+                int deleted = operations.deleteAll();
+                LOG.info(LogLine.of("queue_admin").field("action", verb).field("queue_id", ALL).field("result", "ok")
+                        .field("deleted", deleted).toString());
+                return ok("deleted " + deleted + "\n");
+            }
             Optional<QueueId> id = words.length > 1 ? Optional.of(QueueId.parse(words[1])) : Optional.empty();
             if (words.length > 2) {
                 return error("too many arguments");
@@ -159,6 +165,9 @@ public final class AdminServer implements AutoCloseable {
             return error("queue error: " + e.getMessage());
         }
     }
+
+    /** The argument of {@code delete} that means every queued message (Postfix: postsuper -d ALL). */
+    public static final String ALL = "ALL";
 
     private byte[] reloadDkim() {
         try {

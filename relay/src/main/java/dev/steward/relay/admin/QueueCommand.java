@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code bin/steward queue list|show ID|flush [ID]|delete ID|hold ID|release ID}: asks the running
+ * {@code bin/steward queue list|show ID|flush [ID]|delete ID|delete ALL|hold ID|release ID}: asks the running
  * relay over its admin socket ({@link AdminServer}); when no relay runs on the queue, works on the
  * queue directory directly (taking the queue lock, as the relay would). Exit codes: 0 done,
  * 1 no such message, 64 usage, 74 queue unreadable, 75 the relay runs but does not answer.
@@ -40,18 +40,19 @@ public final class QueueCommand {
     /** {@code args}: the verb and its argument, already without {@code --config}. */
     public static int run(List<String> args, Path queueDirectory, boolean json, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("steward queue: which action? list, show ID, flush [ID], delete ID, hold ID, release ID");
+            err.println("steward queue: which action? list, show ID, flush [ID], delete ID|ALL, hold ID, release ID");
             return EX_USAGE;
         }
         String verb = args.get(0);
         boolean needsId = List.of("show", "delete", "hold", "release").contains(verb);
         boolean known = needsId || verb.equals("list") || verb.equals("flush");
         if (!known || (needsId && args.size() != 2) || args.size() > 2 || (verb.equals("list") && args.size() != 1)) {
-            err.println("steward queue: usage: queue list | show ID | flush [ID] | delete ID | hold ID | release ID");
+            err.println("steward queue: usage: queue list | show ID | flush [ID] | delete ID|ALL | hold ID | release ID");
             return EX_USAGE;
         }
+        boolean all = verb.equals("delete") && args.get(1).equals(AdminServer.ALL);
         Optional<QueueId> id = Optional.empty();
-        if (args.size() == 2) {
+        if (args.size() == 2 && !all) {
             try {
                 id = Optional.of(QueueId.parse(args.get(1)));
             } catch (IllegalArgumentException bad) {
@@ -66,12 +67,17 @@ public final class QueueCommand {
         Path socket = queueDirectory.resolve(AdminServer.SOCKET);
         if (Files.exists(socket)) {
             try {
-                return online(socket, verb, id, json, out, err);
+                return all ? onlineDeleteAll(socket, out, err) : online(socket, verb, id, json, out, err);
             } catch (IOException notAnswering) {
                 // A socket file but nobody listening: a relay that was killed. Work offline below.
             }
         }
         try (QueueStore store = QueueStore.open(queueDirectory)) {
+            if (all) {
+                int deleted = QueueOperations.offline(store).deleteAll();
+                out.println("delete: ok, " + deleted + " deleted (relay not running; applied to the queue directory)");
+                return 0;
+            }
             return offline(QueueOperations.offline(store), verb, id, json, out, err);
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().contains("in use by another process")) {
@@ -81,6 +87,18 @@ public final class QueueCommand {
             err.println("steward queue: " + e.getMessage());
             return EX_IOERR;
         }
+    }
+
+    private static int onlineDeleteAll(Path socket, PrintStream out, PrintStream err) throws IOException {
+        String text = AdminServer.request(socket, "delete " + AdminServer.ALL);
+        if (text.startsWith("error ")) {
+            err.println("steward queue: " + text.substring(6).strip());
+            return EX_USAGE;
+        }
+        // "ok\ndeleted N\n"
+        String payload = text.substring(text.indexOf('\n') + 1).strip();
+        out.println("delete: ok, " + payload.replace("deleted ", "") + " deleted");
+        return 0;
     }
 
     private static int online(Path socket, String verb, Optional<QueueId> id, boolean json, PrintStream out,

@@ -69,7 +69,7 @@ public final class StewardCli {
                         [--allow-test-overrides]           accept a [testing] section (tests only)
                   relay --print-default-config             print every relay setting with its default
                   mailq [--config FILE] [--json]           list the queue
-                  queue list|show ID|flush [ID]|delete ID|hold ID|release ID [--config FILE] [--json]
+                  queue list|show ID|flush [ID]|delete ID|delete ALL|hold ID|release ID [--config FILE] [--json]
                                                            act on the queue (through the running relay,
                                                            or on the queue directory when it is stopped)
                   sendmail [-C FILE] [-t] [-i] [-f addr] [-F name] [rcpt ...]

@@ -23,6 +23,23 @@ public interface QueueOperations {
 
     boolean delete(QueueId id) throws IOException;
 
+    /**
+     * Deletes every queued message, held and deferred ones too ({@code queue delete ALL}, Postfix
+     * {@code postsuper -d ALL}: the clean-up after an application was abused to send spam); a
+     * message being delivered right now goes when its attempt ends. Each delete is durable on its
+     * own, as {@link #delete}: a crash half-way leaves the rest queued, never a deleted message
+     * back. Returns how many were deleted.
+     */
+    default int deleteAll() throws IOException {
+        int deleted = 0;
+        for (QueueEntry entry : list()) {
+            if (delete(entry.id())) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     boolean hold(QueueId id) throws IOException;
 
     boolean release(QueueId id) throws IOException;

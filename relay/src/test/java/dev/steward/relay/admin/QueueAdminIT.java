@@ -144,6 +144,25 @@ class QueueAdminIT {
     }
 
     @Test
+    void online_deleteAll_everyMessageGoneHeldOnesToo() throws Exception {
+        List<String> ids = List.of(submit("bob@broken.test"), submit("carol@broken.test"), submit("dave@broken.test"));
+        for (String id : ids) {
+            awaitState(id, "deferred");
+        }
+        assertThat(queue("hold", ids.get(0)).code()).isZero();
+
+        Run all = queue("delete", "ALL");
+
+        assertThat(all.code()).as(all.err()).isZero();
+        assertThat(all.out()).contains("3 deleted");
+        assertThat(QueueStore.list(relay.queueDirectory())).isEmpty();
+        Run again = queue("delete", "ALL");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("0 deleted");
+        assertThat(queue("delete", "all").code()).as("only ALL means all").isEqualTo(QueueCommand.EX_USAGE);
+    }
+
+    @Test
     void offline_relayStopped_verbsWorkOnTheDirectory() throws Exception {
         String id = submit("bob@broken.test");
         awaitState(id, "deferred");
@@ -158,9 +177,10 @@ class QueueAdminIT {
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("relay not running");
         assertThat(QueueStore.list(queueDirectory)).extracting(QueueEntry::state).containsExactly("hold");
-        code = QueueCommand.run(List.of("delete", id), queueDirectory, false,
+        code = QueueCommand.run(List.of("delete", "ALL"), queueDirectory, false,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("1 deleted");
         assertThat(QueueStore.list(queueDirectory)).isEmpty();
         assertThat(stopped).isNull();
     }
