@@ -132,7 +132,8 @@ def main():
       " pipelining) → the relay on 127.0.0.1 → one `smtp-sink` on 127.0.0.1 (also from the postfix package, run as"
       " `nobody`, backlog 1024, up to 256 sessions, it throws the messages away). Every relay runs during the whole"
       " bench and delivers to the same sink; the runs are one target after the other, the order alternating"
-      " (reversed every other run), and each starts with every relay's queue empty (one still draining would deliver into the next run's count).")
+      " (reversed every other run), and each starts with every relay's queue empty (one still draining would deliver into the next run's count)"
+      " and after a `sync` (no relay's fsyncs wait behind the write-back of the previous run's files).")
     w("- **End-to-end msg/s** = N ÷ (time the Nth message reached the sink − start of smtp-source). Time a message"
       " spends queued inside the relay counts. The sink's running counter (`smtp-sink -c`) is read through a pipe"
       " by `bench/e2e_tools.py`, which stamps each increase with the wall clock. *Submit msg/s* is the intake side"
@@ -205,7 +206,7 @@ def main():
       " OpenSMTPD its seven privilege-separated processes; for Exim the daemon and every reception and delivery"
       " process it forked, including the ones that exited; for Steward the JVM. Without a usable cgroup (`proc`):"
       " utime+stime of the process tree plus cutime+cstime (children already reaped). Steward's checkpointer runs"
-      " every 30 s, so some of a run's checkpoint work lands in a later run." % (
+      " every 30 s; here it only deletes journal segments whose messages have all been delivered." % (
           {"cgroup-v1": "the target's own cpuacct cgroup (v1)", "cgroup-v2": "the target's own cgroup (v2, cpu.stat)",
            "proc": "/proc process-tree accounting"}.get(machine.get("cpu accounting"), machine.get("cpu accounting", "?"))))
     w("- **Peak RSS under load**: sampled every %s s during each run (bench/e2e_tools.py sample): the sum of VmRSS"
