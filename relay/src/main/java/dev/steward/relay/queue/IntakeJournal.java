@@ -267,7 +267,7 @@ final class IntakeJournal implements AutoCloseable {
      * thread (the checkpointer's timer, {@link #close}, or a test).
      */
     void checkpointNow() throws IOException {
-        checkpoint(Long.MIN_VALUE, true);
+        checkpoint(Long.MIN_VALUE, true, true);
     }
 
     /**
@@ -276,16 +276,19 @@ final class IntakeJournal implements AutoCloseable {
      * scale; tests pass a later time instead of waiting). Runs on the checkpointer thread.
      */
     void checkpointDue(long nowNanos) throws IOException {
-        checkpoint(nowNanos, false);
+        checkpoint(nowNanos, false, true);
     }
 
-    private void checkpoint(long nowNanos, boolean all) throws IOException {
+    /** {@code close}: close the current segment first (not when a full segment woke the checkpointer). */
+    private void checkpoint(long nowNanos, boolean all, boolean close) throws IOException {
         checkpointLock.lock();
         try {
             List<Segment> segments;
             appendLock.lock();
             try {
-                closeCurrent();
+                if (close) {
+                    closeCurrent();
+                }
                 segments = List.copyOf(closedSegments);
             } finally {
                 appendLock.unlock();
@@ -502,10 +505,10 @@ final class IntakeJournal implements AutoCloseable {
     private void checkpointLoop() {
         long intervalNanos = checkpointInterval.toNanos();
         while (true) {
+            boolean rotated = false; // a segment filled up (append closed it) while waiting
             appendLock.lock();
             try {
                 long remaining = intervalNanos;
-                boolean rotated = false; // a segment filled up (append closed it) while waiting
                 while (!stopping && !rotated && remaining > 0) {
                     int closed = closedSegments.size();
                     remaining = checkpointWanted.awaitNanos(remaining);
@@ -520,7 +523,8 @@ final class IntakeJournal implements AutoCloseable {
                 appendLock.unlock();
             }
             try {
-                checkpointDue(System.nanoTime());
+                // The interval closes the current segment; a full one that woke us has closed itself.
+                checkpoint(System.nanoTime(), false, !rotated);
             } catch (IOException | RuntimeException e) {
                 LOG.error(LogLine.of("queue_checkpoint_failed").field("error", e.toString()).toString());
                 sleepQuietly(TimeUnit.SECONDS.toNanos(1));
