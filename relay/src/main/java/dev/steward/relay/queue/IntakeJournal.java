@@ -160,17 +160,12 @@ final class IntakeJournal implements AutoCloseable {
     private final Thread checkpointer;
 
     IntakeJournal(QueueLayout layout, Duration checkpointInterval, long segmentLimit, Materializer materializer) {
-        this(layout, checkpointInterval, segmentLimit, DEFAULT_RETAIN_FOR, DEFAULT_MAX_RETAINED_BYTES, materializer);
-    }
-
-    IntakeJournal(QueueLayout layout, Duration checkpointInterval, long segmentLimit, Duration retainFor,
-            long maxRetainedBytes, Materializer materializer) {
         this.materializer = materializer;
         this.directory = layout.journal();
         this.checkpointInterval = checkpointInterval;
         this.segmentLimit = segmentLimit;
-        this.retainForNanos = retainFor.toNanos();
-        this.maxRetainedBytes = maxRetainedBytes;
+        this.retainForNanos = DEFAULT_RETAIN_FOR.toNanos();
+        this.maxRetainedBytes = DEFAULT_MAX_RETAINED_BYTES;
         this.checkpointer = Thread.ofPlatform().daemon().name("queue-checkpoint").unstarted(this::checkpointLoop);
     }
 
@@ -263,8 +258,8 @@ final class IntakeJournal implements AutoCloseable {
     }
 
     /**
-     * Closes the current segment and checkpoints every closed segment, in order, on the calling
-     * thread (the checkpointer's timer, {@link #close}, or a test).
+     * Closes the current segment and checkpoints every closed segment, in order, whatever retention
+     * would keep, on the calling thread ({@link #close}, or a test).
      */
     void checkpointNow() throws IOException {
         checkpoint(Long.MIN_VALUE, true, true);
