@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer implements AutoCloseable {
 
     public static final String SOCKET = "admin.sock";
+    /** The argument of {@code delete} that means every queued message (Postfix: postsuper -d ALL). */
+    public static final String ALL = "ALL";
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     private static final int MAX_REQUEST = 256;
 
@@ -134,13 +136,8 @@ public final class AdminServer implements AutoCloseable {
         String[] words = request.trim().split(" +");
         String verb = words[0];
         try {
-            if (verb.equals("delete") && words.length == 2 && words[1].equals(ALL)) {
-                int deleted = operations.deleteAll();
-                LOG.info(LogLine.of("queue_admin").field("action", verb).field("queue_id", ALL).field("result", "ok")
-                        .field("deleted", deleted).toString());
-                return ok("deleted " + deleted + "\n");
-            }
-            Optional<QueueId> id = words.length > 1 ? Optional.of(QueueId.parse(words[1])) : Optional.empty();
+            boolean all = verb.equals("delete") && words.length == 2 && words[1].equals(ALL);
+            Optional<QueueId> id = words.length > 1 && !all ? Optional.of(QueueId.parse(words[1])) : Optional.empty();
             if (words.length > 2) {
                 return error("too many arguments");
             }
@@ -151,7 +148,7 @@ public final class AdminServer implements AutoCloseable {
                                 .render(java.util.List.of(shown.entry())) + "\n").getBytes(StandardCharsets.UTF_8), shown.content()))
                         .orElseGet(() -> error("no such message: " + id.get()));
                 case "flush" -> change(verb, id, operations.flush(id));
-                case "delete" -> change(verb, id, operations.delete(required(id, verb)));
+                case "delete" -> all ? deletedAll(operations.deleteAll()) : change(verb, id, operations.delete(required(id, verb)));
                 case "hold" -> change(verb, id, operations.hold(required(id, verb)));
                 case "release" -> change(verb, id, operations.release(required(id, verb)));
                 case "dkim-reload" -> reloadDkim();
@@ -166,8 +163,11 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** The argument of {@code delete} that means every queued message (Postfix: postsuper -d ALL). */
-    public static final String ALL = "ALL";
+    private static byte[] deletedAll(int deleted) {
+        LOG.info(LogLine.of("queue_admin").field("action", "delete").field("queue_id", ALL).field("result", "ok")
+                .field("deleted", deleted).toString());
+        return ok(deleted + " deleted\n");
+    }
 
     private byte[] reloadDkim() {
         try {

@@ -67,7 +67,7 @@ public final class QueueCommand {
         Path socket = queueDirectory.resolve(AdminServer.SOCKET);
         if (Files.exists(socket)) {
             try {
-                return all ? onlineDeleteAll(socket, out, err) : online(socket, verb, id, json, out, err);
+                return online(socket, verb, all ? Optional.of(AdminServer.ALL) : id.map(QueueId::value), json, out, err);
             } catch (IOException notAnswering) {
                 // A socket file but nobody listening: a relay that was killed. Work offline below.
             }
@@ -89,21 +89,10 @@ public final class QueueCommand {
         }
     }
 
-    private static int onlineDeleteAll(Path socket, PrintStream out, PrintStream err) throws IOException {
-        String text = AdminServer.request(socket, "delete " + AdminServer.ALL);
-        if (text.startsWith("error ")) {
-            err.println("steward queue: " + text.substring(6).strip());
-            return EX_USAGE;
-        }
-        // "ok\ndeleted N\n"
-        String payload = text.substring(text.indexOf('\n') + 1).strip();
-        out.println("delete: ok, " + payload.replace("deleted ", "") + " deleted");
-        return 0;
-    }
-
-    private static int online(Path socket, String verb, Optional<QueueId> id, boolean json, PrintStream out,
+    /** {@code argument}: a queue id, or {@link AdminServer#ALL} for {@code delete}. */
+    private static int online(Path socket, String verb, Optional<String> argument, boolean json, PrintStream out,
             PrintStream err) throws IOException {
-        String text = AdminServer.request(socket, verb + id.map(value -> " " + value.value()).orElse(""));
+        String text = AdminServer.request(socket, verb + argument.map(value -> " " + value).orElse(""));
         int newline = text.indexOf('\n');
         String status = newline < 0 ? text : text.substring(0, newline);
         String payload = newline < 0 ? "" : text.substring(newline + 1);

@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * first. A segment none of whose messages is still queued (all delivered, bounced or deleted, the
  * normal case of a relay) is deleted at once: nothing is written. A segment that still holds
  * queued messages is kept, and its messages stay in it, until it has been closed for
- * {@code retainFor} (10 minutes: a message deferred once is retried after about 5 minutes, and if
+ * {@link #RETAIN_FOR} (10 minutes: a message deferred once is retried after about 5 minutes, and if
  * that succeeds it is never written twice) or until the closed segments hold more than
- * {@code maxRetainedBytes} (48 MiB, three full segments: this bounds the disk the journal takes
+ * {@link #MAX_RETAINED_BYTES} (48 MiB, three full segments: this bounds the disk the journal takes
  * beyond what is queued and the relay's memory for the index of journal-resident messages);
  * then its messages are written to files. Segments are deleted strictly in order, because a
  * younger segment may hold the newest state or the cancel record of a message in an older one:
@@ -80,9 +80,9 @@ final class IntakeJournal implements AutoCloseable {
     /** Small enough that replay can hold one segment in the relay's 64 MiB heap. */
     static final long DEFAULT_SEGMENT_LIMIT = 16L << 20;
     /** How long a closed segment with queued messages is kept before they go to files. */
-    static final Duration DEFAULT_RETAIN_FOR = Duration.ofMinutes(10);
+    static final Duration RETAIN_FOR = Duration.ofMinutes(10);
     /** Closed segments beyond this many bytes have their queued messages written to files, oldest first. */
-    static final long DEFAULT_MAX_RETAINED_BYTES = 3 * DEFAULT_SEGMENT_LIMIT;
+    static final long MAX_RETAINED_BYTES = 3 * DEFAULT_SEGMENT_LIMIT;
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeJournal.class);
 
@@ -134,8 +134,6 @@ final class IntakeJournal implements AutoCloseable {
     private final Path directory;
     private final Duration checkpointInterval;
     private final long segmentLimit;
-    private final long retainForNanos;
-    private final long maxRetainedBytes;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Condition commitsFinished = appendLock.newCondition(); // a segment's inFlight fell to 0
@@ -164,8 +162,6 @@ final class IntakeJournal implements AutoCloseable {
         this.directory = layout.journal();
         this.checkpointInterval = checkpointInterval;
         this.segmentLimit = segmentLimit;
-        this.retainForNanos = DEFAULT_RETAIN_FOR.toNanos();
-        this.maxRetainedBytes = DEFAULT_MAX_RETAINED_BYTES;
         this.checkpointer = Thread.ofPlatform().daemon().name("queue-checkpoint").unstarted(this::checkpointLoop);
     }
 
@@ -279,18 +275,18 @@ final class IntakeJournal implements AutoCloseable {
         checkpointLock.lock();
         try {
             List<Segment> segments;
+            long retainedBytes = 0;
             appendLock.lock();
             try {
                 if (close) {
                     closeCurrent();
                 }
                 segments = List.copyOf(closedSegments);
+                for (Segment segment : segments) {
+                    retainedBytes += segment.end;
+                }
             } finally {
                 appendLock.unlock();
-            }
-            long retainedBytes = 0;
-            for (Segment segment : segments) {
-                retainedBytes += segment.end;
             }
             for (Segment segment : segments) {
                 if (!all && !due(segment, nowNanos, retainedBytes)) {
@@ -324,7 +320,7 @@ final class IntakeJournal implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
-        return nowNanos - closedNanos >= retainForNanos || retainedBytes > maxRetainedBytes
+        return nowNanos - closedNanos >= RETAIN_FOR.toNanos() || retainedBytes > MAX_RETAINED_BYTES
                 || !materializer.holdsQueued(segment, ids);
     }
 

@@ -121,13 +121,7 @@ public final class QueueStore implements AutoCloseable {
 
                     @Override
                     public boolean holdsQueued(IntakeJournal.Segment segment, List<QueueId> ids) {
-                        for (QueueId id : ids) {
-                            Resident message = resident.get(id);
-                            if (message != null && message.segment == segment) {
-                                return true;
-                            }
-                        }
-                        return false;
+                        return QueueStore.this.holdsQueued(segment, ids);
                     }
                 });
         this.lockChannel = lockChannel;
@@ -305,6 +299,17 @@ public final class QueueStore implements AutoCloseable {
         // The segment is deleted only after this: a crash before it replays the segment, and
         // replay keeps files that are intact.
         JournalReplay.syncMessages(layout, written);
+    }
+
+    /** Whether any of {@code ids} still lives only in the journal with its bytes in {@code segment}. */
+    private boolean holdsQueued(IntakeJournal.Segment segment, List<QueueId> ids) {
+        for (QueueId id : ids) {
+            Resident message = resident.get(id);
+            if (message != null && message.segment == segment) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static FileChannel reader(Map<Path, FileChannel> readers, Path segment) throws IOException {

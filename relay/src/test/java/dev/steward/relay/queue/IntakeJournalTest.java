@@ -302,7 +302,7 @@ class IntakeJournalTest {
             assertThat(queue.resolve("incoming")).isEmptyDirectory();
             assertThat(content(store, id)).isEqualTo("wait\r\n");
 
-            store.checkpointDue(System.nanoTime() + IntakeJournal.DEFAULT_RETAIN_FOR.toNanos());
+            store.checkpointDue(System.nanoTime() + IntakeJournal.RETAIN_FOR.toNanos());
 
             assertThat(journal()).isEmpty();
             assertThat(store.place(id)).isEqualTo(QueueStore.Place.FILES);
@@ -344,7 +344,7 @@ class IntakeJournalTest {
             assertThat(journal()).containsExactly("00000001.wal", "00000002.wal");
             assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(kept);
 
-            store.checkpointDue(System.nanoTime() + IntakeJournal.DEFAULT_RETAIN_FOR.toNanos());
+            store.checkpointDue(System.nanoTime() + IntakeJournal.RETAIN_FOR.toNanos());
 
             assertThat(journal()).isEmpty();
             assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(kept);
