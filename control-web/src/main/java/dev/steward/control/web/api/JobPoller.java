@@ -113,9 +113,13 @@ final class JobPoller implements AutoCloseable {
         return result;
     }
 
-    /** How many polls are waiting now (for tests and diagnostics). */
+    /**
+     * How many polls are waiting now (for tests and diagnostics): those not yet answered. A poll
+     * leaves {@code waiting} in a completion action, which may run after a caller blocked in
+     * {@code get()} has already been woken by the answer, so the set's size alone can lag.
+     */
     int waitingCount() {
-        return waiting.size();
+        return (int) waiting.stream().filter(waiter -> !waiter.result().isDone()).count();
     }
 
     /** How many ticks have run (for tests: await a tick instead of sleeping). */
