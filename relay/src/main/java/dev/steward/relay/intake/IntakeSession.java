@@ -13,22 +13,21 @@ import dev.steward.smtp.wire.SmtpCommand;
 import dev.steward.smtp.wire.SmtpInput;
 import dev.steward.smtp.wire.SmtpReply;
 import dev.steward.smtp.wire.SmtpSyntaxException;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * One SMTP session with a local application (RFC 5321 server side, send-only).
@@ -51,13 +50,52 @@ import org.slf4j.MDC;
  * <p><b>Pipelining</b> (RFC 2920): replies are buffered and flushed only when no further input is
  * already waiting, so a pipelined group gets its replies in one write.
  *
- * <p>Thread safety: single-threaded; one instance per connection on its own virtual thread.
+ * <p><b>Non-blocking.</b> The session never waits: its event loop ({@link SmtpIntakeServer}) calls it
+ * when the socket is readable or writable, and it parses whatever has arrived
+ * ({@link SmtpInput#nonBlocking}) and answers it, then returns. A complete message goes to the
+ * {@link MessageSink} on a commit thread, because committing waits for the disk; meanwhile the
+ * session reads nothing, and its reply comes back through the loop. The read deadlines are
+ * checked by the loop ({@link #deadline}).
+ *
+ * <p>Thread safety: confined to its loop's thread, apart from the commit, which touches only the
+ * message (and through it the spool) while the session waits for it.
  */
 final class IntakeSession {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeSession.class);
 
-    private final Socket socket;
+    /** Where the session is; it reads and parses only in COMMAND and DATA. */
+    enum State {
+        /** Reading command lines. */
+        COMMAND,
+        /** Reading a DATA body after 354. */
+        DATA,
+        /** The message is with the sink on a commit thread; nothing is read until its reply. */
+        COMMITTING,
+        /** Writing its last replies, then closing. */
+        CLOSING,
+        /** Closed; the loop has forgotten it. */
+        CLOSED
+    }
+
+    /** What the session needs from its event loop. */
+    interface Loop {
+        /** Runs {@code commit} on a commit thread; it then hands its reply back with {@link #post}. */
+        void commit(Runnable commit);
+
+        /** Runs {@code task} on the loop's thread, soon. */
+        void post(Runnable task);
+
+        /** Whether the intake is under stress right now (shorter command deadlines). */
+        boolean stressed();
+
+        /** The session has ended: every resource released, its slot free again. */
+        void ended(IntakeSession session);
+    }
+
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final Loop loop;
     private final String sessionId;
     private final String hostname;
     private final ClientAccess access;
@@ -65,13 +103,14 @@ final class IntakeSession {
     private final SessionLimits limits;
     private final SpoolBuffer spool;
     private final MessageSink sink;
-    private final BooleanSupplier stressed;
     private final long startNanos = System.nanoTime();
+    private final InetSocketAddress client;
     private final String clientText;
+    private final SmtpInput in;
+    private final ReplyBuffer out = new ReplyBuffer();
 
-    private DeadlineInputStream input; // the socket's input with the command and DATA deadlines
-    private SmtpInput in;           // set once the connection is accepted
-    private OutputStream out;       // buffered; flushed per RFC 2920
+    private State state = State.COMMAND;
+    private boolean writeBlocked;   // the client has not taken all our replies: read nothing until it has
     private String helo;            // HELO/EHLO argument, null before
     private boolean esmtp;          // EHLO rather than HELO
     private boolean quit;           // QUIT received or session being dropped
@@ -81,15 +120,28 @@ final class IntakeSession {
     private int recipientsAccepted; // over the whole session
     private int rejected;           // refusals (MAIL, RCPT, DATA)
 
+    // The read deadline (Postfix smtpd_per_record_deadline): a whole command line within
+    // command_timeout (stress_command_timeout while the intake is under stress), and in DATA every
+    // max_line_length octets within data_timeout. The loop ends the session at the deadline.
+    private long armedNanos;
+    private long timeoutNanos;
+    private long deadlineNanos;
+    private long stressTimeoutNanos = Long.MAX_VALUE; // MAX_VALUE: none
+    private boolean stressSeen;                       // this wait has seen the intake under stress
+    private long progressOctets = Long.MAX_VALUE;     // MAX_VALUE: the deadline never moves on
+    private long octetsSinceProgress;
+
     // The current transaction; sender == null means none.
     private String sender;                                      // as written by the client
     private boolean smtputf8;                                   // MAIL ... SMTPUTF8
     private boolean eightBitMime;                               // MAIL ... BODY=8BITMIME
     private final Set<String> recipients = new LinkedHashSet<>(); // accepted, in order
 
-    IntakeSession(Socket socket, String sessionId, String hostname, ClientAccess access, SenderPolicy senderPolicy,
-                  SessionLimits limits, SpoolBuffer spool, MessageSink sink, BooleanSupplier stressed) {
-        this.socket = socket;
+    IntakeSession(SocketChannel channel, SelectionKey key, Loop loop, String sessionId, String hostname, ClientAccess access,
+                  SenderPolicy senderPolicy, SessionLimits limits, SpoolBuffer spool, MessageSink sink) {
+        this.channel = channel;
+        this.key = key;
+        this.loop = loop;
         this.sessionId = sessionId;
         this.hostname = hostname;
         this.access = access;
@@ -97,98 +149,268 @@ final class IntakeSession {
         this.limits = limits;
         this.spool = spool;
         this.sink = sink;
-        this.stressed = stressed;
-        this.clientText = HostPort.format((InetSocketAddress) socket.getRemoteSocketAddress());
+        this.client = (InetSocketAddress) channel.socket().getRemoteSocketAddress();
+        this.clientText = HostPort.format(client);
+        this.in = SmtpInput.nonBlocking(new CountingReads());
     }
 
-    void run() {
-        MDC.put("session", sessionId);
-        // Not try-with-resources: the catch blocks below still write 421 replies on the socket.
-        try {
-            out = new BufferedOutputStream(socket.getOutputStream(), 4096);
-            if (!access.permits(socket.getInetAddress())) {
-                // MAIL-1: whatever the listen address, only local clients may send.
-                rejected++;
-                logReject("CONNECT", "554 5.7.1 client not allowed", null, null);
-                reply(SmtpReply.of(554, "5.7.1", "Access denied: this relay accepts mail from the local host only"));
-                out.flush();
-                return;
-            }
-            input = new DeadlineInputStream(socket, stressed);
-            in = new SmtpInput(input);
-            reply(new SmtpReply(220, null, List.of(hostname + " ESMTP Steward")));
-            out.flush();
-            while (!quit) {
-                String line;
-                try {
-                    // The whole command line within command_timeout, however slowly its bytes come;
-                    // within stress_command_timeout while the intake is under stress.
-                    input.arm(limits.commandTimeoutMillis(), Long.MAX_VALUE, limits.stressCommandTimeoutMillis());
-                    line = in.readCommandLine(limits.maxCommandLength());
-                } catch (SmtpSyntaxException badLine) {
-                    error(SmtpReply.of(500, "5.5.2", badLine.problem() == LineProblem.TOO_LONG
-                            ? "Error: line too long (limit " + limits.maxCommandLength() + " octets)"
-                            : "Error: " + badLine.getMessage()));
-                    flushIfIdle();
-                    continue;
-                }
-                handle(CommandParser.parse(line));
-                if (!quit && errors >= limits.maxErrors()) {
-                    reply(SmtpReply.of(421, "4.7.0", hostname + " Error: too many errors"));
-                    logReject("SESSION", "421 4.7.0 too many errors", null, null);
-                    quit = true;
-                }
-                if (quit) {
-                    out.flush();
+    State state() {
+        return state;
+    }
+
+    /** The connection is registered with the loop: check the client, greet it, wait for commands. */
+    void open() {
+        if (!access.permits(client.getAddress())) {
+            // MAIL-1: whatever the listen address, only local clients may send.
+            rejected++;
+            logReject("CONNECT", "554 5.7.1 client not allowed", null, null);
+            reply(SmtpReply.of(554, "5.7.1", "Access denied: this relay accepts mail from the local host only"));
+            closeAfterWrite();
+            return;
+        }
+        reply(new SmtpReply(220, null, List.of(hostname + " ESMTP Steward")));
+        armCommandDeadline();
+        guarded(this::flushAndWait);
+    }
+
+    /** The socket has bytes (or an end of stream) to read. */
+    void readable() {
+        guarded(this::process);
+    }
+
+    /** The socket can take more of the replies that did not fit before. */
+    void writable() {
+        guarded(() -> {
+            if (out.writeTo(channel)) {
+                writeBlocked = false;
+                if (state == State.CLOSING) {
+                    close();
                 } else {
-                    flushIfIdle();
+                    key.interestOps(SelectionKey.OP_READ);
+                    process(); // input that came while the client was not reading its replies
                 }
             }
-        } catch (SocketTimeoutException timeout) {
-            log.info(LogLine.of("intake_timeout").field("session", sessionId).field("client", clientText)
-                    .field("stage", sender == null ? "command" : "transaction").toString());
-            try {
-                reply(SmtpReply.of(421, "4.4.2", hostname + " Error: timeout exceeded"));
-                out.flush();
-            } catch (IOException ignored) {
-                // the client is gone; we were closing anyway
-            }
+        });
+    }
+
+    /**
+     * The deadline this session must make progress by, in {@link System#nanoTime} terms, or
+     * {@link Long#MAX_VALUE} while it is not waiting for the client. The loop asks each time it
+     * wakes, saying whether the intake is under stress: a wait that has seen stress keeps the
+     * shorter stress deadline to its end, even once the stress is over (as a Postfix smtpd started
+     * under stress keeps its short timeout), so the sessions that are cut first do not give the
+     * rest of the idle ones their long timeout back.
+     */
+    long deadline(boolean stressed) {
+        if (state == State.COMMITTING || state == State.CLOSED) {
+            return Long.MAX_VALUE;
+        }
+        if (stressTimeoutNanos != Long.MAX_VALUE && (stressed || stressSeen)) {
+            stressSeen = true;
+            return Math.min(deadlineNanos, armedNanos + stressTimeoutNanos);
+        }
+        return deadlineNanos;
+    }
+
+    /** The deadline has passed: 421 4.4.2 and close (Postfix: "timeout after DATA"). */
+    void timedOut() {
+        if (state == State.CLOSING) {
+            close(); // the client does not read what it was sent
+            return;
+        }
+        log.info(LogLine.of("intake_timeout").field("session", sessionId).field("client", clientText)
+                .field("stage", sender == null ? "command" : "transaction").toString());
+        reply(SmtpReply.of(421, "4.4.2", hostname + " Error: timeout exceeded"));
+        closeAfterWrite();
+    }
+
+    /** The intake stops: close now, whatever the session was doing (its client gets no reply). */
+    void abort() {
+        close();
+    }
+
+    /** Runs one step of the session; a failure ends it as the blocking session's catch blocks did. */
+    private void guarded(IoStep step) {
+        try {
+            step.run();
         } catch (EOFException | java.net.SocketException gone) {
             // The client closed or reset the connection: normal for some clients after QUIT-less sessions.
+            close();
         } catch (IOException ioFailure) {
             log.info(LogLine.of("intake_io_error").field("session", sessionId).field("client", clientText)
                     .field("error", ioFailure.toString()).toString());
+            close();
         } catch (RuntimeException bug) {
             // Root of the task: log once with the stack, tell the client to try later (STYLE B5.4).
             log.error(LogLine.of("intake_bug").field("session", sessionId).field("client", clientText).toString(), bug);
-            try {
+            if (state == State.COMMAND || state == State.DATA) {
                 reply(SmtpReply.of(421, "4.3.0", hostname + " Error: local error, try again later"));
-                out.flush();
-            } catch (IOException ignored) {
-                // nothing more to tell
+                closeAfterWrite();
+            } else {
+                close();
             }
-        } finally {
-            closeQuietly();
-            log.info(LogLine.of("intake_session").field("session", sessionId).field("client", clientText)
-                    .field("helo", helo == null ? "" : helo).field("tls", "none").field("msgs", messages)
-                    .field("rcpts", recipientsAccepted).field("rejected", rejected)
-                    .field("duration", String.format(java.util.Locale.ROOT, "%.3f",
-                            (System.nanoTime() - startNanos) / 1e9)).toString());
-            MDC.remove("session");
         }
     }
 
-    private void closeQuietly() {
+    @FunctionalInterface
+    private interface IoStep {
+        void run() throws IOException;
+    }
+
+    /**
+     * Reads and answers what the client has sent, until it must wait for more input, for a
+     * commit, or for the client to read its replies.
+     */
+    private void process() throws IOException {
+        while (state == State.COMMAND || state == State.DATA) {
+            if (writeBlocked) {
+                return; // the client has not read our replies yet: read nothing more until it has
+            }
+            if (System.nanoTime() - deadline(loop.stressed()) >= 0) {
+                timedOut(); // as a blocking read after its deadline would fail at once
+                return;
+            }
+            if (state == State.DATA) {
+                DataResult data = in.readData(limits.dataLimits(), spool);
+                if (data == null) {
+                    break;
+                }
+                endOfData(data);
+                continue;
+            }
+            String line;
+            try {
+                line = in.readCommandLine(limits.maxCommandLength());
+            } catch (SmtpSyntaxException badLine) {
+                error(SmtpReply.of(500, "5.5.2", badLine.problem() == LineProblem.TOO_LONG
+                        ? "Error: line too long (limit " + limits.maxCommandLength() + " octets)"
+                        : "Error: " + badLine.getMessage()));
+                armCommandDeadline();
+                continue;
+            }
+            if (line == null) {
+                break;
+            }
+            handle(CommandParser.parse(line));
+            if (!quit && errors >= limits.maxErrors()) {
+                reply(SmtpReply.of(421, "4.7.0", hostname + " Error: too many errors"));
+                logReject("SESSION", "421 4.7.0 too many errors", null, null);
+                quit = true;
+            }
+            if (quit) {
+                closeAfterWrite();
+                return;
+            }
+            if (state == State.COMMAND) {
+                armCommandDeadline();
+            }
+        }
+        if (state == State.COMMAND || state == State.DATA) {
+            // RFC 2920: everything the client had sent is answered; one write for the whole group.
+            flushAndWait();
+        }
+    }
+
+    /** Writes the buffered replies; if the client does not take them all, waits until it does. */
+    private void flushAndWait() throws IOException {
+        if (!out.writeTo(channel)) {
+            writeBlocked = true;
+            key.interestOps(SelectionKey.OP_WRITE);
+        }
+    }
+
+    private void armCommandDeadline() {
+        arm(limits.commandTimeoutMillis(), Long.MAX_VALUE);
+        if (limits.stressCommandTimeoutMillis() < limits.commandTimeoutMillis()) {
+            stressTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(limits.stressCommandTimeoutMillis());
+        }
+    }
+
+    private void arm(int timeoutMillis, long progress) {
+        timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        progressOctets = progress;
+        octetsSinceProgress = 0;
+        armedNanos = System.nanoTime();
+        deadlineNanos = armedNanos + timeoutNanos;
+        stressTimeoutNanos = Long.MAX_VALUE;
+        stressSeen = false;
+    }
+
+    /** The socket, read without blocking; counts DATA octets so the data deadline moves on. */
+    private final class CountingReads implements ReadableByteChannel {
+        @Override
+        public int read(ByteBuffer into) throws IOException {
+            int count = channel.read(into);
+            if (count > 0 && progressOctets != Long.MAX_VALUE) {
+                octetsSinceProgress += count;
+                if (octetsSinceProgress >= progressOctets) {
+                    octetsSinceProgress = 0;
+                    deadlineNanos = System.nanoTime() + timeoutNanos;
+                }
+            }
+            return count;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** After the last replies: close once the client has been sent them (or could not take them). */
+    private void closeAfterWrite() {
+        state = State.CLOSING;
+        try {
+            if (out.writeTo(channel)) {
+                close();
+            } else {
+                arm(limits.commandTimeoutMillis(), Long.MAX_VALUE); // a client that never reads is dropped in time
+                key.interestOps(SelectionKey.OP_WRITE);
+            }
+        } catch (IOException gone) {
+            close();
+        }
+    }
+
+    /**
+     * Closes the connection. A session whose message is being committed ends when the commit
+     * does (the commit still reads the spool, and the intake's stop waits for it).
+     */
+    private void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean committing = state == State.COMMITTING;
+        state = State.CLOSED;
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the connection is finished either way
+        }
+        if (!committing) {
+            end();
+        }
+    }
+
+    /** Releases what the session holds and logs its line; once. */
+    private void end() {
         try {
             spool.close();
         } catch (IOException spoolFailure) {
             log.warn(LogLine.of("spool_cleanup_failed").field("session", sessionId).field("error", spoolFailure.toString()).toString());
         }
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // the connection is finished either way
-        }
+        log.info(LogLine.of("intake_session").field("session", sessionId).field("client", clientText)
+                .field("helo", helo == null ? "" : helo).field("tls", "none").field("msgs", messages)
+                .field("rcpts", recipientsAccepted).field("rejected", rejected)
+                .field("duration", String.format(java.util.Locale.ROOT, "%.3f",
+                        (System.nanoTime() - startNanos) / 1e9)).toString());
+        loop.ended(this);
     }
 
     private void handle(SmtpCommand command) throws IOException {
@@ -404,23 +626,62 @@ final class IntakeSession {
             return;
         }
         reply(SmtpReply.of(354, null, "End data with <CR><LF>.<CR><LF>"));
-        out.flush();
         // Every line's worth of content (max_line_length octets) within data_timeout.
-        input.arm(limits.dataTimeoutMillis(), limits.dataLimits().maxLineLength());
-        SmtpReply result;
+        arm(limits.dataTimeoutMillis(), limits.dataLimits().maxLineLength());
+        spool.reset();
+        state = State.DATA;
+    }
+
+    /**
+     * The body has ended: a complete message goes to the sink on a commit thread (its reply comes
+     * back through the loop); a refused one is answered at once.
+     */
+    private void endOfData(DataResult data) throws IOException {
+        SmtpReply refusal = switch (data) {
+            case DataResult.Complete complete when spool.failure() != null -> spoolFailureReply();
+            case DataResult.Complete complete -> null;
+            case DataResult.Refused refused -> DataRefusals.reply(refused.problem(), limits);
+        };
+        if (refusal != null) {
+            spool.reset();
+            state = State.COMMAND;
+            refuse("DATA", refusal, sender, null);
+            resetTransaction();
+            armCommandDeadline();
+            return;
+        }
+        DataResult.Complete complete = (DataResult.Complete) data;
+        ReceivedMessage message = new ReceivedMessage(new SessionFacts(sessionId, client, helo, esmtp),
+                sender, List.copyOf(recipients), smtputf8, eightBitMime || complete.eightBit(), spool, Instant.now());
+        state = State.COMMITTING;
+        // Nothing is read while the message is committed: the client waits for its reply. A 354 not
+        // yet written (a client that sent its body without waiting for it) goes with that reply.
+        key.interestOps(0);
+        loop.commit(() -> {
+            SmtpReply reply;
+            try {
+                reply = sink.accept(message);
+            } catch (RuntimeException bug) {
+                log.error(LogLine.of("intake_bug").field("session", sessionId).field("client", clientText).toString(), bug);
+                reply = SmtpReply.of(451, "4.3.0", "Error: local error, try again later");
+            }
+            SmtpReply result = reply;
+            loop.post(() -> committed(result));
+        });
+    }
+
+    /** On the loop: the sink has answered the message (250 only once it is durable). */
+    private void committed(SmtpReply result) {
         try {
             spool.reset();
-            DataResult data = in.readData(limits.dataLimits(), spool);
-            result = switch (data) {
-                case DataResult.Complete complete when spool.failure() != null -> spoolFailureReply();
-                case DataResult.Complete complete -> sink.accept(new ReceivedMessage(
-                        new SessionFacts(sessionId, (InetSocketAddress) socket.getRemoteSocketAddress(), helo, esmtp),
-                        sender, List.copyOf(recipients), smtputf8, eightBitMime || complete.eightBit(), spool, Instant.now()));
-                case DataResult.Refused refused -> DataRefusals.reply(refused.problem(), limits);
-            };
-        } finally {
-            spool.reset();
+        } catch (IOException spoolFailure) {
+            log.warn(LogLine.of("spool_cleanup_failed").field("session", sessionId).field("error", spoolFailure.toString()).toString());
         }
+        if (state == State.CLOSED) {
+            end(); // the connection was closed while the message was committed
+            return;
+        }
+        state = State.COMMAND;
         if (result.code() == 250) {
             messages++;
             recipientsAccepted += recipients.size();
@@ -429,6 +690,11 @@ final class IntakeSession {
             refuse("DATA", result, sender, null);
         }
         resetTransaction();
+        armCommandDeadline();
+        guarded(() -> {
+            key.interestOps(SelectionKey.OP_READ);
+            process();
+        });
     }
 
     /** The spill file could not be written (the session stayed in sync; the message is refused). */
@@ -446,7 +712,7 @@ final class IntakeSession {
     }
 
     /** A refusal of the client's mail (logged with the reason), counted as an error. */
-    private void refuse(String stage, SmtpReply reply, String from, String to) throws IOException {
+    private void refuse(String stage, SmtpReply reply, String from, String to) {
         rejected++;
         logReject(stage, reply.code() + " " + reply.enhancedStatus() + " " + String.join(" ", reply.lines()), from, to);
         error(reply);
@@ -463,18 +729,12 @@ final class IntakeSession {
         log.info(line.field("reply", reply).toString());
     }
 
-    private void error(SmtpReply reply) throws IOException {
+    private void error(SmtpReply reply) {
         errors++;
         reply(reply);
     }
 
-    private void reply(SmtpReply reply) throws IOException {
-        out.write(reply.toBytes());
-    }
-
-    private void flushIfIdle() throws IOException {
-        if (!in.hasBufferedInput()) {
-            out.flush();
-        }
+    private void reply(SmtpReply reply) {
+        out.add(reply.toBytes());
     }
 }

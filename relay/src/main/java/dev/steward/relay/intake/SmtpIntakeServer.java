@@ -4,48 +4,61 @@ import dev.steward.common.text.LogLine;
 import dev.steward.relay.policy.SenderPolicy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The SMTP listener applications talk to (Postfix smtpd for a null client).
  *
- * <p><b>Threads.</b> One platform thread accepts on each listen socket; each connection runs its
- * {@link IntakeSession} on a platform thread from a pool that keeps idle threads for 30 s. At most
- * {@code max_connections} sessions run at once (so at most that many session threads exist): a
- * connection beyond that gets {@code 421 4.7.0} and is closed at once, so an overload never
- * queues unbounded work.
+ * <p><b>Threads.</b> One event-loop thread ({@code intake-loop}) accepts on every listen socket and
+ * runs every session's input and output: per {@code epoll_wait} it serves all the connections that
+ * are ready, and a session costs no thread while it waits for its client. Each {@link IntakeSession}
+ * is a non-blocking state machine. A complete message goes to the {@link MessageSink} on a commit
+ * thread (platform threads, kept idle for 30 s; at most one per session), because the commit
+ * waits for the disk (group commit) and, with DKIM on, signs; its reply comes back to the loop.
+ * At most {@code max_connections} sessions run at once: a connection beyond that gets
+ * {@code 421 4.7.0} and is closed at once, so an overload never queues unbounded work.
  *
- * <p>Why platform threads, not virtual ones: a session is a short blocking dialogue on a loopback
- * socket. A virtual thread that blocks on a read parks, registers the socket with the JDK's poller,
- * and is woken by the poller thread and handed to a carrier thread: two extra thread switches and
- * an {@code epoll_ctl} for every read. A platform thread is woken by the kernel directly. With at
- * most {@code max_connections} (100) sessions the threads cost little memory (256 KiB stacks, of
- * which a few pages are touched), and the intake uses measurably less CPU per message
- * (docs/performance-notes.md).
+ * <p>Why an event loop: until session 9 each session ran on its own platform thread, which slept
+ * and woke once per command (six times per message with smtp-source) plus once for the commit;
+ * on a VM those context switches were the largest cost left in the intake
+ * (docs/performance-notes.md). One loop thread is enough: the loop only parses and answers, about
+ * 0.1 ms of CPU per message; everything that can wait for the disk runs on the commit threads.
+ * The one exception is a body beyond 128 KiB, which the loop writes to its spill file (into the
+ * page cache; it is fsynced, if at all, by the commit).
+ *
+ * <p><b>Deadlines.</b> The loop checks every session's read deadline ({@link IntakeSession#deadline})
+ * each time it wakes and sleeps no longer than the nearest one, so a client that sends nothing, or
+ * one byte at a time, is answered 421 4.4.2 on time without a timer per session. The scan is
+ * linear in the number of sessions (at most {@code max_connections}, 100 by default).
  *
  * <p><b>Lifecycle.</b> {@link #start()} binds every address or fails before any socket is left open
  * (a bind error is a startup error); {@link #stop(Duration)} closes the listeners, waits for
- * running sessions up to the grace period, then closes their sockets and waits for their threads.
+ * running sessions up to the grace period, then closes their sockets and waits for their commits.
  *
- * <p>Thread safety: {@code start} and {@code stop} are one-thread-at-a-time; the rest is internal.
+ * <p>Thread safety: {@code start} and {@code stop} are one-thread-at-a-time; the rest is internal
+ * to the loop thread.
  */
 public final class SmtpIntakeServer implements AutoCloseable {
 
@@ -54,25 +67,31 @@ public final class SmtpIntakeServer implements AutoCloseable {
     /** Content beyond this spills to a file; the header section must fit (Postfix: header_size_limit 100 KiB). */
     public static final int SPOOL_MEMORY_LIMIT = 128 * 1024;
 
+    /** How long accepting pauses after accept() failed (out of file descriptors), instead of spinning. */
+    private static final long ACCEPT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final IntakeConfig config;
     private final String hostname;
-    private final SessionHandler handler;
+    private final Path spillDirectory;
+    private final MessageSink sink;
+    private final ClientAccess access;
+    private final SessionLimits limits;
+    private final SenderPolicy policy;
     private final Semaphore connectionSlots;
-    private final BooleanSupplier stressed;         // 4/5 of the slots or more in use
+    private final int stressFreeSlots;                                 // stressed at or below this many free slots
     private final AtomicBoolean stressLogged = new AtomicBoolean();
-    private final List<ServerSocket> listeners = new ArrayList<>();   // bound by start()
-    private final List<Thread> acceptors = new ArrayList<>();         // one per listener
-    private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet(); // sessions in progress
-    private final ExecutorService sessionPool;                        // platform threads, bounded by connectionSlots
+    private final List<ServerSocketChannel> listeners = new ArrayList<>(); // bound by start()
+    private final ExecutorService commitPool;                          // platform threads, one commit per session at most
     private final AtomicLong sessionCounter = new AtomicLong();       // for session ids
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>(); // for the loop thread
+    private final Set<IntakeSession> sessions = new HashSet<>();       // loop thread only
+    private final Loop loop = new Loop();
+    private Selector selector;                                         // opened by start()
+    private Thread loopThread;
+    private long acceptPausedUntil;                                    // loop thread only; 0: accepting
     private volatile boolean started;                                  // start() called
     private volatile boolean stopping;                                 // stop() called
-
-    /** Runs one accepted connection. */
-    @FunctionalInterface
-    public interface SessionHandler {
-        void handle(Socket socket, String sessionId);
-    }
+    private volatile boolean loopEnded;                                // the loop thread is to end
 
     /**
      * @param spillDirectory where sessions spill message content beyond 128 KiB (the queue's tmp/)
@@ -81,23 +100,22 @@ public final class SmtpIntakeServer implements AutoCloseable {
     public SmtpIntakeServer(IntakeConfig config, String hostname, Path spillDirectory, MessageSink sink) {
         this.config = config;
         this.hostname = hostname;
-        ClientAccess access = new ClientAccess(config.allowedClients());
-        SessionLimits limits = SessionLimits.of(config);
-        SenderPolicy policy = new SenderPolicy(config.appDomains());
+        this.spillDirectory = spillDirectory;
+        this.sink = sink;
+        this.access = new ClientAccess(config.allowedClients());
+        this.limits = SessionLimits.of(config);
+        this.policy = new SenderPolicy(config.appDomains());
         this.connectionSlots = new Semaphore(config.maxConnections());
-        int stressFreeSlots = config.maxConnections() - config.stressThreshold();
-        this.stressed = () -> connectionSlots.availablePermits() <= stressFreeSlots;
-        this.handler = (socket, id) -> new IntakeSession(socket, id, hostname, access, policy, limits,
-                new SpoolBuffer(SPOOL_MEMORY_LIMIT, spillDirectory), sink, stressed).run();
+        this.stressFreeSlots = config.maxConnections() - config.stressThreshold();
         AtomicLong threads = new AtomicLong();
-        // No queue: a session starts on an idle thread or a new one; connectionSlots bounds how many.
-        this.sessionPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                task -> Thread.ofPlatform().daemon().stackSize(SESSION_STACK).name("intake-session-" + threads.incrementAndGet())
+        // No queue: a commit starts on an idle thread or a new one; connectionSlots bounds how many.
+        this.commitPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                task -> Thread.ofPlatform().daemon().stackSize(COMMIT_STACK).name("intake-commit-" + threads.incrementAndGet())
                         .unstarted(task));
     }
 
-    /** Enough for the session's parsing (no deep recursion); the default 512 KiB would only reserve more. */
-    private static final long SESSION_STACK = 256 * 1024;
+    /** Enough for cleanup and the queue's commit (no deep recursion); the default 512 KiB would only reserve more. */
+    private static final long COMMIT_STACK = 256 * 1024;
 
     /** Binds all listen addresses and starts accepting. */
     public synchronized void start() throws IOException {
@@ -106,86 +124,185 @@ public final class SmtpIntakeServer implements AutoCloseable {
         }
         started = true;
         try {
+            selector = Selector.open();
             for (InetSocketAddress address : config.listen()) {
-                ServerSocket server = new ServerSocket();
-                server.setReuseAddress(true);
+                ServerSocketChannel server = ServerSocketChannel.open();
                 try {
+                    server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                     server.bind(address, 256);
+                    server.configureBlocking(false);
                 } catch (IOException bindFailure) {
                     server.close();
                     throw new IOException("cannot listen on " + HostPort.format(address) + ": " + bindFailure.getMessage(), bindFailure);
                 }
                 listeners.add(server);
+                server.register(selector, SelectionKey.OP_ACCEPT, server);
             }
         } catch (IOException failure) {
             closeListeners();
+            if (selector != null) {
+                selector.close();
+            }
             throw failure;
         }
-        for (ServerSocket server : listeners) {
-            acceptors.add(Thread.ofPlatform().daemon().name("intake-accept-" + server.getLocalPort())
-                    .start(() -> acceptLoop(server)));
-        }
+        loopThread = Thread.ofPlatform().daemon().name("intake-loop").start(this::runLoop);
     }
 
     /** The bound addresses, with the real port when the config said port 0. */
     public List<InetSocketAddress> boundAddresses() {
-        return listeners.stream().map(s -> (InetSocketAddress) s.getLocalSocketAddress()).toList();
+        return listeners.stream().map(s -> (InetSocketAddress) s.socket().getLocalSocketAddress()).toList();
     }
 
-    private void acceptLoop(ServerSocket server) {
+    private void runLoop() {
         try {
-            acceptUntilStopped(server);
-        } catch (RuntimeException | Error fatal) {
-            // A relay that no longer accepts must say so loudly: nothing else would show it. (Seen
-            // with an unsupported -Djdk.pollerMode: the JDK's poller failed to initialise.)
-            log.error(LogLine.of("intake_accept_stopped").field("listen", HostPort.format(
-                    (InetSocketAddress) server.getLocalSocketAddress())).field("error", fatal.toString()).toString(), fatal);
-            throw fatal;
+            while (!loopEnded) {
+                selector.select(this::ready, selectTimeoutMillis());
+                runTasks();
+                expireDeadlines();
+            }
+        } catch (IOException | RuntimeException | Error fatal) {
+            // A relay that no longer accepts must say so loudly: nothing else would show it.
+            log.error(LogLine.of("intake_loop_stopped").field("error", fatal.toString()).toString(), fatal);
+            if (fatal instanceof Error error) {
+                throw error;
+            }
         }
     }
 
-    private void acceptUntilStopped(ServerSocket server) {
+    /** One ready key: a listener to accept on, or a session to read or write. */
+    private void ready(SelectionKey key) {
+        if (key.attachment() instanceof ServerSocketChannel server) {
+            acceptAll(server, key);
+            return;
+        }
+        IntakeSession session = (IntakeSession) key.attachment();
+        int ready = key.readyOps();
+        if ((ready & SelectionKey.OP_WRITE) != 0) {
+            session.writable();
+        }
+        if ((ready & SelectionKey.OP_READ) != 0 && key.isValid() && (key.interestOps() & SelectionKey.OP_READ) != 0) {
+            session.readable();
+        }
+    }
+
+    private void acceptAll(ServerSocketChannel server, SelectionKey key) {
         while (!stopping) {
-            Socket socket;
+            SocketChannel channel;
             try {
-                socket = server.accept();
+                channel = server.accept();
             } catch (IOException acceptFailure) {
-                if (!stopping) {
-                    log.error("accept failed on {}: {}", server.getLocalSocketAddress(), acceptFailure.toString());
-                }
-                if (server.isClosed()) {
-                    return;
-                }
-                continue;
+                log.error("accept failed on {}: {}", server.socket().getLocalSocketAddress(), acceptFailure.toString());
+                // Out of file descriptors, say: pause this listener rather than spin on it.
+                key.interestOps(0);
+                acceptPausedUntil = System.nanoTime() + ACCEPT_PAUSE_NANOS;
+                return;
+            }
+            if (channel == null) {
+                return;
             }
             String sessionId = Long.toString(sessionCounter.incrementAndGet(), 36).toUpperCase(java.util.Locale.ROOT);
             if (!connectionSlots.tryAcquire()) {
-                refuseOverload(socket, sessionId);
+                refuseOverload(channel, sessionId);
                 continue;
             }
-            openSockets.add(socket);
-            logStressChange();
+            IntakeSession session;
             try {
-                sessionPool.execute(() -> {
-                    try {
-                        handler.handle(socket, sessionId);
-                    } finally {
-                        openSockets.remove(socket);
-                        connectionSlots.release();
-                        logStressChange();
-                    }
-                });
-            } catch (RejectedExecutionException shuttingDown) {
-                openSockets.remove(socket);
+                channel.configureBlocking(false);
+                SelectionKey sessionKey = channel.register(selector, SelectionKey.OP_READ);
+                session = new IntakeSession(channel, sessionKey, loop, sessionId, hostname, access, policy, limits,
+                        new SpoolBuffer(SPOOL_MEMORY_LIMIT, spillDirectory), sink);
+                sessionKey.attach(session);
+            } catch (IOException gone) {
                 connectionSlots.release();
-                closeQuietly(socket);
+                closeQuietly(channel);
+                continue;
             }
+            sessions.add(session);
+            logStressChange();
+            session.open();
+        }
+    }
+
+    /** The loop's sleep: until the nearest session deadline or paused listener, or until woken. */
+    private long selectTimeoutMillis() {
+        long now = System.nanoTime();
+        long nearest = Long.MAX_VALUE;
+        boolean stressed = loop.stressed();
+        for (IntakeSession session : sessions) {
+            nearest = Math.min(nearest, session.deadline(stressed));
+        }
+        if (acceptPausedUntil != 0) {
+            nearest = Math.min(nearest, acceptPausedUntil);
+        }
+        if (nearest == Long.MAX_VALUE) {
+            return 0; // no deadline: sleep until a socket or a task wakes the loop
+        }
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nearest - now) + 1);
+    }
+
+    /** Ends the sessions whose deadline has passed; resumes accepting after a pause. */
+    private void expireDeadlines() {
+        long now = System.nanoTime();
+        boolean stressed = loop.stressed();
+        List<IntakeSession> late = null;
+        for (IntakeSession session : sessions) {
+            if (now - session.deadline(stressed) >= 0) {
+                (late == null ? late = new ArrayList<>() : late).add(session);
+            }
+        }
+        if (late != null) {
+            late.forEach(IntakeSession::timedOut);
+        }
+        if (acceptPausedUntil != 0 && now - acceptPausedUntil >= 0) {
+            acceptPausedUntil = 0;
+            for (SelectionKey key : selector.keys()) {
+                if (key.isValid() && key.attachment() instanceof ServerSocketChannel) {
+                    key.interestOps(SelectionKey.OP_ACCEPT);
+                }
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException bug) {
+                log.error(LogLine.of("intake_bug").field("where", "loop_task").toString(), bug);
+            }
+        }
+    }
+
+    /** What sessions see of the loop. */
+    private final class Loop implements IntakeSession.Loop {
+        @Override
+        public void commit(Runnable commit) {
+            commitPool.execute(commit);
+        }
+
+        @Override
+        public void post(Runnable task) {
+            tasks.add(task);
+            selector.wakeup();
+        }
+
+        @Override
+        public boolean stressed() {
+            return connectionSlots.availablePermits() <= stressFreeSlots;
+        }
+
+        @Override
+        public void ended(IntakeSession session) {
+            sessions.remove(session);
+            connectionSlots.release();
+            logStressChange();
         }
     }
 
     /** One log line when the intake comes under stress (shorter command deadlines) and one when it ends. */
     private void logStressChange() {
-        boolean now = stressed.getAsBoolean();
+        boolean now = loop.stressed();
         if (stressLogged.compareAndSet(!now, now)) {
             LogLine line = LogLine.of(now ? "intake_stress_begin" : "intake_stress_end")
                     .field("sessions", config.maxConnections() - connectionSlots.availablePermits())
@@ -198,43 +315,52 @@ public final class SmtpIntakeServer implements AutoCloseable {
         }
     }
 
-    private void refuseOverload(Socket socket, String sessionId) {
-        Thread.ofVirtual().start(() -> {
-            try (socket) {
-                socket.setSoTimeout(5000);
-                socket.getOutputStream().write(("421 4.7.0 " + hostname + " Error: too many connections, try again later\r\n")
-                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            } catch (IOException ignored) {
-                // the client went away first; nothing to tell it
-            }
-            log.warn(LogLine.of("intake_reject").field("session", sessionId)
-                    .field("client", HostPort.format((InetSocketAddress) socket.getRemoteSocketAddress()))
-                    .field("stage", "CONNECT").field("reply", "421 4.7.0 too many connections")
-                    .field("max_connections", config.maxConnections()).toString());
-        });
+    /** 421 and close: the reply fits a fresh socket's send buffer, so one non-blocking write sends it. */
+    private void refuseOverload(SocketChannel channel, String sessionId) {
+        InetSocketAddress client = (InetSocketAddress) channel.socket().getRemoteSocketAddress();
+        try (channel) {
+            channel.configureBlocking(false);
+            channel.write(ByteBuffer.wrap(("421 4.7.0 " + hostname + " Error: too many connections, try again later\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (IOException ignored) {
+            // the client went away first; nothing to tell it
+        }
+        log.warn(LogLine.of("intake_reject").field("session", sessionId)
+                .field("client", client == null ? "unknown" : HostPort.format(client))
+                .field("stage", "CONNECT").field("reply", "421 4.7.0 too many connections")
+                .field("max_connections", config.maxConnections()).toString());
     }
 
     /**
      * Stops accepting, lets sessions finish for up to {@code grace}, then closes what is left and
-     * waits for the session threads. A message whose DATA was cut off is simply not acknowledged.
+     * waits for their commits. A message whose DATA was cut off is simply not acknowledged.
      */
     public synchronized void stop(Duration grace) {
-        if (stopping) {
+        if (stopping || !started || loopThread == null) {
+            stopping = true;
             return;
         }
         stopping = true;
-        closeListeners();
-        for (Thread acceptor : acceptors) {
-            joinQuietly(acceptor, Duration.ofSeconds(5));
-        }
+        CountDownLatch closed = new CountDownLatch(1);
+        loop.post(() -> {
+            closeListeners();
+            closed.countDown();
+        });
+        awaitQuietly(closed);
         // Every session holds a slot; all slots back means no session runs.
         if (!awaitSessions(grace)) {
-            for (Socket socket : List.copyOf(openSockets)) {
-                closeQuietly(socket);
-            }
+            loop.post(() -> List.copyOf(sessions).forEach(IntakeSession::abort));
             awaitSessions(Duration.ofSeconds(5));
         }
-        sessionPool.shutdown();
+        loopEnded = true;
+        selector.wakeup();
+        joinQuietly(loopThread, Duration.ofSeconds(5));
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing more to do with it
+        }
+        commitPool.shutdown();
     }
 
     /** True when every running session ended within {@code timeout}. */
@@ -251,16 +377,26 @@ public final class SmtpIntakeServer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket socket) {
+    private static void awaitQuietly(CountDownLatch latch) {
         try {
-            socket.close();
+            if (!latch.await(5, TimeUnit.SECONDS)) {
+                log.warn(LogLine.of("intake_stop_slow").field("step", "close_listeners").toString());
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
         } catch (IOException ignored) {
             // closing is all we wanted
         }
     }
 
     private void closeListeners() {
-        for (ServerSocket server : listeners) {
+        for (ServerSocketChannel server : listeners) {
             try {
                 server.close();
             } catch (IOException ignored) {

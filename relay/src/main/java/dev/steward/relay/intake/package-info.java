@@ -14,14 +14,15 @@
  * <p><b>Files/queues touched.</b> Message content beyond 128 KiB spills into the queue's
  * {@code tmp/} while DATA is read; the spill file is deleted when the message is stored or refused.
  *
- * <p><b>Strategy.</b> One virtual thread per connection, blocking I/O, a semaphore for
- * {@code max_connections}. Replies are flushed only when no pipelined input is waiting
- * (RFC 2920). DATA is read by {@link dev.steward.smtp.wire.SmtpInput#readData}, which ends only
- * at {@code <CR><LF>.<CR><LF>}.
+ * <p><b>Strategy.</b> One event-loop thread for every connection, non-blocking I/O, each session a
+ * state machine; complete messages are committed on commit threads (the commit waits for the
+ * disk). A semaphore bounds {@code max_connections}. Replies are flushed only when no pipelined
+ * input is waiting (RFC 2920). DATA is read by {@link dev.steward.smtp.wire.SmtpInput#readData},
+ * which ends only at {@code <CR><LF>.<CR><LF>} and resumes where it stopped as bytes arrive.
  *
  * <p><b>Failure handling.</b> Client errors get 5xx/4xx replies and count towards
  * {@code max_errors}; timeouts get 421 4.4.2. The timeouts are deadlines, not per-read timers
- * ({@code DeadlineInputStream}): a whole command line within {@code command_timeout}, each
+ * (checked by the loop, {@code IntakeSession.deadline}): a whole command line within {@code command_timeout}, each
  * {@code max_line_length} octets of DATA within {@code data_timeout}, so a client that sends a
  * byte at a time cannot hold a session; an unexpected exception in a session is logged with
  * its stack once and answered 421 4.3.0 — the message is then not acknowledged, so not lost.

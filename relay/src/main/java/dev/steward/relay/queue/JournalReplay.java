@@ -113,29 +113,30 @@ final class JournalReplay {
     /**
      * The messages that live in the journal now, read-only (for the listing next to a running
      * relay). A segment the relay deletes while this reads it is skipped: its messages are in
-     * files by then.
+     * files by then. Message contents are never read into memory, only checked and counted
+     * ({@link #scanSegment}): the retained segments hold up to 64 MiB, as much as the relay's heap.
      */
     static List<JournalMessage> scan(QueueLayout layout) throws IOException {
-        List<Path> segments = segments(layout);
         Map<QueueId, Latest> latest = new HashMap<>();
-        List<List<JournalRecord>> records = new ArrayList<>();
-        for (Path segment : segments) {
+        List<List<Scanned>> records = new ArrayList<>();
+        for (Path segment : segments(layout)) {
             try {
-                List<JournalRecord> inSegment = read(segment, false);
+                List<Scanned> inSegment = scanSegment(segment, id -> false);
                 records.add(inSegment);
-                note(latest, inSegment);
+                note(latest, inSegment.stream().map(Scanned::record).toList());
             } catch (NoSuchFileException checkpointed) {
                 // Deleted by the relay's checkpointer after it wrote the files.
             }
         }
         List<JournalMessage> messages = new ArrayList<>();
-        for (List<JournalRecord> inSegment : records) {
-            for (JournalRecord record : inSegment) {
+        for (List<Scanned> inSegment : records) {
+            for (Scanned scanned : inSegment) {
+                JournalRecord record = scanned.record();
                 Latest newest = latest.get(record.id());
                 if (record.kind() == JournalRecord.MESSAGE && !newest.cancelled) {
                     messages.add(new JournalMessage(record.id(),
                             newest.state != null ? newest.state : QueueLayout.INCOMING,
-                            newest.env != null ? newest.env : record.env(), record.msg().length));
+                            newest.env != null ? newest.env : record.env(), scanned.msgSize()));
                 }
             }
         }
@@ -144,16 +145,15 @@ final class JournalReplay {
 
     /** The message bytes of {@code id} if a segment holds a live record of it (read-only). */
     static Optional<byte[]> content(QueueLayout layout, QueueId id) throws IOException {
-        List<Path> segments = segments(layout);
         Map<QueueId, Latest> latest = new HashMap<>();
         byte[] content = null;
-        for (Path segment : segments) {
+        for (Path segment : segments(layout)) {
             try {
-                List<JournalRecord> inSegment = read(segment, false);
-                note(latest, inSegment);
-                for (JournalRecord record : inSegment) {
-                    if (record.kind() == JournalRecord.MESSAGE && record.id().equals(id)) {
-                        content = record.msg();
+                List<Scanned> inSegment = scanSegment(segment, id::equals);
+                note(latest, inSegment.stream().map(Scanned::record).toList());
+                for (Scanned scanned : inSegment) {
+                    if (scanned.record().kind() == JournalRecord.MESSAGE && scanned.record().id().equals(id)) {
+                        content = scanned.record().msg();
                     }
                 }
             } catch (NoSuchFileException checkpointed) {
@@ -162,6 +162,103 @@ final class JournalReplay {
         }
         Latest newest = latest.get(id);
         return content == null || newest.cancelled ? Optional.empty() : Optional.of(content);
+    }
+
+    /**
+     * A record as {@link #scanSegment} returns it: a MESSAGE record's {@code msg} is null unless it
+     * was asked for; {@code msgSize} is its length either way.
+     */
+    record Scanned(JournalRecord record, long msgSize) {
+    }
+
+    /** How much of a segment a scan reads at a time. */
+    private static final int SCAN_CHUNK = 64 * 1024;
+
+    /**
+     * The whole, CRC-correct records of one segment, as {@link #read} finds them, but streamed: a
+     * record's CRC is checked in chunks, and its bytes are kept only for envelopes, STATE records
+     * and the messages {@code withContent} names. Memory stays at a chunk plus what is kept,
+     * however large the segment or its messages. Stops at the first record that is not whole and
+     * CRC-correct; a well-formed record cut off by the end of what has been written so far (the
+     * relay is appending to its current segment) ends the scan too.
+     */
+    static List<Scanned> scanSegment(Path segment, java.util.function.Predicate<QueueId> withContent) throws IOException {
+        List<Scanned> records = new ArrayList<>();
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
+            long size = channel.size();
+            ByteBuffer header = ByteBuffer.allocate(JournalRecord.HEADER);
+            ByteBuffer chunk = ByteBuffer.allocate(SCAN_CHUNK);
+            long position = 0;
+            while (size - position >= JournalRecord.HEADER) {
+                header.clear();
+                readFully(channel, header, position);
+                int length = header.getInt(4);
+                if (header.getInt(0) != JournalRecord.MAGIC || length < 0 || length > size - position - JournalRecord.HEADER) {
+                    break;
+                }
+                long payload = position + JournalRecord.HEADER;
+                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                for (long done = 0; done < length; ) {
+                    chunk.clear().limit((int) Math.min(SCAN_CHUNK, length - done));
+                    readFully(channel, chunk, payload + done);
+                    chunk.flip();
+                    done += chunk.remaining();
+                    crc.update(chunk);
+                }
+                if ((int) crc.getValue() != header.getInt(8)) {
+                    break;
+                }
+                position = payload + length;
+                Scanned scanned = scanned(channel, payload, length, withContent);
+                if (scanned != null) {
+                    records.add(scanned);
+                }
+            }
+        }
+        return records;
+    }
+
+    /** One CRC-correct payload: its head, its envelope, and its content if wanted; null if malformed. */
+    private static Scanned scanned(FileChannel channel, long payload, int length,
+            java.util.function.Predicate<QueueId> withContent) throws IOException {
+        // kind (1), id length (1), id (at most 255), envelope length (4)
+        ByteBuffer head = ByteBuffer.allocate(Math.min(length, 1 + 1 + 255 + 4));
+        readFully(channel, head, payload);
+        head.flip();
+        try {
+            byte kind = head.get();
+            if (kind != JournalRecord.MESSAGE && kind != JournalRecord.CANCEL && kind != JournalRecord.STATE) {
+                return null;
+            }
+            byte[] idBytes = new byte[head.get() & 0xff];
+            head.get(idBytes);
+            QueueId id = QueueId.parse(new String(idBytes, java.nio.charset.StandardCharsets.US_ASCII));
+            int envLength = head.getInt();
+            int headLength = 1 + 1 + idBytes.length + 4;
+            if (envLength < 0 || envLength > length - headLength) {
+                return null;
+            }
+            ByteBuffer env = ByteBuffer.allocate(envLength);
+            readFully(channel, env, payload + headLength);
+            int msgLength = length - headLength - envLength;
+            byte[] msg = null;
+            if (kind != JournalRecord.MESSAGE || withContent.test(id)) {
+                ByteBuffer content = ByteBuffer.allocate(msgLength);
+                readFully(channel, content, payload + headLength + envLength);
+                msg = content.array();
+            }
+            return new Scanned(new JournalRecord(kind, id, env.array(), msg), msgLength);
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException malformed) {
+            return null; // a CRC-correct record that does not parse: skipped, as read() does
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+        while (into.hasRemaining()) {
+            if (channel.read(into, position + into.position()) < 0) {
+                throw new java.io.EOFException("journal segment shorter than its size");
+            }
+        }
     }
 
     private static Map<QueueId, Latest> latest(List<Path> segments, boolean log) throws IOException {

@@ -120,6 +120,36 @@ class JournalReplayTest {
         assertThat(warnings()).isEmpty();
     }
 
+    /**
+     * The listing's streamed scan finds exactly the records read() finds, at every cut of a torn
+     * last record and with a flipped byte in it, and keeps a message's content only when asked.
+     */
+    @Test
+    void scanSegment_agreesWithRead_atEveryCutAndCorruption_contentOnlyWhenAsked() throws Exception {
+        byte[] whole = bytes(message(FIRST, "first\r\n"), message(SECOND, "second\r\n"));
+        byte[] last = bytes(message(THIRD, "third, never acknowledged\r\n"));
+        Path queue = queue("scan");
+        Path segment = queue.resolve("journal/00000001.wal");
+        for (int cut = 0; cut <= last.length; cut++) {
+            for (int flip = -1; flip < cut; flip += Math.max(1, cut / 7)) {
+                byte[] bytes = java.util.Arrays.copyOf(whole, whole.length + cut);
+                System.arraycopy(last, 0, bytes, whole.length, cut);
+                if (flip >= 0) {
+                    bytes[whole.length + flip] ^= 0x20;
+                }
+                writeSegment(queue, "00000001.wal", bytes);
+
+                List<JournalReplay.Scanned> scanned = JournalReplay.scanSegment(segment, SECOND::equals);
+                assertThat(scanned).as("cut %d flip %d", cut, flip).extracting(s -> s.record().id())
+                        .isEqualTo(JournalReplay.read(segment).stream().map(JournalRecord::id).toList());
+                assertThat(scanned.get(0).record().msg()).isNull();
+                assertThat(scanned.get(0).msgSize()).isEqualTo("first\r\n".length());
+                assertThat(scanned.get(1).record().msg()).asString().isEqualTo("second\r\n");
+                assertThat(scanned.get(1).record().env()).isEqualTo(JournalReplay.read(segment).get(1).env());
+            }
+        }
+    }
+
     @Test
     void open_zeroFilledTail_ignoredSilently() throws Exception {
         Path queue = queue("z");

@@ -11,6 +11,9 @@ import java.io.OutputStream;
  * when the output stops matching the input (a removed stuffing dot, a normalized bare LF, a CRLF
  * split across reads) and before every refill, so a clean message costs one write per read.
  *
+ * <p>Resumable: {@link #read} returns {@code null} when a non-blocking input has nothing more for
+ * now, with all of its state in fields, and goes on where it stopped when called again.
+ *
  * <p>Thread safety: single-threaded; one instance per body.
  */
 final class DataReader {
@@ -49,7 +52,9 @@ final class DataReader {
         while (true) {
             if (input.position == input.limit) {
                 flush();
-                input.fill();
+                if (!input.fill()) {
+                    return null; // non-blocking input, nothing more for now: every state is in fields
+                }
             }
             int p = input.position;
             int end = input.limit;

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -27,11 +28,18 @@ import java.util.Objects;
  * (plaintext sent after STARTTLS is an injection attempt, CVE-2011-0411) and wrap the TLS stream in
  * a new {@code SmtpInput}.
  *
+ * <p><b>Blocking or not.</b> Made with an {@link InputStream} ({@link #SmtpInput(InputStream)}),
+ * every read waits until its line or body is complete. Made with a non-blocking channel
+ * ({@link #nonBlocking}), a read that runs out of bytes the channel has now returns {@code null}
+ * instead and keeps what it has consumed: the caller calls the same method again, with the same
+ * arguments, once the channel is readable (an event loop's server). Both modes parse with the same
+ * code, so they accept and refuse exactly the same input however the bytes are split.
+ *
  * <p>End of stream is {@link EOFException}; a socket read timeout propagates as
  * {@link java.net.SocketTimeoutException}. After any exception other than
  * {@link SmtpSyntaxException} the connection should be closed.
  *
- * <p>Thread safety: single-threaded (one connection, one virtual thread).
+ * <p>Thread safety: single-threaded (one connection, one thread at a time).
  */
 public final class SmtpInput {
 
@@ -40,11 +48,16 @@ public final class SmtpInput {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
 
-    private final InputStream in;
+    private final InputStream in;              // blocking source, or null
+    private final ReadableByteChannel channel; // non-blocking source, or null
+    private final ByteBuffer channelView;      // buffer, as the channel reads into it
     final byte[] buffer;
     int position;                  // index of the next unread byte in buffer
     int limit;                     // index after the last valid byte in buffer
     private byte[] lineBuffer;     // command line being assembled; grows up to the caller's maximum
+    private int lineStored;        // octets of the unfinished command line kept in lineBuffer
+    private long lineTotal;        // octets of the unfinished command line consumed so far
+    private DataReader body;       // the unfinished DATA body (non-blocking mode), or null
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -54,12 +67,30 @@ public final class SmtpInput {
     }
 
     SmtpInput(InputStream in, int bufferSize) {
-        this.in = Objects.requireNonNull(in, "in");
+        this(Objects.requireNonNull(in, "in"), null, bufferSize);
+    }
+
+    private SmtpInput(InputStream in, ReadableByteChannel channel, int bufferSize) {
         if (bufferSize < 1) {
             throw new IllegalArgumentException("bufferSize must be >= 1, was " + bufferSize);
         }
+        this.in = in;
+        this.channel = channel;
         this.buffer = new byte[bufferSize];
+        this.channelView = ByteBuffer.wrap(buffer);
         this.lineBuffer = new byte[Math.min(bufferSize, 512)];
+    }
+
+    /**
+     * Input from a channel in non-blocking mode: {@link #readCommandLine} and {@link #readData}
+     * return {@code null} when the channel has no more bytes for now (see the class comment).
+     */
+    public static SmtpInput nonBlocking(ReadableByteChannel channel) {
+        return nonBlocking(channel, DEFAULT_BUFFER_SIZE);
+    }
+
+    static SmtpInput nonBlocking(ReadableByteChannel channel, int bufferSize) {
+        return new SmtpInput(null, Objects.requireNonNull(channel, "channel"), bufferSize);
     }
 
     /** Whether bytes the client sent are already buffered, unread: if so, delay flushing replies. */
@@ -72,6 +103,7 @@ public final class SmtpInput {
      *
      * @param maxLength the most octets the line may have, its CRLF included (RFC 5321 §4.5.3.1.4:
      *                  512, more with extensions)
+     * @return the line; {@code null} only in non-blocking mode, when the line is not complete yet
      * @throws SmtpSyntaxException the line was consumed but is too long, holds a bare CR, or is not
      *                             UTF-8; the session may go on
      * @throws EOFException        the client closed the connection, possibly mid-line
@@ -81,11 +113,13 @@ public final class SmtpInput {
         if (maxLength < 2) {
             throw new IllegalArgumentException("maxLength must be >= 2, was " + maxLength);
         }
-        int stored = 0;   // octets kept in lineBuffer; those beyond maxLength are only counted
-        long total = 0;   // octets of this line consumed so far, LF included once seen
+        int stored = lineStored;  // octets kept in lineBuffer; those beyond maxLength are only counted
+        long total = lineTotal;   // octets of this line consumed so far, LF included once seen
         while (true) {
-            if (position == limit) {
-                fill();
+            if (position == limit && !fill()) {
+                lineStored = stored;
+                lineTotal = total;
+                return null;
             }
             int lf = indexOf(LF, buffer, position, limit);
             int end = lf < 0 ? limit : lf;
@@ -105,6 +139,8 @@ public final class SmtpInput {
             total++;
             break;
         }
+        lineStored = 0;
+        lineTotal = 0;
         if (total > maxLength) {
             // The rest of the line is already discarded: the client's next line is read next.
             throw new SmtpSyntaxException(LineProblem.TOO_LONG, total);
@@ -126,25 +162,51 @@ public final class SmtpInput {
      * discarded, so smuggled text is never taken for commands; the first problem is returned.
      *
      * @param sink receives the content in bulk writes; not flushed or closed here
+     * @return the outcome; {@code null} only in non-blocking mode, when the body is not complete yet
+     *         (the next call goes on with the same body, limits and sink)
      * @throws EOFException the client closed the connection before the end of data
      * @throws IOException  the connection or the sink failed
      */
     public DataResult readData(DataLimits limits, OutputStream sink) throws IOException {
-        return new DataReader(this, Objects.requireNonNull(limits, "limits"),
-                Objects.requireNonNull(sink, "sink")).read();
+        if (body == null) {
+            body = new DataReader(this, Objects.requireNonNull(limits, "limits"), Objects.requireNonNull(sink, "sink"));
+        }
+        DataResult result;
+        try {
+            result = body.read();
+        } catch (IOException | RuntimeException failure) {
+            body = null; // the connection is done for; never resume a body that failed
+            throw failure;
+        }
+        if (result != null) {
+            body = null;
+        }
+        return result;
     }
 
-    /** Refills the empty buffer with at least one byte. */
-    void fill() throws IOException {
+    /**
+     * Refills the empty buffer with at least one byte; false only in non-blocking mode, when the
+     * channel has nothing to read now.
+     */
+    boolean fill() throws IOException {
         int count;
-        do {
-            count = in.read(buffer, 0, buffer.length);
-        } while (count == 0);
+        if (channel != null) {
+            channelView.clear();
+            count = channel.read(channelView);
+            if (count == 0) {
+                return false;
+            }
+        } else {
+            do {
+                count = in.read(buffer, 0, buffer.length);
+            } while (count == 0);
+        }
         if (count < 0) {
             throw new EOFException("connection closed by client");
         }
         position = 0;
         limit = count;
+        return true;
     }
 
     static int indexOf(byte wanted, byte[] bytes, int from, int to) {

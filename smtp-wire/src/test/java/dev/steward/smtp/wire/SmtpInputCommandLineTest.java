@@ -63,14 +63,14 @@ class SmtpInputCommandLineTest {
         List<String> actual = new ArrayList<>();
         for (int i = 0; i < expected.size(); i++) {
             try {
-                actual.add(smtpInput.readCommandLine(MAX));
+                actual.add(WireTestStreams.line(smtpInput, MAX));
             } catch (SmtpSyntaxException e) {
                 actual.add("!" + e.problem());
             }
         }
         assertThat(actual).isEqualTo(expected);
         assertThat(smtpInput.hasBufferedInput()).isFalse();
-        assertThatThrownBy(() -> smtpInput.readCommandLine(MAX)).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> WireTestStreams.line(smtpInput, MAX)).isInstanceOf(EOFException.class);
     }
 
     @Test
@@ -107,9 +107,9 @@ class SmtpInputCommandLineTest {
     @ParameterizedTest
     @EnumSource(WireTestStreams.Feed.class)
     void readCommandLine_eofMidLine_throwsEof(WireTestStreams.Feed feed) {
-        assertThatThrownBy(() -> feed.open(octets("QUI")).readCommandLine(MAX)).isInstanceOf(EOFException.class);
-        assertThatThrownBy(() -> feed.open(octets("QUIT\r")).readCommandLine(MAX)).isInstanceOf(EOFException.class);
-        assertThatThrownBy(() -> feed.open(new byte[0]).readCommandLine(MAX)).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> WireTestStreams.line(feed.open(octets("QUI")), MAX)).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> WireTestStreams.line(feed.open(octets("QUIT\r")), MAX)).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> WireTestStreams.line(feed.open(new byte[0]), MAX)).isInstanceOf(EOFException.class);
     }
 
     @Test

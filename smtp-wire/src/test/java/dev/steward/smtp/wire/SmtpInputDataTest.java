@@ -109,7 +109,7 @@ class SmtpInputDataTest {
         SmtpInput input = feed.open(octets(dataCase.input() + "QUIT\r\n"));
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
 
-        DataResult result = input.readData(dataCase.limits(), sink);
+        DataResult result = WireTestStreams.data(input, dataCase.limits(), sink);
 
         if (dataCase.problem() == null) {
             boolean eightBit = dataCase.content().chars().anyMatch(c -> c >= 0x80);
@@ -120,7 +120,7 @@ class SmtpInputDataTest {
             assertThat((long) sink.size()).isLessThanOrEqualTo(dataCase.limits().maxMessageSize());
         }
         // The whole body, and nothing after it, was consumed.
-        assertThat(input.readCommandLine(512)).isEqualTo("QUIT");
+        assertThat(WireTestStreams.line(input, 512)).isEqualTo("QUIT");
     }
 
     @ParameterizedTest
@@ -128,7 +128,7 @@ class SmtpInputDataTest {
     void readData_endOfStreamBeforeEndOfData_throwsEof(String input) {
         for (WireTestStreams.Feed feed : WireTestStreams.Feed.values()) {
             SmtpInput smtpInput = feed.open(octets(input));
-            assertThatThrownBy(() -> smtpInput.readData(NORMALIZE, new ByteArrayOutputStream()))
+            assertThatThrownBy(() -> WireTestStreams.data(smtpInput, NORMALIZE, new ByteArrayOutputStream()))
                     .as(feed.name()).isInstanceOf(EOFException.class);
         }
     }
@@ -168,13 +168,13 @@ class SmtpInputDataTest {
         }
         byte[] bytes = octets(body + ".\r\nQUIT\r\n");
         for (WireTestStreams.Feed feed : List.of(WireTestStreams.Feed.WHOLE, WireTestStreams.Feed.ONE_BYTE_READS,
-                WireTestStreams.Feed.BUFFER_7)) {
+                WireTestStreams.Feed.BUFFER_7, WireTestStreams.Feed.NON_BLOCKING_ONE_BYTE, WireTestStreams.Feed.NON_BLOCKING_BUFFER_3)) {
             SmtpInput input = feed.open(bytes);
             ByteArrayOutputStream sink = new ByteArrayOutputStream();
-            DataResult result = input.readData(new DataLimits(1 << 20, 1000, mode), sink);
+            DataResult result = WireTestStreams.data(input, new DataLimits(1 << 20, 1000, mode), sink);
             assertThat(result).as(feed.name()).isEqualTo(new DataResult.Complete(expected.length(), true));
             assertThat(latin1(sink)).as(feed.name()).isEqualTo(expected.toString());
-            assertThat(input.readCommandLine(512)).isEqualTo("QUIT");
+            assertThat(WireTestStreams.line(input, 512)).isEqualTo("QUIT");
         }
     }
 

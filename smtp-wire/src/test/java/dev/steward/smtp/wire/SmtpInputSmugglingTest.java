@@ -119,7 +119,7 @@ class SmtpInputSmugglingTest {
         SmtpInput input = feed.open(octets(stream));
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
 
-        DataResult result = input.readData(mode == BareLf.NORMALIZE ? NORMALIZE : REJECT, sink);
+        DataResult result = WireTestStreams.data(input, mode == BareLf.NORMALIZE ? NORMALIZE : REJECT, sink);
 
         String expected = EXPECTED.get(sequence.notation()).get(mode.ordinal());
         if (expected.equals("COMPLETE")) {
@@ -133,7 +133,7 @@ class SmtpInputSmugglingTest {
             assertThat(latin1(sink)).doesNotContain("MAIL FROM");
         }
 
-        String next = input.readCommandLine(512);
+        String next = WireTestStreams.line(input, 512);
         if (sequence.notation().equals(CONTAINS_REAL_END)) {
             // "body<CR><CR><LF>.<CR><LF>" holds a genuine <CR><LF>.<CR><LF>: RFC 5321 §4.1.1.4 ends the
             // data there for every receiver, and no dot-stuffing client can produce it from a line
@@ -143,7 +143,7 @@ class SmtpInputSmugglingTest {
         } else {
             assertThat(next).isEqualTo("QUIT");
             assertThat(input.hasBufferedInput()).isFalse();
-            assertThatThrownBy(() -> input.readCommandLine(512)).isInstanceOf(EOFException.class);
+            assertThatThrownBy(() -> WireTestStreams.line(input, 512)).isInstanceOf(EOFException.class);
         }
     }
 
