@@ -69,18 +69,57 @@ public final class Cleanup implements MessageSink {
 
     @Override
     public SmtpReply accept(ReceivedMessage message) {
+        Prepared prepared = prepare(message, signing);
+        if (prepared.refusal() != null) {
+            return prepared.refusal();
+        }
+        try {
+            queue.commit(prepared.id(), prepared.envelope(), prepared.stored());
+        } catch (QueueWriteException failure) {
+            return writeFailed(failure);
+        }
+        return queued(message, prepared);
+    }
+
+    /**
+     * Without waiting for the disk when signing is off (signing is CPU work for a thread that may
+     * take its time): checks and stamps on the calling thread, then {@link QueueStore#commitAsync}.
+     */
+    @Override
+    public boolean acceptAsync(ReceivedMessage message, java.util.function.Consumer<SmtpReply> reply) {
+        if (signing != null) {
+            return false;
+        }
+        Prepared prepared = prepare(message, null);
+        if (prepared.refusal() != null) {
+            reply.accept(prepared.refusal());
+            return true;
+        }
+        return queue.commitAsync(prepared.id(), prepared.envelope(), prepared.stored(),
+                failure -> reply.accept(failure == null ? queued(message, prepared) : writeFailed(failure)));
+    }
+
+    /** A message checked and stamped (and signed), ready for the queue; or the refusal instead. */
+    private record Prepared(SmtpReply refusal, QueueId id, NewMessage envelope, MessageContent stored, String messageId,
+                            List<MessageSigning.Signature> signatures) {
+        static Prepared refused(SmtpReply refusal) {
+            return new Prepared(refusal, null, null, null, null, List.of());
+        }
+    }
+
+    private Prepared prepare(ReceivedMessage message, MessageSigning keys) {
         SpoolBuffer content = message.content();
         HeaderSection headers = HeaderSection.parse(content.memory(), content.memoryLength());
         if (!content.inMemory() && headers.bodyOffset() >= content.memoryLength()) {
-            return SmtpReply.of(552, "5.3.4", "Message header section exceeds "
-                    + content.memoryLength() / 1024 + " KiB");
+            return Prepared.refused(SmtpReply.of(552, "5.3.4", "Message header section exceeds "
+                    + content.memoryLength() / 1024 + " KiB"));
         }
         if (headers.malformed()) {
-            return SmtpReply.of(550, "5.6.0", "Malformed message header: " + headers.malformedReason());
+            return Prepared.refused(SmtpReply.of(550, "5.6.0", "Malformed message header: " + headers.malformedReason()));
         }
         SmtpReply fromProblem = checkFrom(headers.all("From"));
         if (fromProblem != null) {
-            return fromProblem;
+            return Prepared.refused(fromProblem);
         }
 
         QueueId id = queue.newId();
@@ -96,15 +135,14 @@ public final class Cleanup implements MessageSink {
         }
         byte[] stampBytes = prefix.toString().getBytes(StandardCharsets.UTF_8);
         List<MessageSigning.Signature> signatures = List.of();
-        MessageSigning keys = signing; // one read: the whole message with one set of keys
-        if (keys != null) {
+        if (keys != null) { // one set of keys for the whole message
             try {
                 signatures = sign(keys, message, content, headers.bodyOffset(), stampBytes);
             } catch (IOException | RuntimeException failure) {
                 log.error(LogLine.of("dkim_sign_failed").field("queue_id", id.value()).address("from", message.sender())
                         .field("error", String.valueOf(failure.getMessage())).toString());
                 // Never queue unsigned mail when signing is on; the client keeps it and retries.
-                return SmtpReply.of(451, "4.3.0", "Temporary failure signing the message; try again later");
+                return Prepared.refused(SmtpReply.of(451, "4.3.0", "Temporary failure signing the message; try again later"));
             }
         }
         byte[] prefixBytes = stampBytes;
@@ -133,21 +171,26 @@ public final class Cleanup implements MessageSink {
         NewMessage envelope = new NewMessage(message.sender(), message.recipients(), message.receivedAt(),
                 message.session().client().getAddress().getHostAddress(), message.session().helo(), message.smtputf8(),
                 message.eightBitMime() ? "8BITMIME" : "7BIT", messageId);
-        try {
-            queue.commit(id, envelope, stored);
-        } catch (QueueWriteException failure) {
-            log.warn(LogLine.of("queue_write_failed").field("disk_full", failure.diskFull())
-                    .field("error", String.valueOf(failure.getMessage())).toString());
-            // Never 250 without the message on disk; never the path or errno in the reply.
-            return StorageReplies.failure(failure.diskFull());
-        }
-        for (MessageSigning.Signature signature : signatures) {
+        return new Prepared(null, id, envelope, stored, messageId, signatures);
+    }
+
+    private static SmtpReply writeFailed(QueueWriteException failure) {
+        log.warn(LogLine.of("queue_write_failed").field("disk_full", failure.diskFull())
+                .field("error", String.valueOf(failure.getMessage())).toString());
+        // Never 250 without the message on disk; never the path or errno in the reply.
+        return StorageReplies.failure(failure.diskFull());
+    }
+
+    /** The message is durable: its log lines and its 250. */
+    private static SmtpReply queued(ReceivedMessage message, Prepared prepared) {
+        QueueId id = prepared.id();
+        for (MessageSigning.Signature signature : prepared.signatures()) {
             log.info(LogLine.of("dkim_signed").field("queue_id", id.value()).field("d", signature.domain())
                     .field("s", signature.selector()).field("a", signature.algorithm()).toString());
         }
         log.info(LogLine.of("queued").field("queue_id", id.value()).address("from", message.sender())
-                .field("size", stored.size()).field("nrcpt", message.recipients().size())
-                .field("message_id", messageId).field("client", "[" + envelope.client() + "]").toString());
+                .field("size", prepared.stored().size()).field("nrcpt", message.recipients().size())
+                .field("message_id", prepared.messageId()).field("client", "[" + prepared.envelope().client() + "]").toString());
         return SmtpReply.of(250, "2.0.0", "Ok: queued as " + id.value());
     }
 

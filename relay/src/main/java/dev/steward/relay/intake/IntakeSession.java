@@ -53,8 +53,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Non-blocking.</b> The session never waits: its event loop ({@link SmtpIntakeServer}) calls it
  * when the socket is readable or writable, and it parses whatever has arrived
  * ({@link SmtpInput#nonBlocking}) and answers it, then returns. A complete message goes to the
- * {@link MessageSink} on a commit thread, because committing waits for the disk; meanwhile the
- * session reads nothing, and its reply comes back through the loop. The read deadlines are
+ * {@link MessageSink} without waiting for the disk ({@link MessageSink#acceptAsync}: the journal's
+ * sync thread answers once it is durable), or, where the sink needs a thread that may wait (DKIM
+ * signing, a message too large for the journal), on a commit thread; meanwhile the session reads
+ * nothing, and its reply comes back through the loop. The read deadlines are
  * checked by the loop ({@link #deadline}).
  *
  * <p>Thread safety: confined to its loop's thread, apart from the commit, which touches only the
@@ -633,8 +635,8 @@ final class IntakeSession {
     }
 
     /**
-     * The body has ended: a complete message goes to the sink on a commit thread (its reply comes
-     * back through the loop); a refused one is answered at once.
+     * The body has ended: a complete message goes to the sink, without waiting where it can, else
+     * on a commit thread (its reply comes back through the loop); a refused one is answered at once.
      */
     private void endOfData(DataResult data) throws IOException {
         SmtpReply refusal = switch (data) {
@@ -657,6 +659,15 @@ final class IntakeSession {
         // Nothing is read while the message is committed: the client waits for its reply. A 354 not
         // yet written (a client that sent its body without waiting for it) goes with that reply.
         key.interestOps(0);
+        try {
+            if (sink.acceptAsync(message, reply -> loop.post(() -> committed(reply)))) {
+                return; // the journal's sync thread answers once the message is durable
+            }
+        } catch (RuntimeException bug) {
+            log.error(LogLine.of("intake_bug").field("session", sessionId).field("client", clientText).toString(), bug);
+            loop.post(() -> committed(SmtpReply.of(451, "4.3.0", "Error: local error, try again later")));
+            return;
+        }
         loop.commit(() -> {
             SmtpReply reply;
             try {

@@ -34,9 +34,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> One event-loop thread ({@code intake-loop}) accepts on every listen socket and
  * runs every session's input and output: per {@code epoll_wait} it serves all the connections that
  * are ready, and a session costs no thread while it waits for its client. Each {@link IntakeSession}
- * is a non-blocking state machine. A complete message goes to the {@link MessageSink} on a commit
- * thread (platform threads, kept idle for 30 s; at most one per session), because the commit
- * waits for the disk (group commit) and, with DKIM on, signs; its reply comes back to the loop.
+ * is a non-blocking state machine. A complete message goes to the {@link MessageSink}: checked,
+ * stamped and appended to the queue's journal on the loop, and answered from the journal's sync
+ * thread once the group commit has made it durable ({@link MessageSink#acceptAsync}). Where the
+ * sink needs a thread that may wait (DKIM signing, a message too large for the journal) it runs
+ * on a commit thread (platform threads, kept idle for 30 s; at most one per session). Either way
+ * the reply comes back to the loop.
  * At most {@code max_connections} sessions run at once: a connection beyond that gets
  * {@code 421 4.7.0} and is closed at once, so an overload never queues unbounded work.
  *
@@ -44,9 +47,8 @@ import org.slf4j.LoggerFactory;
  * and woke once per command (six times per message with smtp-source) plus once for the commit;
  * on a VM those context switches were the largest cost left in the intake
  * (docs/performance-notes.md). One loop thread is enough: the loop only parses and answers, about
- * 0.1 ms of CPU per message; everything that can wait for the disk runs on the commit threads.
- * The one exception is a body beyond 128 KiB, which the loop writes to its spill file (into the
- * page cache; it is fsynced, if at all, by the commit).
+ * 0.1 ms of CPU per message, and its writes (journal appends, a body beyond 128 KiB spilled to
+ * its file) go to the page cache; every wait for the disk (fsync) is on another thread.
  *
  * <p><b>Deadlines.</b> The loop checks every session's read deadline ({@link IntakeSession#deadline})
  * each time it wakes and sleeps no longer than the nearest one, so a client that sends nothing, or

@@ -150,6 +150,10 @@ final class IntakeJournal implements AutoCloseable {
     private boolean forcing; // guarded by syncLock: a leader is forcing
     private long durableLsn; // guarded by syncLock: every record ending at or before it is durable
     private final List<FailedRange> failedRanges = new ArrayList<>(); // guarded by syncLock
+    private final Condition asyncWanted = syncLock.newCondition(); // an async waiter, a force ended, or close
+    private final List<AsyncWaiter> asyncWaiters = new ArrayList<>(); // guarded by syncLock: whenDurable callers
+    private Thread syncer; // guarded by syncLock: forces for whenDurable callers; started at the first
+    private boolean syncerStopping; // guarded by syncLock
 
     private final ReentrantLock checkpointLock = new ReentrantLock(); // one checkpoint at a time
     private final AtomicLong forces = new AtomicLong(); // force() calls, for tests and the benchmark
@@ -224,6 +228,91 @@ final class IntakeJournal implements AutoCloseable {
     /** Returns once the record of {@code ticket} is on stable storage. */
     void awaitDurable(Ticket ticket) throws IOException {
         awaitDurable(ticket.endLsn());
+    }
+
+    /** What {@link #whenDurable} calls: with null once the record is durable, or with the force's failure. */
+    @FunctionalInterface
+    interface DurableCallback {
+        void done(IOException failure);
+    }
+
+    private record AsyncWaiter(long lsn, DurableCallback callback) {
+    }
+
+    /**
+     * As {@link #awaitDurable}, without waiting: {@code callback} runs on the journal's sync
+     * thread once the record of {@code ticket} is on stable storage (or its force failed). The sync
+     * thread leads forces for such callers exactly as a waiting caller would (group commit: one
+     * force serves every record appended before it), so an event loop can commit without a thread
+     * of its own per message. Callbacks run one after another on that thread: keep them short.
+     */
+    void whenDurable(Ticket ticket, DurableCallback callback) {
+        syncLock.lock();
+        try {
+            asyncWaiters.add(new AsyncWaiter(ticket.endLsn(), callback));
+            if (syncer == null) {
+                syncer = Thread.ofPlatform().daemon().name("queue-sync").start(this::syncLoop);
+            }
+            asyncWanted.signal();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** The sync thread: forces for the async waiters and runs their callbacks, until close. */
+    private void syncLoop() {
+        List<AsyncWaiter> ready = new ArrayList<>();
+        List<IOException> outcomes = new ArrayList<>();
+        syncLock.lock();
+        try {
+            while (true) {
+                for (java.util.Iterator<AsyncWaiter> it = asyncWaiters.iterator(); it.hasNext(); ) {
+                    AsyncWaiter waiter = it.next();
+                    if (waiter.lsn() <= durableLsn) {
+                        it.remove();
+                        ready.add(waiter);
+                        outcomes.add(failureOf(waiter.lsn()));
+                    }
+                }
+                if (!ready.isEmpty()) {
+                    syncLock.unlock();
+                    try {
+                        for (int i = 0; i < ready.size(); i++) {
+                            try {
+                                ready.get(i).callback().done(outcomes.get(i));
+                            } catch (RuntimeException bug) {
+                                LOG.error(LogLine.of("queue_sync_callback_failed").field("error", bug.toString()).toString(), bug);
+                            }
+                        }
+                    } finally {
+                        ready.clear();
+                        outcomes.clear();
+                        syncLock.lock();
+                    }
+                    continue;
+                }
+                if (!asyncWaiters.isEmpty() && !forcing) {
+                    lead(); // releases syncLock while forcing
+                    continue;
+                }
+                if (asyncWaiters.isEmpty() && syncerStopping) {
+                    return;
+                }
+                asyncWanted.awaitUninterruptibly();
+            }
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** The failure of the force that covered {@code lsn}, or null. Called with syncLock held. */
+    private IOException failureOf(long lsn) {
+        for (FailedRange range : failedRanges) {
+            if (lsn > range.from() && lsn <= range.to()) {
+                return new IOException("journal fsync failed: " + range.failure().getMessage(), range.failure());
+            }
+        }
+        return null;
     }
 
     /** The commit of {@code ticket} ended; {@code id} is the message written, or null if it failed. */
@@ -345,6 +434,33 @@ final class IntakeJournal implements AutoCloseable {
         try {
             checkpointNow();
         } finally {
+            stopSyncer();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Ends the sync thread once it has run every callback it was given. */
+    private void stopSyncer() {
+        Thread running;
+        syncLock.lock();
+        try {
+            syncerStopping = true;
+            asyncWanted.signal();
+            running = syncer;
+        } finally {
+            syncLock.unlock();
+        }
+        if (running != null) {
+            boolean interrupted = false;
+            while (running.isAlive()) {
+                try {
+                    running.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -366,10 +482,9 @@ final class IntakeJournal implements AutoCloseable {
                     }
                 }
             }
-            for (FailedRange range : failedRanges) {
-                if (lsn > range.from() && lsn <= range.to()) {
-                    throw new IOException("journal fsync failed: " + range.failure().getMessage(), range.failure());
-                }
+            IOException failure = failureOf(lsn);
+            if (failure != null) {
+                throw failure;
             }
         } finally {
             syncLock.unlock();
@@ -409,6 +524,9 @@ final class IntakeJournal implements AutoCloseable {
             durableLsn = Math.max(durableLsn, target);
             forcing = false;
             synced.signalAll();
+            if (!asyncWaiters.isEmpty()) {
+                asyncWanted.signal(); // the sync thread completes what this force covered
+            }
         }
     }
 

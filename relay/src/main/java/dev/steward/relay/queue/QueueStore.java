@@ -1,5 +1,6 @@
 package dev.steward.relay.queue;
 
+import dev.steward.common.text.LogLine;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
 import java.io.FilterOutputStream;
@@ -24,6 +25,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The queue directories of one relay: durable commit of new messages, startup recovery, and the
@@ -53,6 +56,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * threads at once.
  */
 public final class QueueStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueStore.class);
+
 
     private static final String LOCK_FILE = "lock";
     /** Queue roots open in this JVM: a second FileChannel on the lock file would drop the lock. */
@@ -220,10 +226,72 @@ public final class QueueStore implements AutoCloseable {
             commitListener.accept(envelope);
             return id;
         } catch (IOException e) {
-            boolean diskFull = QueueWriteException.isDiskFull(e);
-            throw new QueueWriteException(diskFull, "cannot queue message " + id + " in " + layout.root()
-                    + (diskFull ? " (file system full)" : "") + ": " + e.getMessage(), e);
+            throw writeFailure(id, e);
         }
+    }
+
+    /** The outcome of {@link #commitAsync}: null when the message is durable and queued. */
+    @FunctionalInterface
+    public interface CommitCallback {
+        void done(QueueWriteException failure);
+    }
+
+    /**
+     * {@link #commit(QueueId, NewMessage, MessageContent)} without waiting for the disk, for a
+     * message small enough for the journal: the record is appended on the calling thread, and
+     * {@code done} runs on the journal's sync thread once the record is durable (the message is then
+     * queued exactly as by {@code commit}) or with the failure. Returns false, having done
+     * nothing, for a message too large for the journal: the caller uses {@code commit} on a thread
+     * that may wait. {@code done} may also run on the calling thread, before this returns, when the
+     * append itself fails.
+     */
+    public boolean commitAsync(QueueId id, NewMessage message, MessageContent content, CommitCallback done) {
+        if (closed.get()) {
+            throw new IllegalStateException("queue store " + layout.root() + " is closed");
+        }
+        if (content.size() > journalLimit) {
+            return false;
+        }
+        EnvelopeFile envelope;
+        JournalRecord.Encoded record;
+        IntakeJournal.Ticket ticket;
+        byte[] env;
+        try {
+            envelope = EnvelopeFile.initial(id, message, content.size());
+            env = envelope.encode();
+            record = JournalRecord.encodeMessage(id, env, content);
+            ticket = journal.append(record.buffer());
+        } catch (IOException e) {
+            done.done(writeFailure(id, e));
+            return true;
+        }
+        int envLength = env.length;
+        journal.whenDurable(ticket, failure -> {
+            if (failure != null) {
+                journal.appendQuietly(JournalRecord.cancel(id)); // as in commitJournaled: a duplicate at worst
+                journal.finished(ticket, null);
+                done.done(writeFailure(id, failure));
+                return;
+            }
+            resident.put(id, new Resident(ticket.segment(), ticket.start() + record.msgOffset(), record.msgLength(),
+                    ticket.start() + JournalRecord.envOffset(id), envLength));
+            journal.finished(ticket, id);
+            try {
+                commitListener.accept(envelope);
+            } catch (RuntimeException bug) {
+                // Durable and queued either way; the queue manager's next scan finds it.
+                LOG.error(LogLine.of("queue_commit_listener_failed").field("queue_id", id.value())
+                        .field("error", bug.toString()).toString(), bug);
+            }
+            done.done(null);
+        });
+        return true;
+    }
+
+    private QueueWriteException writeFailure(QueueId id, IOException e) {
+        boolean diskFull = QueueWriteException.isDiskFull(e);
+        return new QueueWriteException(diskFull, "cannot queue message " + id + " in " + layout.root()
+                + (diskFull ? " (file system full)" : "") + ": " + e.getMessage(), e);
     }
 
     /**

@@ -129,6 +129,106 @@ class IntakeJournalTest {
         assertThat(QueueStore.list(queue)).hasSize(threads * perThread);
     }
 
+    /**
+     * The event loop's commit: appended at once, answered from the sync thread only after the
+     * force, and one force serves every record appended before it (group commit without a
+     * waiting thread per message).
+     */
+    @Test
+    void commitAsync_fiftyWhileTheForceIsHeld_noAnswerBeforeItOneForceServesAll() throws Exception {
+        int messages = 50;
+        CountDownLatch forcing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch answered = new CountDownLatch(messages);
+        List<QueueWriteException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<EnvelopeFile> committed = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<QueueId> ids = new ArrayList<>();
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            store.onCommit(committed::add);
+            store.journal().testHooks(() -> { }, () -> {
+                forcing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                for (int i = 0; i < messages; i++) {
+                    QueueId id = store.newId();
+                    ids.add(id);
+                    boolean taken = store.commitAsync(id, TestMessages.envelope("bob@example.org"),
+                            TestMessages.content("Subject: async " + i + "\r\n\r\nbody\r\n"), failure -> {
+                                if (failure != null) {
+                                    failures.add(failure);
+                                }
+                                answered.countDown();
+                            });
+                    assertThat(taken).isTrue();
+                }
+                assertThat(forcing.await(10, TimeUnit.SECONDS)).as("the sync thread leads a force").isTrue();
+                assertThat(answered.getCount()).as("no answer before the force").isEqualTo(messages);
+                assertThat(committed).as("nothing handed on before the force").isEmpty();
+            } finally {
+                release.countDown();
+            }
+            assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(failures).isEmpty();
+            assertThat(store.journalForces()).isEqualTo(1);
+            assertThat(committed).extracting(EnvelopeFile::id).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(store.place(ids.get(0))).isEqualTo(QueueStore.Place.JOURNAL);
+        }
+        assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    /** A failed force answers every async commit it covered with the failure, and none is queued. */
+    @Test
+    void commitAsync_forceFails_answeredWithTheFailureNothingQueued() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean failNext = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.CompletableFuture<QueueWriteException> outcome = new java.util.concurrent.CompletableFuture<>();
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            // The force itself must fail, after the leader has noted the record: the hook closes
+            // the current segment's channel, so that segment's force() throws, as a dead device would.
+            java.lang.reflect.Field current = IntakeJournal.class.getDeclaredField("current");
+            current.setAccessible(true);
+            IntakeJournal journal = store.journal();
+            journal.testHooks(() -> { }, () -> {
+                if (failNext.getAndSet(false)) {
+                    try {
+                        ((IntakeJournal.Segment) current.get(journal)).channel.close();
+                    } catch (ReflectiveOperationException | java.io.IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            });
+            QueueId id = store.newId();
+            store.commitAsync(id, TestMessages.envelope("bob@example.org"), TestMessages.content("Subject: lost\r\n\r\nbody\r\n"),
+                    outcome::complete);
+            assertThat(outcome.get(10, TimeUnit.SECONDS)).isNotNull()
+                    .satisfies(failure -> assertThat(failure.getCause()).hasRootCauseInstanceOf(java.nio.channels.ClosedChannelException.class));
+            assertThat(store.listLive()).extracting(QueueEntry::id).doesNotContain(id);
+            // The store goes on: the next commit is durable and answered without a failure.
+            java.util.concurrent.CompletableFuture<QueueWriteException> next = new java.util.concurrent.CompletableFuture<>();
+            QueueId second = store.newId();
+            store.commitAsync(second, TestMessages.envelope("bob@example.org"), TestMessages.content("Subject: kept\r\n\r\nbody\r\n"),
+                    failure -> next.complete(failure == null ? null : failure));
+            assertThat(next.get(10, TimeUnit.SECONDS)).isNull();
+            assertThat(store.listLive()).extracting(QueueEntry::id).containsExactly(second);
+        }
+    }
+
+    @Test
+    void commitAsync_largerThanTheJournalLimit_declinedNothingWritten() throws Exception {
+        try (QueueStore store = QueueStore.open(queue, 1000, NEVER)) {
+            assertThat(store.commitAsync(store.newId(), TestMessages.envelope("bob@example.org"),
+                    TestMessages.content(TestMessages.bytes(1001)), failure -> {
+                        throw new AssertionError("no answer for a declined commit");
+                    })).isFalse();
+            assertThat(store.journalForces()).isZero();
+            assertThat(store.listLive()).isEmpty();
+        }
+    }
+
     @Test
     void commit_oneThread_oneForcePerCommitNothingButTheJournalWritten() throws Exception {
         try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
