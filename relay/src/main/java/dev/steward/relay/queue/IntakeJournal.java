@@ -423,14 +423,7 @@ final class IntakeJournal implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
-        boolean interrupted = false;
-        while (checkpointer.isAlive()) {
-            try {
-                checkpointer.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
+        boolean interrupted = joinUninterruptibly(checkpointer);
         try {
             checkpointNow();
         } finally {
@@ -452,19 +445,22 @@ final class IntakeJournal implements AutoCloseable {
         } finally {
             syncLock.unlock();
         }
-        if (running != null) {
-            boolean interrupted = false;
-            while (running.isAlive()) {
-                try {
-                    running.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        if (running != null && joinUninterruptibly(running)) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until {@code thread} has ended; true if this thread was interrupted meanwhile. */
+    private static boolean joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
+        return interrupted;
     }
 
     private void awaitDurable(long lsn) throws IOException {

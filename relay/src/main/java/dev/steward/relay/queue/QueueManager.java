@@ -271,19 +271,42 @@ public final class QueueManager implements AutoCloseable {
         }
     }
 
-    /** A message the store just committed: due now. */
+    /**
+     * A message the store just committed: due now. With the scheduler running and a free
+     * {@code max_concurrency} slot its attempt starts here, on the committing thread, instead of
+     * waking the scheduler to start it (one thread hand-off less per message); its entry in the
+     * due queue is then stale and skipped.
+     */
     private void committed(EnvelopeFile envelope) {
+        Tracked message;
         lock.lock();
         try {
             if (stopping) {
                 return; // loaded again at the next start
             }
-            Tracked message = new Tracked(envelope.id(), envelope, clock.instant());
+            message = new Tracked(envelope.id(), envelope, clock.instant());
             tracked.put(envelope.id(), message);
             schedule(message, message.dueAt);
-            changed.signalAll();
+            if (scheduler == null || running >= limits.maxConcurrency()) {
+                changed.signalAll();
+                return;
+            }
+            message.inFlight = true;
+            running++;
         } finally {
             lock.unlock();
+        }
+        try {
+            attempts.execute(() -> attempt(message));
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            lock.lock();
+            try {
+                message.inFlight = false; // the manager stopped meanwhile: loaded again at the next start
+                running--;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

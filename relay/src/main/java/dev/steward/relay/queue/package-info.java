@@ -42,7 +42,9 @@
  * leader, notes the journal's end, calls {@code fdatasync} once and wakes every committer whose
  * record ends before the noted position; the others wait on a condition. One fsync thus
  * acknowledges everything appended before it started, so N concurrent sessions cost about one
- * device round trip instead of 3N. <b>Nothing else is written</b>: the message lives in the
+ * device round trip instead of 3N. The intake's event loop does not wait: it appends
+ * ({@code QueueStore.commitAsync}) and the journal's sync thread leads the force for it, then
+ * runs the callbacks of every record that force covered ({@code IntakeJournal.whenDurable}). <b>Nothing else is written</b>: the message lives in the
  * journal (an in-memory index says where its bytes and its newest {@code .env} are) until it is
  * removed or checkpointed. A state change of such a message appends a {@code STATE} record (the
  * new {@code .env} and its state directory), its removal (delivered, bounced, deleted) a

@@ -71,14 +71,7 @@ class IntakeJournalTest {
             QueueId deleted = store.commit(TestMessages.envelope("bob@example.org"),
                     TestMessages.content("Subject: deleted\r\n\r\nbody\r\n"));
             // From now on every fsync of the journal is held until the test releases it.
-            store.journal().testHooks(() -> { }, () -> {
-                forcing.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            holdForces(store, forcing, release);
             try {
                 assertThat(executor.submit(() -> store.removeDelivered(delivered)).get(10, TimeUnit.SECONDS))
                         .as("returns while no fsync can complete").isTrue();
@@ -145,14 +138,7 @@ class IntakeJournalTest {
         List<QueueId> ids = new ArrayList<>();
         try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
             store.onCommit(committed::add);
-            store.journal().testHooks(() -> { }, () -> {
-                forcing.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            holdForces(store, forcing, release);
             try {
                 for (int i = 0; i < messages; i++) {
                     QueueId id = store.newId();
@@ -511,6 +497,18 @@ class IntakeJournalTest {
             assertThat(record.id()).isEqualTo(id);
             assertThat(record.env()).isEqualTo(env);
             assertThat(record.msg()).isEqualTo(msg);
+        });
+    }
+
+    /** From now on every fsync of the journal counts {@code forcing} down, then waits for {@code release}. */
+    private static void holdForces(QueueStore store, CountDownLatch forcing, CountDownLatch release) {
+        store.journal().testHooks(() -> { }, () -> {
+            forcing.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         });
     }
 
