@@ -66,6 +66,9 @@ final class IntakeSession {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeSession.class);
 
+    /** Replies held for a client beyond this are written before the session reads on. */
+    static final int MAX_UNWRITTEN_REPLIES = 16 * 1024;
+
     /** Where the session is; it reads and parses only in COMMAND and DATA. */
     enum State {
         /** Reading command lines. */
@@ -267,6 +270,13 @@ final class IntakeSession {
         while (state == State.COMMAND || state == State.DATA) {
             if (writeBlocked) {
                 return; // the client has not read our replies yet: read nothing more until it has
+            }
+            if (out.pending() >= MAX_UNWRITTEN_REPLIES) {
+                // A client that pipelines without reading: write before reading on, so what the
+                // session holds for it stays bounded (the blocking intake's 4 KiB output buffer did
+                // the same by blocking), and stop reading while the socket takes no more.
+                flushAndWait();
+                continue;
             }
             if (System.nanoTime() - deadline(loop.stressed()) >= 0) {
                 timedOut(); // as a blocking read after its deadline would fail at once

@@ -33,6 +33,11 @@ final class ReplyBuffer {
         end += reply.length;
     }
 
+    /** Bytes added and not yet written. */
+    int pending() {
+        return end - start;
+    }
+
     /** Writes what the channel takes now; true when nothing is left. */
     boolean writeTo(WritableByteChannel channel) throws IOException {
         if (start < end) {

@@ -436,4 +436,56 @@ class IntakeIT {
         assertThat(ids).hasSize(200).doesNotHaveDuplicates().allMatch(id -> id.matches("[0-9A-Z]{12,16}"));
         assertThat(relay.queuedMessages()).hasSize(200);
     }
+
+    /**
+     * A client that pipelines and reads nothing until it has sent everything: the replies (about
+     * 5 MB) cannot fit in the socket buffers (the client's receive buffer is 4 KiB, the relay's
+     * send buffer grows to 4 MiB at most), so the event loop's writes stall; it must then stop reading, wait until the socket is writable, and go on
+     * where it stopped once the client reads. Every command gets its reply, in order, and the
+     * session ends normally. A loop that dropped replies, or never resumed after a stalled write,
+     * fails this (a missing reply, or the read timing out).
+     */
+    @Test
+    @Timeout(120)
+    void pipeliningFarBeyondTheSocketBuffers_everyReplyArrivesInOrder() throws Exception {
+        relay("");
+        int commands = 100_000;
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(relay.address(), 5000);
+            socket.setSoTimeout(30_000);
+            // The commands (240 kB) mostly fit in the socket buffers once the relay stops reading;
+            // the sender runs on its own thread, so what does not fit cannot hang the test.
+            Thread sender = Thread.ofPlatform().name("pipelining-sender").start(() -> {
+                try {
+                    java.io.OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 65536);
+                    for (int i = 0; i < commands; i++) {
+                        out.write("EHLO a\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                    out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // Read nothing until everything is sent (or the relay, having stopped reading, holds
+            // the rest back): by then the relay's replies have filled the buffers.
+            sender.join(java.time.Duration.ofSeconds(10));
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("220 ");
+            for (int i = 0; i < commands; i++) {
+                assertThat(in.readLine()).as("reply to EHLO %d", i).isEqualTo("250-relay.test");
+                String line;
+                while ((line = in.readLine()).startsWith("250-")) {
+                    // the extensions
+                }
+                assertThat(line).as("last line of the reply to EHLO %d", i).startsWith("250 ");
+            }
+            assertThat(in.readLine()).startsWith("221 2.0.0");
+            assertThat(in.readLine()).as("closed after QUIT").isNull();
+            sender.join();
+            assertThat(relay.queuedMessages()).isEmpty();
+        }
+    }
 }
