@@ -70,33 +70,37 @@ public final class Cleanup implements MessageSink {
     @Override
     public SmtpReply accept(ReceivedMessage message) {
         Prepared prepared = prepare(message, signing);
-        if (prepared.refusal() != null) {
-            return prepared.refusal();
+        return prepared.refusal() != null ? prepared.refusal() : commit(message, prepared);
+    }
+
+    /**
+     * Without waiting for the disk: checks and stamps on the calling thread, then
+     * {@link QueueStore#commitAsync}. Signing (CPU work that may take its time) and a message too
+     * large for the journal (its commit waits for fsyncs) go to {@code blocking}.
+     */
+    @Override
+    public void acceptAsync(ReceivedMessage message, java.util.function.Consumer<SmtpReply> reply,
+            java.util.concurrent.Executor blocking) {
+        if (signing != null) {
+            blocking.execute(() -> reply.accept(accept(message)));
+            return;
         }
+        Prepared prepared = prepare(message, null);
+        if (prepared.refusal() != null) {
+            reply.accept(prepared.refusal());
+        } else if (!queue.commitAsync(prepared.id(), prepared.envelope(), prepared.stored(),
+                failure -> reply.accept(failure == null ? queued(message, prepared) : writeFailed(failure)))) {
+            blocking.execute(() -> reply.accept(commit(message, prepared)));
+        }
+    }
+
+    private SmtpReply commit(ReceivedMessage message, Prepared prepared) {
         try {
             queue.commit(prepared.id(), prepared.envelope(), prepared.stored());
         } catch (QueueWriteException failure) {
             return writeFailed(failure);
         }
         return queued(message, prepared);
-    }
-
-    /**
-     * Without waiting for the disk when signing is off (signing is CPU work for a thread that may
-     * take its time): checks and stamps on the calling thread, then {@link QueueStore#commitAsync}.
-     */
-    @Override
-    public boolean acceptAsync(ReceivedMessage message, java.util.function.Consumer<SmtpReply> reply) {
-        if (signing != null) {
-            return false;
-        }
-        Prepared prepared = prepare(message, null);
-        if (prepared.refusal() != null) {
-            reply.accept(prepared.refusal());
-            return true;
-        }
-        return queue.commitAsync(prepared.id(), prepared.envelope(), prepared.stored(),
-                failure -> reply.accept(failure == null ? queued(message, prepared) : writeFailed(failure)));
     }
 
     /** A message checked and stamped (and signed), ready for the queue; or the refusal instead. */

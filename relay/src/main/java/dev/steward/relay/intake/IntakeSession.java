@@ -75,7 +75,7 @@ final class IntakeSession {
         COMMAND,
         /** Reading a DATA body after 354. */
         DATA,
-        /** The message is with the sink on a commit thread; nothing is read until its reply. */
+        /** The message is with the sink; nothing is read until its reply. */
         COMMITTING,
         /** Writing its last replies, then closing. */
         CLOSING,
@@ -159,10 +159,6 @@ final class IntakeSession {
         this.in = SmtpInput.nonBlocking(new CountingReads());
     }
 
-    State state() {
-        return state;
-    }
-
     /** The connection is registered with the loop: check the client, greet it, wait for commands. */
     void open() {
         if (!access.permits(client.getAddress())) {
@@ -180,6 +176,10 @@ final class IntakeSession {
 
     /** The socket has bytes (or an end of stream) to read. */
     void readable() {
+        if (System.nanoTime() - deadline(loop.stressed()) >= 0) {
+            timedOut(); // as a blocking read after its deadline would fail at once
+            return;
+        }
         guarded(this::process);
     }
 
@@ -277,10 +277,6 @@ final class IntakeSession {
                 // the same by blocking), and stop reading while the socket takes no more.
                 flushAndWait();
                 continue;
-            }
-            if (System.nanoTime() - deadline(loop.stressed()) >= 0) {
-                timedOut(); // as a blocking read after its deadline would fail at once
-                return;
             }
             if (state == State.DATA) {
                 DataResult data = in.readData(limits.dataLimits(), spool);
@@ -648,18 +644,15 @@ final class IntakeSession {
      * The body has ended: a complete message goes to the sink, without waiting where it can, else
      * on a commit thread (its reply comes back through the loop); a refused one is answered at once.
      */
-    private void endOfData(DataResult data) throws IOException {
+    private void endOfData(DataResult data) {
         SmtpReply refusal = switch (data) {
             case DataResult.Complete complete when spool.failure() != null -> spoolFailureReply();
             case DataResult.Complete complete -> null;
             case DataResult.Refused refused -> DataRefusals.reply(refused.problem(), limits);
         };
         if (refusal != null) {
-            spool.reset();
-            state = State.COMMAND;
-            refuse("DATA", refusal, sender, null);
-            resetTransaction();
-            armCommandDeadline();
+            resetSpool();
+            dataAnswered(refusal);
             return;
         }
         DataResult.Complete complete = (DataResult.Complete) data;
@@ -670,38 +663,45 @@ final class IntakeSession {
         // yet written (a client that sent its body without waiting for it) goes with that reply.
         key.interestOps(0);
         try {
-            if (sink.acceptAsync(message, reply -> loop.post(() -> committed(reply)))) {
-                return; // the journal's sync thread answers once the message is durable
-            }
+            sink.acceptAsync(message, reply -> loop.post(() -> committed(reply)), this::onCommitThread);
         } catch (RuntimeException bug) {
-            log.error(LogLine.of("intake_bug").field("session", sessionId).field("client", clientText).toString(), bug);
-            loop.post(() -> committed(SmtpReply.of(451, "4.3.0", "Error: local error, try again later")));
-            return;
+            loop.post(() -> committed(localError(bug)));
         }
+    }
+
+    /** Runs the sink's waiting work on a commit thread; a bug there still answers the client. */
+    private void onCommitThread(Runnable work) {
         loop.commit(() -> {
-            SmtpReply reply;
             try {
-                reply = sink.accept(message);
+                work.run();
             } catch (RuntimeException bug) {
-                log.error(LogLine.of("intake_bug").field("session", sessionId).field("client", clientText).toString(), bug);
-                reply = SmtpReply.of(451, "4.3.0", "Error: local error, try again later");
+                SmtpReply reply = localError(bug);
+                loop.post(() -> committed(reply));
             }
-            SmtpReply result = reply;
-            loop.post(() -> committed(result));
         });
+    }
+
+    private SmtpReply localError(RuntimeException bug) {
+        log.error(LogLine.of("intake_bug").field("session", sessionId).field("client", clientText).toString(), bug);
+        return SmtpReply.of(451, "4.3.0", "Error: local error, try again later");
     }
 
     /** On the loop: the sink has answered the message (250 only once it is durable). */
     private void committed(SmtpReply result) {
-        try {
-            spool.reset();
-        } catch (IOException spoolFailure) {
-            log.warn(LogLine.of("spool_cleanup_failed").field("session", sessionId).field("error", spoolFailure.toString()).toString());
-        }
+        resetSpool();
         if (state == State.CLOSED) {
             end(); // the connection was closed while the message was committed
             return;
         }
+        dataAnswered(result);
+        guarded(() -> {
+            key.interestOps(SelectionKey.OP_READ);
+            process();
+        });
+    }
+
+    /** The end of DATA is answered: the transaction ends, the session waits for a command. */
+    private void dataAnswered(SmtpReply result) {
         state = State.COMMAND;
         if (result.code() == 250) {
             messages++;
@@ -712,10 +712,14 @@ final class IntakeSession {
         }
         resetTransaction();
         armCommandDeadline();
-        guarded(() -> {
-            key.interestOps(SelectionKey.OP_READ);
-            process();
-        });
+    }
+
+    private void resetSpool() {
+        try {
+            spool.reset();
+        } catch (IOException spoolFailure) {
+            log.warn(LogLine.of("spool_cleanup_failed").field("session", sessionId).field("error", spoolFailure.toString()).toString());
+        }
     }
 
     /** The spill file could not be written (the session stayed in sync; the message is refused). */

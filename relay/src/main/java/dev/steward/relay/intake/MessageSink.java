@@ -1,6 +1,8 @@
 package dev.steward.relay.intake;
 
 import dev.steward.smtp.wire.SmtpReply;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The next stage after the intake (Postfix: smtpd hands the message to cleanup). Returns the
@@ -14,13 +16,12 @@ public interface MessageSink {
     SmtpReply accept(ReceivedMessage message);
 
     /**
-     * As {@link #accept}, without waiting for the disk, where the sink can: {@code reply} gets the
-     * reply later, on another thread (or at once, on this one); the caller keeps the message's
-     * content as it is until then. Returns false, having done nothing, when the message
-     * needs {@link #accept} on a thread that may wait (DKIM signing, a message too large for the
-     * journal); the default always does.
+     * As {@link #accept}, without waiting on the calling thread (an event loop): {@code reply} gets
+     * the reply later, on another thread, or at once on this one. Work that waits for the disk or
+     * takes long goes to {@code blocking}; the caller keeps the message's content as it is until
+     * the reply. The default runs {@link #accept} on {@code blocking}.
      */
-    default boolean acceptAsync(ReceivedMessage message, java.util.function.Consumer<SmtpReply> reply) {
-        return false;
+    default void acceptAsync(ReceivedMessage message, Consumer<SmtpReply> reply, Executor blocking) {
+        blocking.execute(() -> reply.accept(accept(message)));
     }
 }

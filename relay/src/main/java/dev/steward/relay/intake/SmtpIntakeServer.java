@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
@@ -157,10 +156,11 @@ public final class SmtpIntakeServer implements AutoCloseable {
 
     private void runLoop() {
         try {
+            long timeout = 0; // no session yet: sleep until a connection or a task wakes the loop
             while (!loopEnded) {
-                selector.select(this::ready, selectTimeoutMillis());
+                selector.select(this::ready, timeout);
                 runTasks();
-                expireDeadlines();
+                timeout = expireDeadlines();
             }
         } catch (IOException | RuntimeException | Error fatal) {
             // A relay that no longer accepts must say so loudly: nothing else would show it.
@@ -225,35 +225,28 @@ public final class SmtpIntakeServer implements AutoCloseable {
         }
     }
 
-    /** The loop's sleep: until the nearest session deadline or paused listener, or until woken. */
-    private long selectTimeoutMillis() {
+    /**
+     * Ends the sessions whose deadline has passed and resumes accepting after a pause; returns the
+     * loop's next sleep in milliseconds: until the nearest deadline left, or 0 (until woken) if none.
+     */
+    private long expireDeadlines() {
         long now = System.nanoTime();
+        boolean stressed = loop.stressed();
         long nearest = Long.MAX_VALUE;
-        boolean stressed = loop.stressed();
-        for (IntakeSession session : sessions) {
-            nearest = Math.min(nearest, session.deadline(stressed));
-        }
-        if (acceptPausedUntil != 0) {
-            nearest = Math.min(nearest, acceptPausedUntil);
-        }
-        if (nearest == Long.MAX_VALUE) {
-            return 0; // no deadline: sleep until a socket or a task wakes the loop
-        }
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nearest - now) + 1);
-    }
-
-    /** Ends the sessions whose deadline has passed; resumes accepting after a pause. */
-    private void expireDeadlines() {
-        long now = System.nanoTime();
-        boolean stressed = loop.stressed();
         List<IntakeSession> late = null;
         for (IntakeSession session : sessions) {
-            if (now - session.deadline(stressed) >= 0) {
+            long deadline = session.deadline(stressed);
+            if (now - deadline >= 0) {
                 (late == null ? late = new ArrayList<>() : late).add(session);
+            } else {
+                nearest = Math.min(nearest, deadline);
             }
         }
         if (late != null) {
             late.forEach(IntakeSession::timedOut);
+            for (IntakeSession session : late) { // closed, or given a deadline to write its 421 by
+                nearest = Math.min(nearest, session.deadline(stressed));
+            }
         }
         if (acceptPausedUntil != 0 && now - acceptPausedUntil >= 0) {
             acceptPausedUntil = 0;
@@ -263,6 +256,10 @@ public final class SmtpIntakeServer implements AutoCloseable {
                 }
             }
         }
+        if (acceptPausedUntil != 0) {
+            nearest = Math.min(nearest, acceptPausedUntil);
+        }
+        return nearest == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nearest - now) + 1);
     }
 
     private void runTasks() {
@@ -338,17 +335,13 @@ public final class SmtpIntakeServer implements AutoCloseable {
      * waits for their commits. A message whose DATA was cut off is simply not acknowledged.
      */
     public synchronized void stop(Duration grace) {
-        if (stopping || !started || loopThread == null) {
+        if (stopping || loopThread == null) {
             stopping = true;
             return;
         }
         stopping = true;
-        CountDownLatch closed = new CountDownLatch(1);
-        loop.post(() -> {
-            closeListeners();
-            closed.countDown();
-        });
-        awaitQuietly(closed);
+        closeListeners(); // the loop accepts no more: acceptAll checks stopping; their keys go at the next select
+        selector.wakeup();
         // Every session holds a slot; all slots back means no session runs.
         if (!awaitSessions(grace)) {
             loop.post(() -> List.copyOf(sessions).forEach(IntakeSession::abort));
@@ -376,16 +369,6 @@ public final class SmtpIntakeServer implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            if (!latch.await(5, TimeUnit.SECONDS)) {
-                log.warn(LogLine.of("intake_stop_slow").field("step", "close_listeners").toString());
-            }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

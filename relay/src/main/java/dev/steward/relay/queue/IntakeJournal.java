@@ -261,8 +261,7 @@ final class IntakeJournal implements AutoCloseable {
 
     /** The sync thread: forces for the async waiters and runs their callbacks, until close. */
     private void syncLoop() {
-        List<AsyncWaiter> ready = new ArrayList<>();
-        List<IOException> outcomes = new ArrayList<>();
+        List<Runnable> ready = new ArrayList<>(); // callbacks bound to their outcome, run without the lock
         syncLock.lock();
         try {
             while (true) {
@@ -270,23 +269,22 @@ final class IntakeJournal implements AutoCloseable {
                     AsyncWaiter waiter = it.next();
                     if (waiter.lsn() <= durableLsn) {
                         it.remove();
-                        ready.add(waiter);
-                        outcomes.add(failureOf(waiter.lsn()));
+                        IOException failure = failureOf(waiter.lsn());
+                        ready.add(() -> waiter.callback().done(failure));
                     }
                 }
                 if (!ready.isEmpty()) {
                     syncLock.unlock();
                     try {
-                        for (int i = 0; i < ready.size(); i++) {
+                        for (Runnable callback : ready) {
                             try {
-                                ready.get(i).callback().done(outcomes.get(i));
+                                callback.run();
                             } catch (RuntimeException bug) {
                                 LOG.error(LogLine.of("queue_sync_callback_failed").field("error", bug.toString()).toString(), bug);
                             }
                         }
                     } finally {
                         ready.clear();
-                        outcomes.clear();
                         syncLock.lock();
                     }
                     continue;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -152,33 +153,54 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
         return (int) crc.getValue();
     }
 
+    /** The most bytes a payload's head takes: kind (1), id length (1), id (at most 255), envelope length (4). */
+    static final int MAX_HEAD = 1 + 1 + 255 + 4;
+
     /**
-     * Parses a payload whose CRC matched.
+     * The head of a payload: its kind and id, and where its envelope and content lie, counted
+     * from the payload's first byte.
+     */
+    record Head(byte kind, QueueId id, int envOffset, int envLength, int msgOffset, int msgLength) {
+    }
+
+    /**
+     * Parses the head of a payload of {@code length} bytes whose CRC matched; {@code head} holds
+     * its first bytes (at least {@link #MAX_HEAD}, or all of a shorter payload) from its position.
      *
      * @throws CorruptQueueFileException when the payload is not a well-formed record (a CRC match
      *     makes that a bug or a foreign file, not a torn write)
      */
-    static JournalRecord decodePayload(byte[] bytes, int offset, int length) throws CorruptQueueFileException {
-        ByteBuffer payload = ByteBuffer.wrap(bytes, offset, length);
+    static Head decodeHead(ByteBuffer head, int length) throws CorruptQueueFileException {
+        int start = head.position();
         try {
-            byte kind = payload.get();
+            byte kind = head.get();
             if (kind != MESSAGE && kind != CANCEL && kind != STATE) {
                 throw new CorruptQueueFileException("unknown record kind " + kind);
             }
-            byte[] idBytes = new byte[payload.get() & 0xff];
-            payload.get(idBytes);
+            byte[] idBytes = new byte[head.get() & 0xff];
+            head.get(idBytes);
             QueueId id = QueueId.parse(new String(idBytes, StandardCharsets.US_ASCII));
-            int envLength = payload.getInt();
-            if (envLength < 0 || envLength > payload.remaining()) {
+            int envLength = head.getInt();
+            int envOffset = head.position() - start;
+            if (envLength < 0 || envLength > length - envOffset) {
                 throw new CorruptQueueFileException("envelope length " + envLength + " exceeds the record");
             }
-            byte[] env = new byte[envLength];
-            payload.get(env);
-            byte[] msg = new byte[payload.remaining()];
-            payload.get(msg);
-            return new JournalRecord(kind, id, env, msg);
+            int msgOffset = envOffset + envLength;
+            return new Head(kind, id, envOffset, envLength, msgOffset, length - msgOffset);
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
             throw new CorruptQueueFileException("malformed journal record: " + e, e);
         }
+    }
+
+    /**
+     * Parses a payload whose CRC matched.
+     *
+     * @throws CorruptQueueFileException when the payload is not a well-formed record
+     */
+    static JournalRecord decodePayload(byte[] bytes, int offset, int length) throws CorruptQueueFileException {
+        Head head = decodeHead(ByteBuffer.wrap(bytes, offset, length), length);
+        return new JournalRecord(head.kind(), head.id(),
+                Arrays.copyOfRange(bytes, offset + head.envOffset(), offset + head.msgOffset()),
+                Arrays.copyOfRange(bytes, offset + head.msgOffset(), offset + length));
     }
 }

@@ -118,26 +118,13 @@ final class JournalReplay {
      */
     static List<JournalMessage> scan(QueueLayout layout) throws IOException {
         Map<QueueId, Latest> latest = new HashMap<>();
-        List<List<Scanned>> records = new ArrayList<>();
-        for (Path segment : segments(layout)) {
-            try {
-                List<Scanned> inSegment = scanSegment(segment, id -> false);
-                records.add(inSegment);
-                note(latest, inSegment.stream().map(Scanned::record).toList());
-            } catch (NoSuchFileException checkpointed) {
-                // Deleted by the relay's checkpointer after it wrote the files.
-            }
-        }
         List<JournalMessage> messages = new ArrayList<>();
-        for (List<Scanned> inSegment : records) {
-            for (Scanned scanned : inSegment) {
-                JournalRecord record = scanned.record();
-                Latest newest = latest.get(record.id());
-                if (record.kind() == JournalRecord.MESSAGE && !newest.cancelled) {
-                    messages.add(new JournalMessage(record.id(),
-                            newest.state != null ? newest.state : QueueLayout.INCOMING,
-                            newest.env != null ? newest.env : record.env(), scanned.msgSize()));
-                }
+        for (Scanned scanned : scanAll(layout, id -> false, latest)) {
+            JournalRecord record = scanned.record();
+            Latest newest = latest.get(record.id());
+            if (record.kind() == JournalRecord.MESSAGE && !newest.cancelled) {
+                messages.add(new JournalMessage(record.id(), newest.state != null ? newest.state : QueueLayout.INCOMING,
+                        newest.env != null ? newest.env : record.env(), scanned.msgSize()));
             }
         }
         return messages;
@@ -147,21 +134,33 @@ final class JournalReplay {
     static Optional<byte[]> content(QueueLayout layout, QueueId id) throws IOException {
         Map<QueueId, Latest> latest = new HashMap<>();
         byte[] content = null;
-        for (Path segment : segments(layout)) {
-            try {
-                List<Scanned> inSegment = scanSegment(segment, id::equals);
-                note(latest, inSegment.stream().map(Scanned::record).toList());
-                for (Scanned scanned : inSegment) {
-                    if (scanned.record().kind() == JournalRecord.MESSAGE && scanned.record().id().equals(id)) {
-                        content = scanned.record().msg();
-                    }
-                }
-            } catch (NoSuchFileException checkpointed) {
-                // Its messages are in files now.
+        for (Scanned scanned : scanAll(layout, id::equals, latest)) {
+            if (scanned.record().kind() == JournalRecord.MESSAGE && scanned.record().id().equals(id)) {
+                content = scanned.record().msg();
             }
         }
         Latest newest = latest.get(id);
         return content == null || newest.cancelled ? Optional.empty() : Optional.of(content);
+    }
+
+    /**
+     * The records of every segment, oldest first, with each id's newest state noted in
+     * {@code latest}; a segment the relay deletes while this reads it is skipped (its messages are
+     * in files by then).
+     */
+    private static List<Scanned> scanAll(QueueLayout layout, java.util.function.Predicate<QueueId> withContent,
+            Map<QueueId, Latest> latest) throws IOException {
+        List<Scanned> records = new ArrayList<>();
+        for (Path segment : segments(layout)) {
+            try {
+                List<Scanned> inSegment = scanSegment(segment, withContent);
+                note(latest, inSegment.stream().map(Scanned::record).toList());
+                records.addAll(inSegment);
+            } catch (NoSuchFileException checkpointed) {
+                // Deleted by the relay's checkpointer after it wrote the files.
+            }
+        }
+        return records;
     }
 
     /**
@@ -221,36 +220,23 @@ final class JournalReplay {
     /** One CRC-correct payload: its head, its envelope, and its content if wanted; null if malformed. */
     private static Scanned scanned(FileChannel channel, long payload, int length,
             java.util.function.Predicate<QueueId> withContent) throws IOException {
-        // kind (1), id length (1), id (at most 255), envelope length (4)
-        ByteBuffer head = ByteBuffer.allocate(Math.min(length, 1 + 1 + 255 + 4));
-        readFully(channel, head, payload);
-        head.flip();
+        ByteBuffer headBytes = ByteBuffer.allocate(Math.min(length, JournalRecord.MAX_HEAD));
+        readFully(channel, headBytes, payload);
+        JournalRecord.Head head;
         try {
-            byte kind = head.get();
-            if (kind != JournalRecord.MESSAGE && kind != JournalRecord.CANCEL && kind != JournalRecord.STATE) {
-                return null;
-            }
-            byte[] idBytes = new byte[head.get() & 0xff];
-            head.get(idBytes);
-            QueueId id = QueueId.parse(new String(idBytes, java.nio.charset.StandardCharsets.US_ASCII));
-            int envLength = head.getInt();
-            int headLength = 1 + 1 + idBytes.length + 4;
-            if (envLength < 0 || envLength > length - headLength) {
-                return null;
-            }
-            ByteBuffer env = ByteBuffer.allocate(envLength);
-            readFully(channel, env, payload + headLength);
-            int msgLength = length - headLength - envLength;
-            byte[] msg = null;
-            if (kind != JournalRecord.MESSAGE || withContent.test(id)) {
-                ByteBuffer content = ByteBuffer.allocate(msgLength);
-                readFully(channel, content, payload + headLength + envLength);
-                msg = content.array();
-            }
-            return new Scanned(new JournalRecord(kind, id, env.array(), msg), msgLength);
-        } catch (java.nio.BufferUnderflowException | IllegalArgumentException malformed) {
+            head = JournalRecord.decodeHead(headBytes.flip(), length);
+        } catch (CorruptQueueFileException malformed) {
             return null; // a CRC-correct record that does not parse: skipped, as read() does
         }
+        ByteBuffer env = ByteBuffer.allocate(head.envLength());
+        readFully(channel, env, payload + head.envOffset());
+        byte[] msg = null;
+        if (head.kind() != JournalRecord.MESSAGE || withContent.test(head.id())) {
+            ByteBuffer content = ByteBuffer.allocate(head.msgLength());
+            readFully(channel, content, payload + head.msgOffset());
+            msg = content.array();
+        }
+        return new Scanned(new JournalRecord(head.kind(), head.id(), env.array(), msg), head.msgLength());
     }
 
     private static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {

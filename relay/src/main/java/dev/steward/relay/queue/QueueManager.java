@@ -291,11 +291,21 @@ public final class QueueManager implements AutoCloseable {
                 changed.signalAll();
                 return;
             }
-            message.inFlight = true;
-            running++;
+            claim(message);
         } finally {
             lock.unlock();
         }
+        launch(message);
+    }
+
+    /** The message takes one of the {@code max_concurrency} slots; its attempt must follow. Lock held. */
+    private void claim(Tracked message) {
+        message.inFlight = true;
+        running++;
+    }
+
+    /** Starts the attempt of a claimed message on an attempt thread. */
+    private void launch(Tracked message) {
         try {
             attempts.execute(() -> attempt(message));
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
@@ -325,16 +335,13 @@ public final class QueueManager implements AutoCloseable {
                 if (message.inFlight || tracked.get(due.id()) != message || !message.dueAt.equals(due.at())) {
                     continue; // stale: in flight, gone, or rescheduled
                 }
-                message.inFlight = true;
-                running++;
+                claim(message);
                 ready.add(message);
             }
         } finally {
             lock.unlock();
         }
-        for (Tracked message : ready) {
-            attempts.execute(() -> attempt(message));
-        }
+        ready.forEach(this::launch);
         return ready.size();
     }
 

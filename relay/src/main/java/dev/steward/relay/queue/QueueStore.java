@@ -59,7 +59,6 @@ public final class QueueStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueStore.class);
 
-
     private static final String LOCK_FILE = "lock";
     /** Queue roots open in this JVM: a second FileChannel on the lock file would drop the lock. */
     private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
@@ -213,9 +212,7 @@ public final class QueueStore implements AutoCloseable {
 
     /** {@link #commit(NewMessage, MessageContent)} under an id from {@link #newId()}. */
     public QueueId commit(QueueId id, NewMessage message, MessageContent content) throws QueueWriteException {
-        if (closed.get()) {
-            throw new IllegalStateException("queue store " + layout.root() + " is closed");
-        }
+        ensureOpen();
         try {
             EnvelopeFile envelope;
             if (content.size() <= journalLimit) {
@@ -246,46 +243,40 @@ public final class QueueStore implements AutoCloseable {
      * append itself fails.
      */
     public boolean commitAsync(QueueId id, NewMessage message, MessageContent content, CommitCallback done) {
-        if (closed.get()) {
-            throw new IllegalStateException("queue store " + layout.root() + " is closed");
-        }
+        ensureOpen();
         if (content.size() > journalLimit) {
             return false;
         }
-        EnvelopeFile envelope;
-        JournalRecord.Encoded record;
-        IntakeJournal.Ticket ticket;
-        byte[] env;
+        Appended appended;
         try {
-            envelope = EnvelopeFile.initial(id, message, content.size());
-            env = envelope.encode();
-            record = JournalRecord.encodeMessage(id, env, content);
-            ticket = journal.append(record.buffer());
+            appended = appendMessage(id, message, content);
         } catch (IOException e) {
             done.done(writeFailure(id, e));
             return true;
         }
-        int envLength = env.length;
-        journal.whenDurable(ticket, failure -> {
+        journal.whenDurable(appended.ticket(), failure -> {
+            settle(appended, failure == null);
             if (failure != null) {
-                journal.appendQuietly(JournalRecord.cancel(id)); // as in commitJournaled: a duplicate at worst
-                journal.finished(ticket, null);
                 done.done(writeFailure(id, failure));
                 return;
             }
-            resident.put(id, new Resident(ticket.segment(), ticket.start() + record.msgOffset(), record.msgLength(),
-                    ticket.start() + JournalRecord.envOffset(id), envLength));
-            journal.finished(ticket, id);
             try {
-                commitListener.accept(envelope);
+                commitListener.accept(appended.envelope());
             } catch (RuntimeException bug) {
-                // Durable and queued either way; the queue manager's next scan finds it.
+                // Durable and queued either way; the queue manager's next scan finds it. (commit()
+                // lets this propagate to its caller; here the caller is the journal's sync thread.)
                 LOG.error(LogLine.of("queue_commit_listener_failed").field("queue_id", id.value())
                         .field("error", bug.toString()).toString(), bug);
             }
             done.done(null);
         });
         return true;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("queue store " + layout.root() + " is closed");
+        }
     }
 
     private QueueWriteException writeFailure(QueueId id, IOException e) {
@@ -300,26 +291,46 @@ public final class QueueStore implements AutoCloseable {
      * within seconds) or until the checkpointer writes its files (see {@link #checkpoint}).
      */
     private EnvelopeFile commitJournaled(QueueId id, NewMessage message, MessageContent content) throws IOException {
+        Appended appended = appendMessage(id, message, content);
+        boolean durable = false;
+        try {
+            journal.awaitDurable(appended.ticket());
+            durable = true;
+        } finally {
+            settle(appended, durable);
+        }
+        return appended.envelope();
+    }
+
+    /** A message record appended to the journal, not yet known to be durable. */
+    private record Appended(QueueId id, EnvelopeFile envelope, JournalRecord.Encoded record, int envLength,
+                            IntakeJournal.Ticket ticket) {
+    }
+
+    private Appended appendMessage(QueueId id, NewMessage message, MessageContent content) throws IOException {
         EnvelopeFile envelope = EnvelopeFile.initial(id, message, content.size());
         byte[] env = envelope.encode();
         JournalRecord.Encoded record = JournalRecord.encodeMessage(id, env, content);
-        IntakeJournal.Ticket ticket = journal.append(record.buffer());
-        boolean durable = false;
-        try {
-            journal.awaitDurable(ticket);
-            resident.put(id, new Resident(ticket.segment(), ticket.start() + record.msgOffset(), record.msgLength(),
-                    ticket.start() + JournalRecord.envOffset(id), env.length));
-            durable = true;
-        } finally {
-            if (!durable) {
-                // XXX: best effort; if the cancel record is lost and the record did reach the disk
-                // despite the failed fsync, replay brings back a message that got a 451: a
-                // possible duplicate, never a loss.
-                journal.appendQuietly(JournalRecord.cancel(id));
-            }
-            journal.finished(ticket, durable ? id : null);
+        return new Appended(id, envelope, record, env.length, journal.append(record.buffer()));
+    }
+
+    /**
+     * The end of a journaled commit: a durable message is indexed where its bytes lie; one whose
+     * force failed gets a cancel record. Either way its segment's commit count goes down.
+     */
+    private void settle(Appended appended, boolean durable) {
+        QueueId id = appended.id();
+        IntakeJournal.Ticket ticket = appended.ticket();
+        if (durable) {
+            resident.put(id, new Resident(ticket.segment(), ticket.start() + appended.record().msgOffset(),
+                    appended.record().msgLength(), ticket.start() + JournalRecord.envOffset(id), appended.envLength()));
+        } else {
+            // XXX: best effort; if the cancel record is lost and the record did reach the disk
+            // despite the failed fsync, replay brings back a message that got a 451: a
+            // possible duplicate, never a loss.
+            journal.appendQuietly(JournalRecord.cancel(id));
         }
-        return envelope;
+        journal.finished(ticket, durable ? id : null);
     }
 
     /**
