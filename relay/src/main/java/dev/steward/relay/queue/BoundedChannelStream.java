@@ -6,20 +6,26 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * Reads {@code length} bytes of a file channel from its current position, then reports the end;
- * closing the stream closes the channel. Used to read a message that lives in a journal segment:
- * the channel stays valid even if the checkpointer deletes the segment meanwhile (POSIX unlink).
+ * Reads {@code length} bytes of a file channel from {@code position} with positional reads (the
+ * channel is shared: its own position is never used), then reports the end; closing the stream
+ * runs {@code release} once. Used to read a message that lives in a journal segment, through the
+ * segment's shared reader ({@link IntakeJournal#acquireReader}).
  *
  * <p>Thread safety: single-threaded.
  */
 final class BoundedChannelStream extends InputStream {
 
     private final FileChannel channel;
+    private final Runnable release;
+    private long position;  // of the next byte to read
     private long remaining; // bytes still to read
+    private boolean closed;
 
-    BoundedChannelStream(FileChannel channel, long length) {
+    BoundedChannelStream(FileChannel channel, long position, long length, Runnable release) {
         this.channel = channel;
+        this.position = position;
         this.remaining = length;
+        this.release = release;
     }
 
     @Override
@@ -38,10 +44,14 @@ final class BoundedChannelStream extends InputStream {
             return -1;
         }
         int wanted = (int) Math.min(length, remaining);
-        int n = channel.read(ByteBuffer.wrap(bytes, offset, wanted));
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        int n = channel.read(ByteBuffer.wrap(bytes, offset, wanted), position);
         if (n < 0) {
             throw new IOException("journal segment ends " + remaining + " bytes before the message does");
         }
+        position += n;
         remaining -= n;
         return n;
     }
@@ -52,7 +62,10 @@ final class BoundedChannelStream extends InputStream {
     }
 
     @Override
-    public void close() throws IOException {
-        channel.close();
+    public void close() {
+        if (!closed) {
+            closed = true;
+            release.run();
+        }
     }
 }

@@ -96,6 +96,10 @@ final class IntakeJournal implements AutoCloseable {
         int inFlight; // guarded by appendLock: appended records whose commit has not finished
         long closedNanos; // guarded by appendLock: System.nanoTime() when it stopped taking appends
         final List<QueueId> ids = new ArrayList<>(); // guarded by appendLock: messages written from it
+        // Reading (guarded by the segment's own monitor, not appendLock: readers never wait for appends)
+        private FileChannel reader; // shared by the readers of its messages, opened at the first
+        private int readers;        // acquired and not yet released
+        private boolean retired;    // checkpointed: no new readers
 
         Segment(long number, Path path, FileChannel channel, long startLsn) {
             this.number = number;
@@ -411,6 +415,50 @@ final class IntakeJournal implements AutoCloseable {
                 || !materializer.holdsQueued(segment, ids);
     }
 
+    /**
+     * A channel to read {@code segment}'s messages through with positional reads, shared by every
+     * reader of the segment (no open, seek and close per delivery), or null once the segment has
+     * been checkpointed (its messages are in files now). Each channel returned must be given back
+     * with {@link #releaseReader}; the last reader of a checkpointed segment closes it.
+     */
+    FileChannel acquireReader(Segment segment) throws IOException {
+        synchronized (segment) {
+            if (segment.retired) {
+                return null;
+            }
+            if (segment.reader == null || !segment.reader.isOpen()) { // closed by an interrupted reader: reopen
+                try {
+                    segment.reader = FileChannel.open(segment.path, StandardOpenOption.READ);
+                } catch (java.nio.file.NoSuchFileException checkpointed) {
+                    return null;
+                }
+            }
+            segment.readers++;
+            return segment.reader;
+        }
+    }
+
+    /** Gives back a channel from {@link #acquireReader}. */
+    void releaseReader(Segment segment) {
+        synchronized (segment) {
+            if (--segment.readers == 0 && segment.retired) {
+                closeReader(segment);
+            }
+        }
+    }
+
+    /** Called holding the segment's monitor. */
+    private static void closeReader(Segment segment) {
+        if (segment.reader != null) {
+            try {
+                segment.reader.close();
+            } catch (IOException ignored) {
+                // read-only: nothing is lost
+            }
+            segment.reader = null;
+        }
+    }
+
     /** Stops the checkpointer and checkpoints everything: a clean stop leaves {@code journal/} empty. */
     @Override
     public void close() throws IOException {
@@ -600,6 +648,12 @@ final class IntakeJournal implements AutoCloseable {
             appendLock.unlock();
         }
         materializer.checkpoint(segment, ids);
+        synchronized (segment) {
+            segment.retired = true; // readers still reading keep the file open past its deletion (POSIX unlink)
+            if (segment.readers == 0) {
+                closeReader(segment);
+            }
+        }
         segment.channel.close();
         Files.deleteIfExists(segment.path);
         QueueLayout.syncDirectory(directory);

@@ -191,7 +191,13 @@ public final class QueueManager implements AutoCloseable {
     private final Events events;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition(); // new work, a finished attempt, stop
+    private final Condition changed = lock.newCondition(); // a finished attempt, stop (awaitIdle)
+    /**
+     * Wakes the scheduler: work it must start now that it would otherwise find only at its next
+     * wake-up (at most {@link #MAX_SLEEP} away). Not signalled for what it can leave: a message
+     * whose attempt started at once, an attempt that ends with nothing waiting for its slot.
+     */
+    private final Condition schedulerWake = lock.newCondition();
     private final Map<QueueId, Tracked> tracked = new HashMap<>(); // guarded by lock
     private final Map<String, Destination> destinations = new HashMap<>(); // guarded by lock
     /** Due times, earliest first; an entry is stale when its message moved on (lazy deletion). Guarded by lock. */
@@ -274,8 +280,7 @@ public final class QueueManager implements AutoCloseable {
     /**
      * A message the store just committed: due now. With the scheduler running and a free
      * {@code max_concurrency} slot its attempt starts here, on the committing thread, instead of
-     * waking the scheduler to start it (one thread hand-off less per message); its entry in the
-     * due queue is then stale and skipped.
+     * waking the scheduler to start it (one thread hand-off less per message).
      */
     private void committed(EnvelopeFile envelope) {
         Tracked message;
@@ -286,12 +291,12 @@ public final class QueueManager implements AutoCloseable {
             }
             message = new Tracked(envelope.id(), envelope, clock.instant());
             tracked.put(envelope.id(), message);
-            schedule(message, message.dueAt);
             if (scheduler == null || running >= limits.maxConcurrency()) {
-                changed.signalAll();
+                schedule(message, message.dueAt);
+                schedulerWake.signal();
                 return;
             }
-            claim(message);
+            claim(message); // in flight: no due entry until its attempt ends
         } finally {
             lock.unlock();
         }
@@ -304,16 +309,25 @@ public final class QueueManager implements AutoCloseable {
         running++;
     }
 
-    /** Starts the attempt of a claimed message on an attempt thread. */
+    /**
+     * Starts the attempt of a claimed message on an attempt thread. When it ends, the thread goes
+     * on with the next message that is due, if any waits for a slot, rather than waking the
+     * scheduler to hand it to another thread.
+     */
     private void launch(Tracked message) {
         try {
-            attempts.execute(() -> attempt(message));
+            attempts.execute(() -> {
+                for (Tracked next = message; next != null; next = claimNextDue()) {
+                    attempt(next);
+                }
+            });
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             lock.lock();
             try {
                 message.inFlight = false; // the manager stopped meanwhile: loaded again at the next start
                 running--;
                 changed.signalAll();
+                schedulerWake.signal();
             } finally {
                 lock.unlock();
             }
@@ -343,6 +357,21 @@ public final class QueueManager implements AutoCloseable {
         }
         ready.forEach(this::launch);
         return ready.size();
+    }
+
+    /** With the scheduler running: claims the earliest message that is due now, if a slot is free; else null. */
+    private Tracked claimNextDue() {
+        lock.lock();
+        try {
+            if (scheduler == null || stopping || running >= limits.maxConcurrency() || !untilNextDue().isZero()) {
+                return null;
+            }
+            Tracked message = dueQueue.poll().message(); // untilNextDue left a live entry at the head
+            claim(message);
+            return message;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Waits until no attempt runs; false on timeout. */
@@ -382,7 +411,7 @@ public final class QueueManager implements AutoCloseable {
                     found = true;
                 }
             }
-            changed.signalAll();
+            schedulerWake.signal();
             return found;
         } finally {
             lock.unlock();
@@ -437,7 +466,7 @@ public final class QueueManager implements AutoCloseable {
             Tracked message = new Tracked(id, released, clock.instant());
             tracked.put(id, message);
             schedule(message, message.dueAt);
-            changed.signalAll();
+            schedulerWake.signal();
         } finally {
             lock.unlock();
         }
@@ -823,7 +852,7 @@ public final class QueueManager implements AutoCloseable {
                 }
                 Duration sleep = untilNextDue();
                 if (!sleep.isZero() || running >= limits.maxConcurrency()) {
-                    changed.awaitNanos(sleep.isZero() ? MAX_SLEEP.toNanos() : sleep.toNanos());
+                    schedulerWake.awaitNanos(sleep.isZero() ? MAX_SLEEP.toNanos() : sleep.toNanos());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -858,6 +887,7 @@ public final class QueueManager implements AutoCloseable {
         try {
             stopping = true;
             changed.signalAll();
+            schedulerWake.signal();
         } finally {
             lock.unlock();
         }

@@ -460,14 +460,12 @@ public final class QueueStore implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             Resident message = resident.get(id);
             if (message != null) {
-                FileChannel channel;
-                try {
-                    channel = FileChannel.open(message.segment.path, StandardOpenOption.READ);
-                } catch (NoSuchFileException checkpointed) {
-                    continue;
+                FileChannel reader = journal.acquireReader(message.segment);
+                if (reader == null) {
+                    continue; // checkpointed meanwhile: in files now
                 }
-                channel.position(message.msgPosition);
-                return Optional.of(new BoundedChannelStream(channel, message.msgLength));
+                return Optional.of(new BoundedChannelStream(reader, message.msgPosition, message.msgLength,
+                        () -> journal.releaseReader(message.segment)));
             }
             Optional<String> state = stateOnDisk(id);
             if (state.isEmpty()) {

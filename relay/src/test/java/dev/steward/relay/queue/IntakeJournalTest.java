@@ -256,6 +256,39 @@ class IntakeJournalTest {
     }
 
     @Test
+    void openContent_readersOfOneSegment_shareOneChannelClosedByTheLastAfterTheCheckpoint() throws Exception {
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            QueueId first = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("first\r\n"));
+            QueueId second = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("second\r\n"));
+            long before = openFiles();
+            java.io.InputStream a = store.openContent(first).orElseThrow();
+            java.io.InputStream b = store.openContent(second).orElseThrow();
+            java.io.InputStream c = store.openContent(first).orElseThrow();
+            assertThat(openFiles()).isEqualTo(before + 1); // one shared reader, not one file per stream
+            assertThat(new String(a.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("first\r\n");
+            a.close();
+            a.close(); // idempotent: gives the reader back once
+            store.checkpointNow();
+            assertThat(journal()).isEmpty();
+            // The segment's writer is closed; b and c still read the deleted segment through the reader.
+            assertThat(openFiles()).isEqualTo(before + 1 - 1);
+            assertThat(new String(b.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("second\r\n");
+            b.close();
+            assertThat(new String(c.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("first\r\n");
+            c.close();
+            assertThat(openFiles()).isEqualTo(before - 1); // the last reader closed it (and the writer is gone)
+            assertThat(content(store, second)).isEqualTo("second\r\n"); // from its file now
+        }
+    }
+
+    /** File descriptors this process has open (Linux). */
+    private static long openFiles() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
     void update_inJournalThenCrash_replayRestoresTheNewestStateInItsDirectory() throws Exception {
         QueueId id;
         Path copy = queue.resolve("copy.wal");
