@@ -225,6 +225,43 @@ class DeliveryIT {
     }
 
     @Test
+    void delivery_mxNeverAnswersTheConnect_deferredAfterConnectTimeout() throws Exception {
+        // A listener whose accept queue is full: the kernel drops further SYNs, so a connect to it
+        // waits (as to a host behind a dropping firewall) until the relay's connect_timeout ends it.
+        try (ServerSocket blackHole = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> queued = new java.util.ArrayList<>();
+            try {
+                while (true) {
+                    java.net.Socket filler = new java.net.Socket();
+                    try {
+                        filler.connect(blackHole.getLocalSocketAddress(), 200);
+                        queued.add(filler);
+                    } catch (java.net.SocketTimeoutException full) {
+                        filler.close();
+                        break;
+                    }
+                    assertThat(queued).as("the accept queue never filled").hasSizeLessThan(64);
+                }
+                dns = new FakeDnsServer(zone()).start();
+                relay = startRelay("127.0.0.1:0", blackHole.getLocalPort(), "");
+                long start = System.nanoTime();
+                String id = submit("bob@example.test", "nobody answers");
+
+                awaitQueue(() -> queue().stream().anyMatch(e -> e.state().equals("deferred")), "message deferred");
+                QueueEntry deferred = queue().get(0);
+                assertThat(deferred.id().value()).isEqualTo(id);
+                assertThat(deferred.lastFailure()).contains("connect to mx1.example.test[127.0.0.1]:" + blackHole.getLocalPort())
+                        .containsIgnoringCase("timed out");
+                assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofSeconds(5).toNanos());
+            } finally {
+                for (java.net.Socket filler : queued) {
+                    filler.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void delivery_cachedConnectionClosedByTheReceiverAfterA450_flushReconnectsInsteadOfDeferringAgain() throws Exception {
         // After a refused recipient the client leaves the transaction open and the connection in
         // the cache; the next message on it starts with RSET. A receiver that went away in the

@@ -35,8 +35,8 @@ import java.util.Optional;
  *
  * <p><b>Timeouts.</b> Each reply wait has a deadline from {@link ClientTimeouts}; each write is
  * watched (a server that stops reading is cut off after {@link ClientTimeouts#dataBlock()}), and
- * so is the TLS handshake. The watchdog is one virtual thread per session, ended by
- * {@link #close()}.
+ * so is the TLS handshake. One {@link IoWatchdog} watches all three by closing the connection at
+ * the deadline; it is one virtual thread per session, ended by {@link #close()}.
  *
  * <p><b>Security.</b> Everything the server sends is untrusted: replies are bounded in line length
  * and count and stripped of control characters; plaintext the server sent after its STARTTLS 220

@@ -24,7 +24,7 @@ final class ClientWire {
     static final int OUTPUT_BUFFER_SIZE = 32 * 1024;
 
     private final Transport transport;
-    private final WriteWatchdog watchdog;
+    private final IoWatchdog watchdog;
     private DeadlineInputStream input;    // deadline-checked stream under replies; replaced after TLS
     private ReplyReader replies;          // reads the current input; replaced after TLS
     private OutputStream output;          // buffered, watched writes; replaced after TLS
@@ -34,7 +34,7 @@ final class ClientWire {
 
     ClientWire(Transport transport, Duration writeLimit) throws IOException {
         this.transport = transport;
-        this.watchdog = new WriteWatchdog(transport::close);
+        this.watchdog = new IoWatchdog(transport::close);
         this.writeLimit = writeLimit;
         this.stageStart = System.nanoTime();
         connectStreams();
@@ -47,7 +47,7 @@ final class ClientWire {
     }
 
     private void connectStreams() throws IOException {
-        input = new DeadlineInputStream(transport.input(), transport);
+        input = new DeadlineInputStream(transport.input(), watchdog);
         replies = new ReplyReader(input);
         output = new BufferedOutputStream(new WatchedOutputStream(transport.output()), OUTPUT_BUFFER_SIZE);
     }
@@ -56,7 +56,7 @@ final class ClientWire {
         return transport;
     }
 
-    WriteWatchdog watchdog() {
+    IoWatchdog watchdog() {
         return watchdog;
     }
 
@@ -118,7 +118,7 @@ final class ClientWire {
 
     /** Reads the next reply; it must be complete within {@code limit} from now. */
     SmtpReply read(Stage stage, Duration limit) throws SmtpClientException {
-        input.deadline(System.nanoTime() + limit.toNanos());
+        input.deadline(System.nanoTime() + limit.toNanos(), limit);
         try {
             return replies.read();
         } catch (IOException e) {

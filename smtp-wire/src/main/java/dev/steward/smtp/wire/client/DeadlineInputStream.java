@@ -3,25 +3,30 @@ package dev.steward.smtp.wire.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 
 /**
- * Reads that must complete before a deadline: before each read the socket timeout is set to the
- * time left, so a server that trickles bytes cannot stretch one reply wait beyond its limit.
+ * Reads that must complete before a deadline: each read is watched by the session's
+ * {@link IoWatchdog}, armed until the reply's deadline, so a server that trickles bytes cannot
+ * stretch one reply wait beyond its limit; at the deadline the watchdog closes the connection and
+ * the blocked read fails.
  */
 final class DeadlineInputStream extends InputStream {
 
     private final InputStream in;
-    private final Transport transport;
-    private long deadline;   // System.nanoTime() after which reads fail
+    private final IoWatchdog watchdog;
+    private long deadline;            // System.nanoTime() after which reads fail
+    private Duration limit = Duration.ZERO; // the limit the deadline came from, for the failure
 
-    DeadlineInputStream(InputStream in, Transport transport) {
+    DeadlineInputStream(InputStream in, IoWatchdog watchdog) {
         this.in = in;
-        this.transport = transport;
+        this.watchdog = watchdog;
         this.deadline = System.nanoTime();
     }
 
-    void deadline(long nanoTime) {
+    void deadline(long nanoTime, Duration limit) {
         this.deadline = nanoTime;
+        this.limit = limit;
     }
 
     @Override
@@ -33,12 +38,14 @@ final class DeadlineInputStream extends InputStream {
 
     @Override
     public int read(byte[] bytes, int offset, int length) throws IOException {
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
+        if (deadline - System.nanoTime() <= 0) {
             throw new SocketTimeoutException("reply deadline passed");
         }
-        long millis = Math.max(1, (remaining + 999_999) / 1_000_000);
-        transport.readTimeout((int) Math.min(Integer.MAX_VALUE, millis));
-        return in.read(bytes, offset, length);
+        watchdog.armUntil(deadline, limit);
+        try {
+            return in.read(bytes, offset, length);
+        } finally {
+            watchdog.disarm();
+        }
     }
 }

@@ -34,11 +34,6 @@ final class SocketTransport extends Transport {
     }
 
     @Override
-    void readTimeout(int millis) throws IOException {
-        current.setSoTimeout(millis);
-    }
-
-    @Override
     Socket plainSocket() {
         return current == plain ? plain : null;
     }

@@ -26,7 +26,7 @@ import javax.security.auth.x500.X500Principal;
 /**
  * Puts TLS on a connected plaintext socket, as a client, for STARTTLS (RFC 3207) and implicit TLS
  * (RFC 8314). TLS 1.2 and 1.3 only. The handshake has one deadline for the whole exchange: the
- * socket timeout bounds each read and the write watchdog closes the socket at the deadline.
+ * session's {@link IoWatchdog} closes the socket at the deadline, whatever the handshake waits for.
  *
  * <p>Verification is recorded, not enforced, unless {@link TlsSettings#requireVerified()}: a
  * {@link RecordingTrustManager} runs the PKIX check and the host name check (endpoint
@@ -53,7 +53,7 @@ final class TlsUpgrade {
      * @param started    System.nanoTime() when the TLS stage began, for elapsed times
      */
     static Result handshake(Socket plain, String serverName, TlsSettings settings, Duration limit,
-                            WriteWatchdog watchdog, long started) {
+                            IoWatchdog watchdog, long started) {
         RecordingTrustManager trust = new RecordingTrustManager(settings.trustManager(), settings.requireVerified());
         SSLSocket tls;
         try {
@@ -72,8 +72,7 @@ final class TlsUpgrade {
             // RFC 7817 §3 defers to RFC 6125; the JDK's "HTTPS" check implements those rules.
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             tls.setSSLParameters(parameters);
-            tls.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, limit.toMillis())));
-            watchdog.arm(limit);
+            watchdog.arm(limit); // no SO_TIMEOUT: the socket stays in blocking mode (see IoWatchdog)
             try {
                 tls.startHandshake();
             } finally {

@@ -9,7 +9,8 @@ import javax.net.ssl.SSLSocket;
 /**
  * The byte streams under a {@link ClientSession}: a socket in production ({@link SocketTransport}),
  * memory in unit tests. Only {@link #close()} may be called from another thread (the write
- * watchdog).
+ * watchdog). Reads and writes block without a timeout: the session's {@link IoWatchdog} bounds
+ * them by closing the connection.
  */
 abstract class Transport {
 
@@ -18,9 +19,6 @@ abstract class Transport {
 
     /** The current output stream, plaintext or TLS. */
     abstract OutputStream output() throws IOException;
-
-    /** Sets how long the next read may block; called before every read. */
-    abstract void readTimeout(int millis) throws IOException;
 
     /** The connected plaintext socket to put TLS on, or null when there is none. */
     abstract Socket plainSocket();

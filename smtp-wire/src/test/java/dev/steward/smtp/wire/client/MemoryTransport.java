@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLSocket;
 
@@ -22,7 +21,7 @@ final class MemoryTransport extends Transport {
     enum End {
         /** The server closed the connection. */
         EOF,
-        /** The server stays silent: the read times out. */
+        /** The server stays silent: the read blocks until the connection is closed (by the watchdog). */
         SILENCE
     }
 
@@ -31,7 +30,7 @@ final class MemoryTransport extends Transport {
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
     private long writableBytes = Long.MAX_VALUE;   // writes beyond this many bytes fail
     private volatile boolean closed;
-    private int lastReadTimeout;
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
     MemoryTransport(String replies, End end) {
         this.script = new ByteArrayInputStream(replies.getBytes(StandardCharsets.UTF_8));
@@ -46,10 +45,6 @@ final class MemoryTransport extends Transport {
 
     String written() {
         return written.toString(StandardCharsets.UTF_8);
-    }
-
-    int lastReadTimeout() {
-        return lastReadTimeout;
     }
 
     @Override
@@ -68,7 +63,14 @@ final class MemoryTransport extends Transport {
                 }
                 int count = script.read(bytes, offset, length);
                 if (count < 0 && end == End.SILENCE) {
-                    throw new SocketTimeoutException("Read timed out");
+                    // As a blocking socket read: nothing comes until someone closes the socket.
+                    try {
+                        closing.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted");
+                    }
+                    throw new SocketException("Socket closed");
                 }
                 return count;
             }
@@ -99,11 +101,6 @@ final class MemoryTransport extends Transport {
     }
 
     @Override
-    void readTimeout(int millis) {
-        lastReadTimeout = millis;
-    }
-
-    @Override
     Socket plainSocket() {
         return null;
     }
@@ -121,6 +118,7 @@ final class MemoryTransport extends Transport {
     @Override
     void close() {
         closed = true;
+        closing.countDown();
     }
 
     @Override
