@@ -28,17 +28,14 @@ import org.slf4j.Logger;
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %msg%n%ex";
+    private static final String STDOUT = "STDOUT";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
         ConsoleAppender<ILoggingEvent> stdout = new ConsoleAppender<>();
         stdout.setContext(context);
-        stdout.setName("STDOUT");
-        stdout.setEncoder(encoder);
+        stdout.setName(STDOUT);
+        stdout.setEncoder(encoder(context));
         stdout.start();
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
@@ -46,5 +43,38 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         String level = System.getenv("STEWARD_LOG_LEVEL");
         context.getLogger("dev.steward").setLevel(Level.toLevel(level == null ? "INFO" : level, Level.INFO));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    private static PatternLayoutEncoder encoder(LoggerContext context) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        return encoder;
+    }
+
+    /**
+     * From now on the log goes to stdout in batches ({@link BatchedStdoutAppender}) instead of a
+     * system call per line. For the relay daemon, once started; the caller stops the returned
+     * appender last at shutdown, which writes what is still queued. Null when Logback is not the
+     * SLF4J binding (nothing to change then).
+     */
+    static BatchedStdoutAppender batchStdout() {
+        if (!(org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return null;
+        }
+        BatchedStdoutAppender batched = new BatchedStdoutAppender(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+        batched.setContext(context);
+        batched.setName("STDOUT-BATCHED");
+        batched.setEncoder(encoder(context));
+        batched.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(batched);
+        ch.qos.logback.core.Appender<ILoggingEvent> console = root.getAppender(STDOUT);
+        if (console != null) {
+            root.detachAppender(console);
+            console.stop();
+        }
+        return batched;
     }
 }

@@ -259,9 +259,13 @@ public final class RelayMain implements AutoCloseable {
             System.err.println("steward relay: " + startFailure.getMessage());
             return 71; // EX_OSERR: cannot bind or cannot open the queue
         }
+        BatchedStdoutAppender batchedLog = LogSetup.batchStdout();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             relay.close();
+            if (batchedLog != null) {
+                batchedLog.stop(); // last: writes the lines still queued, relay_stopped among them
+            }
             stopped.countDown();
         }, "relay-shutdown"));
         try {
