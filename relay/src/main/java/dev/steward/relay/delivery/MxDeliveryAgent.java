@@ -34,6 +34,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +112,7 @@ public final class MxDeliveryAgent implements DeliveryAgent {
      * for good, and then every reply wait of the session costs three system calls instead of one
      * (see {@code IoWatchdog}, which bounds the reads instead). One thread, ended when idle.
      */
-    private final java.util.concurrent.ScheduledThreadPoolExecutor connectDeadlines = connectDeadlines();
+    private final ScheduledThreadPoolExecutor connectDeadlines = connectDeadlines();
 
     /**
      * @param portOverride  0 for port 25; otherwise the port used for every MX host (tests only,
@@ -426,20 +431,20 @@ public final class MxDeliveryAgent implements DeliveryAgent {
                 socket.bind(new InetSocketAddress(source, 0));
             }
             socket.setTcpNoDelay(true);
-            java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
-            java.util.concurrent.ScheduledFuture<?> deadline = connectDeadlines.schedule(() -> {
+            AtomicBoolean expired = new AtomicBoolean();
+            ScheduledFuture<?> deadline = connectDeadlines.schedule(() -> {
                 expired.set(true);
                 closeQuietly(socket);
-            }, config.connectTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
             try {
                 socket.connect(new InetSocketAddress(address, port));
             } catch (IOException e) {
-                throw expired.get() ? new java.net.SocketTimeoutException("Connect timed out") : e;
+                throw expired.get() ? new SocketTimeoutException("Connect timed out") : e;
             } finally {
                 deadline.cancel(false);
             }
             if (expired.get()) { // connected just as the deadline closed it
-                throw new java.net.SocketTimeoutException("Connect timed out");
+                throw new SocketTimeoutException("Connect timed out");
             }
             return socket;
         } catch (IOException e) {
@@ -448,11 +453,11 @@ public final class MxDeliveryAgent implements DeliveryAgent {
         }
     }
 
-    private static java.util.concurrent.ScheduledThreadPoolExecutor connectDeadlines() {
-        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+    private static ScheduledThreadPoolExecutor connectDeadlines() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("smtp-connect-deadline").factory());
         timer.setRemoveOnCancelPolicy(true);
-        timer.setKeepAliveTime(30, java.util.concurrent.TimeUnit.SECONDS);
+        timer.setKeepAliveTime(30, TimeUnit.SECONDS);
         timer.allowCoreThreadTimeOut(true);
         return timer;
     }

@@ -117,7 +117,6 @@ final class IntakeSession {
     private State state = State.COMMAND;
     private boolean writeBlocked;   // the client has not taken all our replies: read nothing until it has
     private boolean drained;        // the last read did not fill its buffer: read again only once the loop says readable
-    private boolean readPaused;     // OP_READ is off while a message is committed
     private String helo;            // HELO/EHLO argument, null before
     private boolean esmtp;          // EHLO rather than HELO
     private boolean quit;           // QUIT received or session being dropped
@@ -183,7 +182,6 @@ final class IntakeSession {
             // The client sent more (commands pipelined after the end of data) before its reply:
             // keep it in the socket until the commit is answered. Reading stays on otherwise, so
             // the usual commit costs no change of the key's interest (two epoll_ctl calls).
-            readPaused = true;
             key.interestOps(0);
             return;
         }
@@ -716,8 +714,7 @@ final class IntakeSession {
         }
         dataAnswered(result);
         guarded(() -> {
-            if (readPaused) {
-                readPaused = false;
+            if (key.interestOps() == 0) { // reading was paused while the message committed
                 key.interestOps(SelectionKey.OP_READ);
             }
             process();

@@ -342,14 +342,7 @@ public final class QueueManager implements AutoCloseable {
         List<Tracked> ready = new ArrayList<>();
         lock.lock();
         try {
-            Instant now = clock.instant();
-            while (running < limits.maxConcurrency() && !dueQueue.isEmpty() && !dueQueue.peek().at().isAfter(now)) {
-                Due due = dueQueue.poll();
-                Tracked message = due.message();
-                if (message.inFlight || tracked.get(due.id()) != message || !message.dueAt.equals(due.at())) {
-                    continue; // stale: in flight, gone, or rescheduled
-                }
-                claim(message);
+            for (Tracked message; (message = claimDue()) != null; ) {
                 ready.add(message);
             }
         } finally {
@@ -363,15 +356,20 @@ public final class QueueManager implements AutoCloseable {
     private Tracked claimNextDue() {
         lock.lock();
         try {
-            if (scheduler == null || stopping || running >= limits.maxConcurrency() || !untilNextDue().isZero()) {
-                return null;
-            }
-            Tracked message = dueQueue.poll().message(); // untilNextDue left a live entry at the head
-            claim(message);
-            return message;
+            return scheduler == null || stopping ? null : claimDue();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Claims the earliest message that is due now, if a slot is free; else null. Lock held. */
+    private Tracked claimDue() {
+        if (running >= limits.maxConcurrency() || !untilNextDue().isZero()) {
+            return null;
+        }
+        Tracked message = dueQueue.poll().message(); // untilNextDue left a live entry at the head
+        claim(message);
+        return message;
     }
 
     /** Waits until no attempt runs; false on timeout. */
