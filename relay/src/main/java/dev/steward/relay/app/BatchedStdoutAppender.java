@@ -89,7 +89,7 @@ final class BatchedStdoutAppender extends UnsynchronizedAppenderBase<ILoggingEve
     protected void append(ILoggingEvent event) {
         pending.add(encoder.encode(event));
         int count = pendingCount.incrementAndGet();
-        if (parked || stopping) {
+        if (parked) { // once stopped, Logback no longer calls append: stop() writes the rest
             LockSupport.unpark(writer);
         }
         if (count > MAX_PENDING) {

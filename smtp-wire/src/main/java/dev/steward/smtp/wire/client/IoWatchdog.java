@@ -57,7 +57,7 @@ final class IoWatchdog {
             this.shortestLimit = Math.min(shortestLimit, limit.toNanos());
             this.armed = true;
             if (thread == null) {
-                thread = Thread.ofVirtual().name("smtp-client-write-watchdog").start(this::watch);
+                thread = Thread.ofVirtual().name("smtp-client-watchdog").start(this::watch);
             } else if (deadline - waitingUntil < 0) {
                 changed.signal();
             }
