@@ -23,6 +23,10 @@ def summary(values):
     return statistics.median(values), min(values), max(values)
 
 
+def size_label(size):
+    return "1 KiB" if size == 1024 else "%d KiB" % (size // 1024)
+
+
 def fmt(s, digits=0):
     if s is None:
         return "n/a"
@@ -62,28 +66,20 @@ def main():
     sustained = defaultdict(lambda: defaultdict(list))  # the same for the sustained runs
     errors = defaultdict(int)
     for r in rows:
-        if r["measure"] == "sustained":
-            key = (int(r["size_bytes"]), int(r["sessions"]))
-            sustained[key][r["target"] + ".rate"].append(num(r["msgs_per_s"]))
-            sustained[key][r["target"] + ".messages"].append(num(r["messages"]))
-            accepted = int(r["accepted"] or 0)
-            if r.get("server_cpu_s") and accepted:
-                sustained[key][r["target"] + ".server_ms"].append(num(r["server_cpu_s"]) * 1000.0 / accepted)
-            if r["errors"] not in ("", "-1"):
-                errors[r["target"]] += int(r["errors"] or 0)
-            continue
         key = (int(r["size_bytes"]), int(r["sessions"]))
         t = r["target"]
         errors[t] += int(r["errors"] or 0) if r["errors"] not in ("", "-1") else 0
         if r["errors"] == "-1":
             errors[t] += 1
-        if r["measure"] == "throughput":
-            cells[key][t + ".rate"].append(num(r["msgs_per_s"]))
+        if r["measure"] in ("throughput", "sustained"):
+            c = (cells if r["measure"] == "throughput" else sustained)[key]
+            c[t + ".rate"].append(num(r["msgs_per_s"]))
+            c[t + ".messages"].append(num(r["messages"]))
             accepted = int(r["accepted"] or 0)
             if r.get("source_cpu_s") and accepted:
-                cells[key][t + ".source_ms"].append(num(r["source_cpu_s"]) * 1000.0 / accepted)
+                c[t + ".source_ms"].append(num(r["source_cpu_s"]) * 1000.0 / accepted)
             if r.get("server_cpu_s") and accepted:
-                cells[key][t + ".server_ms"].append(num(r["server_cpu_s"]) * 1000.0 / accepted)
+                c[t + ".server_ms"].append(num(r["server_cpu_s"]) * 1000.0 / accepted)
         else:
             cells[key][t + ".p50"].append(num(r["p50_ms"]))
             cells[key][t + ".p99"].append(num(r["p99_ms"]))
@@ -105,10 +101,9 @@ def main():
     source_bound = {k: 1000.0 / ms for k, (ms, _) in cheapest_source.items()}  # msg/s
     if a.svg:
         from svgchart import bar_chart  # bench/svgchart.py
-        size_name = lambda size: "1 KiB" if size == 1024 else "%d KiB" % (size // 1024)
         notes = ["OpenSMTPD does not fsync before 250 (see Method)"] if "opensmtpd" in targets else []
         bar_chart(a.svg, "Intake: accepted msg/s, smtp-source → relay, fsync before 250 (median; whiskers: min–max)",
-                  [(size_name(k[0]), "%d session%s" % (k[1], "" if k[1] == 1 else "s")) for k in keys],
+                  [(size_label(k[0]), "%d session%s" % (k[1], "" if k[1] == 1 else "s")) for k in keys],
                   [(t, [summary(cells[k][t + ".rate"]) for k in keys]) for t in targets],
                   label=machine.get("label", ""), notes=notes)
 
@@ -238,7 +233,7 @@ def main():
     ratios = {}
     for (size, sessions) in sorted(cells):
         c = cells[(size, sessions)]
-        line = "| %s | %d |" % ("1 KiB" if size == 1024 else "%d KiB" % (size // 1024), sessions)
+        line = "| %s | %d |" % (size_label(size), sessions)
         for t in targets:
             line += " %s | %s | %s |" % (fmt(summary(c[t + ".rate"])), fmt(summary(c[t + ".p50"]), 1),
                                          fmt(summary(c[t + ".p99"]), 1))
@@ -302,7 +297,7 @@ def main():
             else:
                 verdict = "only with a server at ≤ %.2f ms of CPU per message" % left
             w("| %s | %d | %s | %.0f | %s | %s | %s | %s | %.2f | %s | %s |" % (
-                "1 KiB" if size == 1024 else "%d KiB" % (size // 1024), sessions, fmt(pf), goal, fmt(ceiling),
+                size_label(size), sessions, fmt(pf), goal, fmt(ceiling),
                 fmt(srv, 3), "n/a" if cheapest is None else "%.3f (%s)" % cheapest,
                 "n/a" if bound is None else "%.0f" % bound, left, fmt(summary(c["steward.server_ms"]), 2), verdict))
         w("")
@@ -334,7 +329,7 @@ def main():
             sustained_ratios[(size, sessions)] = ratio
             n = summary(c["steward.messages"] or c["postfix.messages"])
             w("| %s | %d | %s | %s | %s | %s | %s | %s |" % (
-                "1 KiB" if size == 1024 else "%d KiB" % (size // 1024), sessions, "n/a" if n is None else "%d" % n[0],
+                size_label(size), sessions, "n/a" if n is None else "%d" % n[0],
                 fmt(s), fmt(pf), fmt(summary(c[NO_RELAY + ".rate"])), fmt(summary(c["steward.server_ms"]), 2),
                 "n/a" if ratio is None else "%.1f×" % ratio))
         w("")
@@ -355,19 +350,19 @@ def main():
                                 " %.0f)" % (goal, goal * pf[0], bound))
                     w("| %s ≥ %.0f× Postfix msg/s, %s, %d sessions | %s | %s |" % (
                         "Steward" if t == "steward" else "Steward with DKIM signing", goal,
-                        "1 KiB" if size == 1024 else "64 KiB", sessions, "n/a" if r is None else "%.1f×" % r, met))
+                        size_label(size), sessions, "n/a" if r is None else "%.1f×" % r, met))
     for sessions in (10, 50):
         for size in (1024, 65536):
             if (size, sessions) in sustained_ratios:
                 r = sustained_ratios[(size, sessions)]
                 w("| Steward ≥ %.0f× Postfix msg/s, %s, %d sessions, sustained runs | %s | %s |" % (
-                    TARGET_RATIO, "1 KiB" if size == 1024 else "64 KiB", sessions, "n/a" if r is None else "%.1f×" % r,
+                    TARGET_RATIO, size_label(size), sessions, "n/a" if r is None else "%.1f×" % r,
                     "n/a" if r is None else ("yes" if r >= TARGET_RATIO else "**no**")))
     for size in (1024, 65536):
         p99 = summary(cells.get((size, 10), {}).get("steward.p99", []))
         if p99:
             w("| Steward p99 < %.0f ms, %s, 10 sessions | %.1f ms | %s |" % (
-                TARGET_P99_MS, "1 KiB" if size == 1024 else "64 KiB", p99[0], "yes" if p99[0] < TARGET_P99_MS else "**no**"))
+                TARGET_P99_MS, size_label(size), p99[0], "yes" if p99[0] < TARGET_P99_MS else "**no**"))
     if steward_idle is not None:
         w("| idle relay RSS < %.0f MiB | %.1f MiB | %s |" % (TARGET_RSS_MIB, steward_idle,
                                                           "yes" if steward_idle < TARGET_RSS_MIB else "**no**"))
