@@ -40,8 +40,20 @@ import org.slf4j.LoggerFactory;
  * flushes the data and the metadata "needed in order to allow a subsequent data retrieval to be
  * correctly handled", which explicitly includes a change of the file size (and on ext4 the block
  * allocation). It skips only timestamps. So a segment need not be preallocated; the new
- * segment's directory entry is made durable once, by an fsync of {@code journal/} when the
- * segment is created, before any record in it is acknowledged.
+ * segment's directory entry is made durable once, by an fsync of {@code journal/} in the first
+ * force that covers a record of the segment, before any record in it is acknowledged.
+ *
+ * <p><b>The spare segment.</b> A segment is not created where it is needed: the checkpointer
+ * makes an empty file in {@code tmp/} ahead of time ({@link QueueLayout#JOURNAL_SPARE}), and the
+ * append that needs a new segment renames it into {@code journal/}. Creating a file allocates an
+ * inode, and on ext4 that can take milliseconds: for some minutes after many files were deleted
+ * (a busy queue's, or another mail server's on the same filesystem), the allocator skips every
+ * recently deleted inode it looks at (measured here: 1.5–20 ms per create after 20,000 deletions, and
+ * about 50 ms in a long hold-mode run). A rename allocates nothing. The append runs on the
+ * intake's event loop, which must not stall every session for that. Without a spare (not made
+ * yet, or its creation failed) the append creates the segment itself, as before. The spare is
+ * empty and not in {@code journal/}: a crash leaves nothing to replay in it, and startup
+ * recovery deletes it with the rest of {@code tmp/}.
  *
  * <p><b>Checkpoint.</b> Every {@code checkpointInterval}, or when a segment reaches
  * {@code segmentLimit} bytes, the current segment is closed and a new one is begun at the next
@@ -136,17 +148,24 @@ final class IntakeJournal implements AutoCloseable {
 
     private final Materializer materializer;
     private final Path directory;
+    private final Path spareFile;
     private final Duration checkpointInterval;
     private final long segmentLimit;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Condition commitsFinished = appendLock.newCondition(); // a segment's inFlight fell to 0
-    private final Condition checkpointWanted = appendLock.newCondition(); // rotation by size, or close
+    private final Condition checkpointWanted = appendLock.newCondition(); // rotation by size, a spare wanted, or close
+    private final Condition spareMade = appendLock.newCondition(); // for tests: an attempt to make a spare ended
     private Segment current; // guarded by appendLock: where appends go; null until the next append
     private long nextNumber = 1; // guarded by appendLock: number of the next segment file
     private long appendedLsn; // guarded by appendLock: LSN after the last whole record
     private final Set<Segment> unforced = new LinkedHashSet<>(); // guarded by appendLock: written since last force
     private final List<Segment> closedSegments = new ArrayList<>(); // guarded by appendLock: awaiting checkpoint
+    private final Set<Segment> unnamed = new LinkedHashSet<>(); // guarded by appendLock: directory entry not yet fsynced
+    private long rotations; // guarded by appendLock: segments closed because they were full
+    private FileChannel spare; // guarded by appendLock: the empty file at spareFile, made ahead by the checkpointer
+    private boolean spareWanted = true; // guarded by appendLock: the checkpointer should make a spare
+    private boolean preparing; // guarded by appendLock: the checkpointer is making one
     private boolean stopping; // guarded by appendLock: close() asked the checkpointer to end
 
     private final ReentrantLock syncLock = new ReentrantLock();
@@ -168,6 +187,7 @@ final class IntakeJournal implements AutoCloseable {
     IntakeJournal(QueueLayout layout, Duration checkpointInterval, long segmentLimit, Materializer materializer) {
         this.materializer = materializer;
         this.directory = layout.journal();
+        this.spareFile = layout.journalSpare();
         this.checkpointInterval = checkpointInterval;
         this.segmentLimit = segmentLimit;
         this.checkpointer = Thread.ofPlatform().daemon().name("queue-checkpoint").unstarted(this::checkpointLoop);
@@ -211,6 +231,7 @@ final class IntakeJournal implements AutoCloseable {
             afterAppend.run();
             if (segment.end >= segmentLimit) {
                 closeCurrent();
+                rotations++;
                 checkpointWanted.signalAll();
             }
             return new Ticket(segment, start, segment.endLsn);
@@ -337,6 +358,23 @@ final class IntakeJournal implements AutoCloseable {
     void testHooks(Runnable afterEachAppend, Runnable beforeEachForce) {
         this.afterAppend = afterEachAppend;
         this.beforeForce = beforeEachForce;
+    }
+
+    /**
+     * Test seam: waits until a spare segment is ready or the checkpointer's attempt to make one has
+     * failed (at most {@code timeout}); whether there is one.
+     */
+    boolean awaitSpare(Duration timeout) throws InterruptedException {
+        appendLock.lock();
+        try {
+            long remaining = timeout.toNanos();
+            while (spare == null && (spareWanted || preparing) && remaining > 0) {
+                remaining = spareMade.awaitNanos(remaining);
+            }
+            return spare != null;
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     /** force() calls so far. */
@@ -473,6 +511,7 @@ final class IntakeJournal implements AutoCloseable {
         try {
             checkpointNow();
         } finally {
+            discardSpare();
             stopSyncer();
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -543,13 +582,19 @@ final class IntakeJournal implements AutoCloseable {
         syncLock.unlock();
         try {
             beforeForce.run();
+            boolean newSegments;
             appendLock.lock();
             try {
                 target = appendedLsn;
                 segments = List.copyOf(unforced);
                 unforced.clear();
+                newSegments = !unnamed.isEmpty();
+                unnamed.clear();
             } finally {
                 appendLock.unlock();
+            }
+            if (newSegments) {
+                QueueLayout.syncDirectory(directory); // their names, before any of their records is acknowledged
             }
             for (Segment segment : segments) {
                 forces.incrementAndGet();
@@ -584,21 +629,113 @@ final class IntakeJournal implements AutoCloseable {
         LOG.error(LogLine.of("queue_journal_fsync_failed").field("error", failure.getMessage()).toString());
     }
 
-    /** Called with appendLock held. */
+    /**
+     * Called with appendLock held. The spare renamed into place if there is one, else a new file;
+     * either way its name is made durable by the next force ({@code unnamed}).
+     */
     private Segment openSegment() throws IOException {
-        long number = nextNumber++;
+        long number = nextNumber;
         Path path = directory.resolve(segmentName(number));
-        FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), QueueLayout.FILE_MODE);
-        try {
-            QueueLayout.syncDirectory(directory);
-        } catch (IOException e) {
-            channel.close();
-            Files.deleteIfExists(path);
-            throw e;
+        FileChannel channel = takeSpare(path);
+        if (channel == null) {
+            channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    QueueLayout.FILE_MODE);
         }
+        nextNumber++;
         current = new Segment(number, path, channel, appendedLsn);
+        unnamed.add(current);
+        spareWanted = true;
+        checkpointWanted.signalAll();
         return current;
+    }
+
+    /** Called with appendLock held: the spare, renamed to {@code path}, or null if there is none or the rename failed. */
+    private FileChannel takeSpare(Path path) {
+        FileChannel channel = spare;
+        if (channel == null) {
+            return null;
+        }
+        spare = null;
+        try {
+            Files.move(spareFile, path); // rename(2): tmp/ and journal/ are on the queue's filesystem
+            return channel;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            LOG.warn(LogLine.of("queue_journal_spare_failed").field("error", e.toString()).toString());
+            return null;
+        }
+    }
+
+    /**
+     * Makes the spare segment if there is none (see the class comment). Runs on the checkpointer,
+     * the only thread that makes spares; a failure is logged and the next segment is created by
+     * the append that needs it.
+     */
+    private void prepareSpare() {
+        appendLock.lock();
+        try {
+            spareWanted = false;
+            if (spare != null || stopping) {
+                return;
+            }
+            preparing = true;
+        } finally {
+            appendLock.unlock();
+        }
+        FileChannel made = null;
+        try {
+            Files.deleteIfExists(spareFile); // left by a failed rename
+            made = FileChannel.open(spareFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    QueueLayout.FILE_MODE);
+        } catch (IOException e) {
+            LOG.warn(LogLine.of("queue_journal_spare_failed").field("error", e.toString()).toString());
+        }
+        appendLock.lock();
+        try {
+            preparing = false;
+            spareMade.signalAll();
+            if (made != null && !stopping) {
+                spare = made;
+                return;
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        if (made != null) {
+            discard(made);
+        }
+    }
+
+    /** After the checkpointer has ended: the spare is not left behind by a clean stop. */
+    private void discardSpare() {
+        FileChannel channel;
+        appendLock.lock();
+        try {
+            channel = spare;
+            spare = null;
+        } finally {
+            appendLock.unlock();
+        }
+        if (channel != null) {
+            discard(channel);
+        }
+    }
+
+    private void discard(FileChannel channel) {
+        closeQuietly(channel);
+        try {
+            Files.deleteIfExists(spareFile);
+        } catch (IOException e) {
+            LOG.warn(LogLine.of("queue_journal_spare_failed").field("error", e.toString()).toString());
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // an empty file that was never written: nothing to lose
+        }
     }
 
     /** Called with appendLock held. */
@@ -661,24 +798,36 @@ final class IntakeJournal implements AutoCloseable {
 
     private void checkpointLoop() {
         long intervalNanos = checkpointInterval.toNanos();
+        long deadline = System.nanoTime() + intervalNanos;
+        long seenRotations = 0;
         while (true) {
-            boolean rotated = false; // a segment filled up (append closed it) while waiting
+            boolean rotated; // a segment filled up (append closed it) since the last look
+            boolean spareNeeded;
             appendLock.lock();
             try {
-                long remaining = intervalNanos;
-                while (!stopping && !rotated && remaining > 0) {
-                    int closed = closedSegments.size();
+                long remaining = deadline - System.nanoTime();
+                while (!stopping && rotations == seenRotations && !spareWanted && remaining > 0) {
                     remaining = checkpointWanted.awaitNanos(remaining);
-                    rotated = closedSegments.size() > closed;
                 }
                 if (stopping) {
                     return;
                 }
+                rotated = rotations != seenRotations;
+                seenRotations = rotations;
+                spareNeeded = spareWanted;
             } catch (InterruptedException e) {
                 return;
             } finally {
                 appendLock.unlock();
             }
+            if (spareNeeded) {
+                prepareSpare(); // first: the next rotation should find it
+            }
+            boolean intervalEnded = deadline - System.nanoTime() <= 0;
+            if (!rotated && !intervalEnded) {
+                continue;
+            }
+            deadline = System.nanoTime() + intervalNanos;
             try {
                 // The interval closes the current segment; a full one that woke us has closed itself.
                 checkpoint(System.nanoTime(), false, !rotated);

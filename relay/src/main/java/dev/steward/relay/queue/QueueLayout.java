@@ -29,6 +29,8 @@ record QueueLayout(Path root) {
     static final String CORRUPT = "corrupt";
     static final String TMP = "tmp";
     static final String JOURNAL = "journal";
+    /** In {@code tmp/}: the empty file the journal's next segment is renamed from (see IntakeJournal). */
+    static final String JOURNAL_SPARE = "journal-segment.spare";
 
     /** Where a message can live, in {@code mailq} order; {@code tmp} is not a state. */
     static final List<String> STATES = List.of(INCOMING, ACTIVE, DEFERRED, HOLD, CORRUPT);
@@ -52,6 +54,10 @@ record QueueLayout(Path root) {
 
     Path journal() {
         return root.resolve(JOURNAL);
+    }
+
+    Path journalSpare() {
+        return tmp().resolve(JOURNAL_SPARE);
     }
 
     Path msg(String state, QueueId id) {

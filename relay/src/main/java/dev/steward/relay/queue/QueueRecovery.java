@@ -77,7 +77,9 @@ final class QueueRecovery {
                 continue;
             }
             Files.deleteIfExists(file);
-            removedPartial++;
+            if (!file.getFileName().toString().equals(QueueLayout.JOURNAL_SPARE)) {
+                removedPartial++; // the journal's spare segment is empty: not a partial commit
+            }
         }
     }
 

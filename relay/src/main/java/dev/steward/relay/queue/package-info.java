@@ -19,7 +19,10 @@
  * lock              exclusive lock of the running relay (one process per queue)
  * journal/          intake journal segments 00000001.wal ... (messages live here first, see
  *                   Strategy); empty after a clean stop
- * tmp/              files being written; never fsynced; emptied at startup
+ * tmp/              files being written; never fsynced; emptied at startup. Also the journal's
+ *                   spare segment (journal-segment.spare, empty), made ahead by the checkpointer
+ *                   and renamed into journal/ when a segment is begun (no file is created on
+ *                   the intake's event loop); removed at a clean stop
  * incoming/         new messages, not yet seen by the queue manager
  * active/           messages being delivered; moved back to incoming/ at startup
  * deferred/         messages waiting for their next attempt

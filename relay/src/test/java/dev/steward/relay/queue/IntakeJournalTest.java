@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -225,7 +226,7 @@ class IntakeJournalTest {
             assertThat(store.place(first)).isEqualTo(QueueStore.Place.JOURNAL);
             assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(first, second);
             assertThat(queue.resolve("incoming")).isEmptyDirectory();
-            assertThat(queue.resolve("tmp")).isEmptyDirectory();
+            assertThat(QueueStoreTest.tree(queue.resolve("tmp"))).isEmpty();
         }
     }
 
@@ -490,6 +491,63 @@ class IntakeJournalTest {
             assertThat(ids.subList(17, 53)).allSatisfy(id -> assertThat(store.place(id)).isEqualTo(QueueStore.Place.JOURNAL));
             assertThat(QueueStore.list(queue)).hasSize(53);
         }
+    }
+
+    @Test
+    void append_newSegment_isTheSpareRenamedNoFileCreatedOnTheAppendPath() throws Exception {
+        Path spare = queue.resolve("tmp").resolve(QueueLayout.JOURNAL_SPARE);
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            assertThat(store.journal().awaitSpare(Duration.ofSeconds(10))).isTrue();
+            Object first = Files.readAttributes(spare, BasicFileAttributes.class).fileKey();
+
+            store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("one\r\n"));
+
+            assertThat(journal()).containsExactly("00000001.wal");
+            assertThat(Files.readAttributes(queue.resolve("journal/00000001.wal"), BasicFileAttributes.class).fileKey())
+                    .isEqualTo(first);
+            // The checkpointer makes the next one as soon as this one is taken.
+            assertThat(store.journal().awaitSpare(Duration.ofSeconds(10))).isTrue();
+            Object second = Files.readAttributes(spare, BasicFileAttributes.class).fileKey();
+            assertThat(second).isNotEqualTo(first);
+            store.checkpointDue(System.nanoTime()); // closes 00000001.wal; the next commit opens a segment
+
+            store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("two\r\n"));
+
+            assertThat(journal()).containsExactly("00000001.wal", "00000002.wal");
+            assertThat(Files.readAttributes(queue.resolve("journal/00000002.wal"), BasicFileAttributes.class).fileKey())
+                    .isEqualTo(second);
+        }
+        assertThat(queue.resolve("tmp")).isEmptyDirectory(); // a clean stop leaves no spare
+        assertThat(journal()).isEmpty();
+    }
+
+    @Test
+    void open_spareLeftByACrash_deletedAndNotCountedAsPartial() throws Exception {
+        try (QueueStore store = QueueStore.open(queue)) {
+            store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("one\r\n"));
+        }
+        Files.createFile(queue.resolve("tmp").resolve(QueueLayout.JOURNAL_SPARE)); // the crash image
+
+        try (QueueStore again = QueueStore.open(queue)) {
+            assertThat(again.recovery()).isEqualTo(new RecoveryReport(0, 0, 0, 0));
+            assertThat(QueueStore.list(queue)).hasSize(1);
+        }
+        assertThat(queue.resolve("tmp")).isEmptyDirectory();
+    }
+
+    @Test
+    void append_noSpareCanBeMade_theAppendCreatesTheSegment() throws Exception {
+        // A directory where the spare goes: the checkpointer cannot delete or create it.
+        Files.createDirectories(queue.resolve("tmp").resolve(QueueLayout.JOURNAL_SPARE).resolve("in-the-way"));
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            assertThat(store.journal().awaitSpare(Duration.ofSeconds(10))).isFalse();
+
+            QueueId id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("one\r\n"));
+
+            assertThat(journal()).containsExactly("00000001.wal");
+            assertThat(content(store, id)).isEqualTo("one\r\n");
+        }
+        assertThat(QueueStore.list(queue)).hasSize(1);
     }
 
     @Test
