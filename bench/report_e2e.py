@@ -2,6 +2,7 @@
 
 Usage: report_e2e.py --csv E2E.csv --machine MACHINE.txt --svg OUT.svg --svg-link NAME
                      [--problems PROBLEMS.log] [--startup STARTUP.csv] [--tempfail TEMPFAIL.csv]
+                     [--ceiling CEILING.csv] [--sustained SUSTAINED.csv --sustained-ceiling SUSTAINED-CEILING.csv]
                      (markdown on stdout)
 Debian's /usr/bin/python3, standard library only.
 """
@@ -34,27 +35,10 @@ def size_label(size):
     return "1 KiB" if size == 1024 else ("%d KiB" % (size // 1024) if size % 1024 == 0 else "%d B" % size)
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--csv", required=True)
-    p.add_argument("--machine", required=True)
-    p.add_argument("--svg", required=True)
-    p.add_argument("--svg-link", required=True)
-    p.add_argument("--problems")
-    p.add_argument("--startup")
-    p.add_argument("--tempfail")
-    p.add_argument("--ceiling")
-    a = p.parse_args()
-
-    machine = dict(line.rstrip("\n").split(": ", 1) for line in open(a.machine) if ": " in line)
-    rows = list(csv.DictReader(open(a.csv)))
-    targets = sorted({r["target"] for r in rows} | set(machine.get("targets", "").split()),
-                     key=lambda t: ORDER.index(t) if t in ORDER else len(ORDER))
-    has = lambda t: t in targets
-    runs = max((int(r["run"]) for r in rows), default=0)
-
-    cells = defaultdict(lambda: defaultdict(list))  # (size, sessions) -> "target.metric" -> values
-    totals = defaultdict(lambda: defaultdict(int))  # target -> sent/received/missing/extra/rc
+def aggregate(rows):
+    """Per cell ((size, sessions) -> "target.metric" -> values) and per target (sent, received, missing, ...)."""
+    cells = defaultdict(lambda: defaultdict(list))
+    totals = defaultdict(lambda: defaultdict(int))
     for r in rows:
         t, key = r["target"], (int(r["size_bytes"]), int(r["sessions"]))
         c = cells[key]
@@ -80,8 +64,49 @@ def main():
         tt["extra"] += int(r["extra"])
         tt["source_failures"] += 1 if r["smtp_source_rc"] not in ("0", "") else 0
         tt["runs"] += 1
+    return cells, totals
+
+
+def read_ceiling(path):
+    """(size, sessions) -> "rate" / "source_ms" / "sink_ms" -> values, from a no-relay CSV (empty if none)."""
+    ceiling = defaultdict(lambda: defaultdict(list))
+    if path and os.path.exists(path):
+        for r in csv.DictReader(open(path)):
+            got = min(int(r["sink_received"]), int(r["messages"]))
+            k = ceiling[(int(r["size_bytes"]), int(r["sessions"]))]
+            k["rate"].append(num(r["msgs_per_s"]))
+            if got:
+                k["source_ms"].append(num(r["source_cpu_s"]) * 1000.0 / got)
+                k["sink_ms"].append(num(r["sink_cpu_s"]) * 1000.0 / got)
+    return ceiling
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--csv", required=True)
+    p.add_argument("--machine", required=True)
+    p.add_argument("--svg", required=True)
+    p.add_argument("--svg-link", required=True)
+    p.add_argument("--problems")
+    p.add_argument("--startup")
+    p.add_argument("--tempfail")
+    p.add_argument("--ceiling")
+    p.add_argument("--sustained")
+    p.add_argument("--sustained-ceiling")
+    a = p.parse_args()
+
+    machine = dict(line.rstrip("\n").split(": ", 1) for line in open(a.machine) if ": " in line)
+    rows = list(csv.DictReader(open(a.csv)))
+    targets = sorted({r["target"] for r in rows} | set(machine.get("targets", "").split()),
+                     key=lambda t: ORDER.index(t) if t in ORDER else len(ORDER))
+    has = lambda t: t in targets
+    runs = max((int(r["run"]) for r in rows), default=0)
+
+    cells, totals = aggregate(rows)
+    sustained_rows = list(csv.DictReader(open(a.sustained))) if a.sustained and os.path.exists(a.sustained) else []
+    sustained, sustained_totals = aggregate(sustained_rows)
     jvm_hwm = defaultdict(list)
-    for r in rows:
+    for r in rows + sustained_rows:
         if r["target"].startswith("steward") and r["jvm_hwm_kib"]:
             jvm_hwm[r["target"]].append(int(r["jvm_hwm_kib"]) / 1024.0)
 
@@ -341,6 +366,37 @@ def main():
         w("")
         w("**Stuck**: the queue of %s did not drain; its remaining runs were skipped." % machine["stuck targets"])
     w("")
+    sustained_ratios = {}  # (size, sessions) -> Steward ÷ Postfix in the sustained runs
+    if sustained:
+        sustained_ceiling = read_ceiling(a.sustained_ceiling)
+        per_run = {(int(r["size_bytes"]), int(r["sessions"])): r["messages"] for r in sustained_rows}
+        w("## Sustained runs")
+        w("")
+        w("The matrix's runs are short: 1,000–2,000 messages take Steward half a second to a second, so they measure"
+          " the ramp-up of new connections and of the delivery side as much as the rate. After the matrix, the cells"
+          " issue 3's target names ran again for Steward and Postfix (and the no-relay ceiling) with many more"
+          " messages per run, each run from an empty queue, the order alternating, the sink counting every message.")
+        w("")
+        w("| size | sessions | messages per run | Steward e2e msg/s | Postfix e2e msg/s | no relay msg/s"
+          " | Steward CPU ms/msg | Postfix CPU ms/msg | Steward ÷ Postfix |")
+        w("|---|---|---|---|---|---|---|---|---|")
+        for key in sorted(sustained):
+            c = sustained[key]
+            st, pf = summary(c["steward.e2e"]), summary(c["postfix.e2e"])
+            ratio = st[0] / pf[0] if st and pf and pf[0] else None
+            sustained_ratios[key] = ratio
+            w("| %s | %d | %s | %s | %s | %s | %s | %s | %s |" % (
+                size_label(key[0]), key[1], per_run[key], fmt(st), fmt(pf),
+                fmt(summary(sustained_ceiling.get(key, {}).get("rate", []))),
+                fmt(summary(c["steward.cpu1k"]), 2), fmt(summary(c["postfix.cpu1k"]), 2),
+                "n/a" if ratio is None else "%.1f×" % ratio))
+        w("")
+        w("Delivery check of the sustained runs: " + "; ".join(
+            "%s %d/%d at the sink (missing %d, extra %d, smtp-source failures %d)" % (
+                name(t), sustained_totals[t]["received"], sustained_totals[t]["messages"],
+                sustained_totals[t]["missing"], sustained_totals[t]["extra"], sustained_totals[t]["source_failures"])
+            for t in targets if t in sustained_totals) + ".")
+        w("")
     if startup:
         w("## Startup to accepting connections")
         w("")
@@ -394,15 +450,7 @@ def main():
                 fmt(summary([num(r["tempfails"]) for r in rs])),
                 sum(int(r["duplicates"]) for r in rs), sum(int(r["lost"]) for r in rs)))
         w("")
-    ceiling = defaultdict(lambda: defaultdict(list))  # (size, sessions) -> metric -> values: smtp-source → smtp-sink
-    if a.ceiling and os.path.exists(a.ceiling):
-        for r in csv.DictReader(open(a.ceiling)):
-            got = min(int(r["sink_received"]), int(r["messages"]))
-            k = ceiling[(int(r["size_bytes"]), int(r["sessions"]))]
-            k["rate"].append(num(r["msgs_per_s"]))
-            if got:
-                k["source_ms"].append(num(r["source_cpu_s"]) * 1000.0 / got)
-                k["sink_ms"].append(num(r["sink_cpu_s"]) * 1000.0 / got)
+    ceiling = read_ceiling(a.ceiling)  # (size, sessions) -> metric -> values: smtp-source → smtp-sink
     bounds = {}  # (size, sessions) -> the lower of smtp-source's and smtp-sink's one-core bounds, msg/s
     if ceiling and has("postfix"):
         cores = int(machine.get("nproc", "2"))
@@ -469,8 +517,13 @@ def main():
                         "Steward", TARGET_RATIO, " with DKIM on" if t == "steward-dkim" else "", size_label(size),
                         sessions, "n/a" if r is None else "%.1f×" % r,
                         "n/a" if r is None else ("yes" if r >= TARGET_RATIO else "**no**" + out_of_reach(size, sessions))))
+    for (size, sessions), r in sorted(sustained_ratios.items(), key=lambda item: (item[0][1], item[0][0])):
+        w("| Steward ≥ %.0f× Postfix end-to-end msg/s, %s, %d sessions, sustained runs | %s | %s |" % (
+            TARGET_RATIO, size_label(size), sessions, "n/a" if r is None else "%.1f×" % r,
+            "n/a" if r is None else ("yes" if r >= TARGET_RATIO else "**no**")))
     for t in ("steward", "steward-dkim"):
-        rss = [v for k in cells for v in cells[k][t + ".rss"] if v is not None] + jvm_hwm.get(t, [])
+        rss = [v for part in (cells, sustained) for k in part for v in part[k][t + ".rss"] if v is not None] \
+            + jvm_hwm.get(t, [])
         if rss:
             peak = max(rss)
             w("| %s RSS under load < %.0f MiB | %.1f MiB | %s |" % (
@@ -480,10 +533,12 @@ def main():
         w("| Steward startup to accepting connections < %.0f s (median of %d) | %.3f s (max %.3f s) | %s |" % (
             TARGET_STARTUP_S, len(startup["steward"]), s[0], s[2], "yes" if s[0] < TARGET_STARTUP_S else "**no**"))
     for t in targets:
-        tt = totals[t]
-        ok = tt["missing"] == 0 and tt["extra"] == 0 and tt["source_failures"] == 0
-        w("| %s delivered every message exactly once (validity, not a target) | %d/%d | %s |" % (
-            name(t), tt["received"], tt["messages"], "yes" if ok else "**no**"))
+        for tt, where in ((totals[t], ""), (sustained_totals.get(t), ", sustained runs")):
+            if not tt:
+                continue
+            ok = tt["missing"] == 0 and tt["extra"] == 0 and tt["source_failures"] == 0
+            w("| %s delivered every message exactly once%s (validity, not a target) | %d/%d | %s |" % (
+                name(t), where, tt["received"], tt["messages"], "yes" if ok else "**no**"))
     if not ratio_of:
         w("")
         w("**This run measured %s only** (`BENCH_TARGETS`): the targets that compare Steward with Postfix are"
