@@ -675,7 +675,7 @@ final class IntakeJournal implements AutoCloseable {
         appendLock.lock();
         try {
             spareWanted = false;
-            if (spare != null || stopping) {
+            if (spare != null) {
                 return;
             }
             preparing = true;
@@ -693,16 +693,10 @@ final class IntakeJournal implements AutoCloseable {
         appendLock.lock();
         try {
             preparing = false;
+            spare = made; // a stop meanwhile: close() discards it once this thread has ended
             spareMade.signalAll();
-            if (made != null && !stopping) {
-                spare = made;
-                return;
-            }
         } finally {
             appendLock.unlock();
-        }
-        if (made != null) {
-            discard(made);
         }
     }
 
@@ -716,12 +710,9 @@ final class IntakeJournal implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
-        if (channel != null) {
-            discard(channel);
+        if (channel == null) {
+            return;
         }
-    }
-
-    private void discard(FileChannel channel) {
         closeQuietly(channel);
         try {
             Files.deleteIfExists(spareFile);
