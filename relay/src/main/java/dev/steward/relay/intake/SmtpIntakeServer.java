@@ -1,5 +1,6 @@
 package dev.steward.relay.intake;
 
+import dev.steward.common.io.ByteArrayPool;
 import dev.steward.common.text.LogLine;
 import dev.steward.relay.policy.SenderPolicy;
 import java.io.IOException;
@@ -68,6 +69,12 @@ public final class SmtpIntakeServer implements AutoCloseable {
     /** Content beyond this spills to a file; the header section must fit (Postfix: header_size_limit 100 KiB). */
     public static final int SPOOL_MEMORY_LIMIT = 128 * 1024;
 
+    /**
+     * Spool arrays kept for the next message over 8 KiB (2 MiB at most, held while the intake
+     * runs; see {@link SpoolBuffer}): enough for the sessions that commit at once under load.
+     */
+    private static final int SPOOL_ARRAYS_POOLED = 16;
+
     /** How long accepting pauses after accept() failed (out of file descriptors), instead of spinning. */
     private static final long ACCEPT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -87,6 +94,7 @@ public final class SmtpIntakeServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>(); // for the loop thread
     private final Set<IntakeSession> sessions = new HashSet<>();       // loop thread only
     private final Loop loop = new Loop();
+    private final ByteArrayPool spoolArrays = new ByteArrayPool(SPOOL_MEMORY_LIMIT, SPOOL_ARRAYS_POOLED);
     private Selector selector;                                         // opened by start()
     private Thread loopThread;
     private long acceptPausedUntil;                                    // loop thread only; 0: accepting
@@ -212,7 +220,7 @@ public final class SmtpIntakeServer implements AutoCloseable {
                 channel.configureBlocking(false);
                 SelectionKey sessionKey = channel.register(selector, SelectionKey.OP_READ);
                 session = new IntakeSession(channel, sessionKey, loop, sessionId, hostname, access, policy, limits,
-                        new SpoolBuffer(SPOOL_MEMORY_LIMIT, spillDirectory), sink);
+                        new SpoolBuffer(SPOOL_MEMORY_LIMIT, spillDirectory, spoolArrays), sink);
                 sessionKey.attach(session);
             } catch (IOException gone) {
                 connectionSlots.release();

@@ -1,5 +1,6 @@
 package dev.steward.relay.intake;
 
+import dev.steward.common.io.ByteArrayPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,29 +8,49 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 
 /**
  * Where DATA goes while it is read: memory up to a threshold, then a spill file, so a hundred
  * sessions sending 25 MiB each never need 2.5 GiB of heap. The header section must lie in the
  * memory part ({@link #memory()}); cleanup refuses messages whose header is larger.
  *
- * <p>Thread safety: single-threaded (one per session, reused across its messages).
+ * <p>The memory part starts as the session's own 8 KiB array, enough for most messages. A larger
+ * message gets an array of {@code memoryLimit} bytes from the intake's {@link ByteArrayPool} (one
+ * step, no doubling and copying), and {@link #reset()} gives it back: in steady state a 64 KiB
+ * message allocates nothing here.
+ *
+ * <p>Thread safety: single-threaded (one per session, reused across its messages). The array
+ * {@link #memory()} returns is valid until the next {@link #reset()}.
  */
 public final class SpoolBuffer extends OutputStream {
 
+    private static final int SMALL = 8192;
+
     private final int memoryLimit;
     private final Path spillDirectory;
-    private byte[] memory = new byte[8192]; // grows up to memoryLimit
+    private final ByteArrayPool large;      // arrays of memoryLimit bytes
+    private final byte[] small = new byte[SMALL];
+    private byte[] memory = small;          // small, or one of large's arrays
     private int memoryUsed;                  // bytes valid in memory
     private Path spillFile;                  // null until the memory part is full
     private OutputStream spill;              // open while writing past memoryLimit
     private long size;                       // total bytes written since reset
     private IOException failure;             // first spill write failure since reset, or null
 
+    /** A buffer whose large arrays are allocated per message (tests, one-off uses). */
     public SpoolBuffer(int memoryLimit, Path spillDirectory) {
+        this(memoryLimit, spillDirectory, new ByteArrayPool(Math.max(memoryLimit, SMALL), 0));
+    }
+
+    /** @param large where arrays for more than 8 KiB come from; their length must be {@code memoryLimit} or more */
+    public SpoolBuffer(int memoryLimit, Path spillDirectory, ByteArrayPool large) {
+        if (large.length() < memoryLimit) {
+            throw new IllegalArgumentException("pooled arrays of " + large.length() + " bytes are shorter than the memory limit "
+                    + memoryLimit);
+        }
         this.memoryLimit = memoryLimit;
         this.spillDirectory = spillDirectory;
+        this.large = large;
     }
 
     @Override
@@ -42,7 +63,9 @@ public final class SpoolBuffer extends OutputStream {
         int toMemory = Math.min(length, memoryLimit - memoryUsed);
         if (toMemory > 0) {
             if (memoryUsed + toMemory > memory.length) {
-                memory = Arrays.copyOf(memory, Math.min(memoryLimit, Math.max(memory.length * 2, memoryUsed + toMemory)));
+                byte[] larger = large.take(); // only ever from small: a pooled array holds memoryLimit
+                System.arraycopy(memory, 0, larger, 0, memoryUsed);
+                memory = larger;
             }
             System.arraycopy(bytes, offset, memory, memoryUsed, toMemory);
             memoryUsed += toMemory;
@@ -110,8 +133,9 @@ public final class SpoolBuffer extends OutputStream {
         memoryUsed = 0;
         size = 0;
         failure = null;
-        if (memory.length > 65536) {
-            memory = new byte[8192]; // do not pin a large array to an idle session
+        if (memory != small) {
+            large.give(memory); // no idle session pins a large array
+            memory = small;
         }
         if (spill != null) {
             try {

@@ -1,5 +1,6 @@
 package dev.steward.relay.queue;
 
+import dev.steward.common.io.ByteArrayPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -79,26 +80,25 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
      * A {@link #MESSAGE} record built in one array, the content written straight into it (no
      * intermediate copies: at 64 KiB and the relay's small heap, copies cost measurable GC).
      *
-     * @param bytes header and payload, ready to append
+     * @param bytes     header and payload in {@code [0, length)}; the array may be longer (a pooled one)
+     * @param length    the record's bytes
      * @param msgOffset where the {@code .msg} bytes start in {@code bytes}
      * @param msgLength how many there are
      */
-    record Encoded(byte[] bytes, int msgOffset, int msgLength) {
+    record Encoded(byte[] bytes, int length, int msgOffset, int msgLength) {
 
         ByteBuffer buffer() {
-            return ByteBuffer.wrap(bytes);
-        }
-
-        ByteBuffer msg() {
-            return ByteBuffer.wrap(bytes, msgOffset, msgLength);
+            return ByteBuffer.wrap(bytes, 0, length);
         }
     }
 
     /**
-     * Encodes a message record; {@code content} must write exactly {@code content.size()} bytes,
-     * otherwise this throws {@link IOException} naming the difference.
+     * Encodes a message record into an array of {@code arrays} when the record fits one (the
+     * caller gives it back once the record is written), else into a new array of its length;
+     * {@code content} must write exactly {@code content.size()} bytes, otherwise this throws
+     * {@link IOException} naming the difference (and has given the array back).
      */
-    static Encoded encodeMessage(QueueId id, byte[] env, MessageContent content) throws IOException {
+    static Encoded encodeMessage(QueueId id, byte[] env, MessageContent content, ByteArrayPool arrays) throws IOException {
         byte[] idBytes = id.value().getBytes(StandardCharsets.US_ASCII);
         long declared = content.size();
         long payloadSize = payloadSize(id, env.length, declared);
@@ -106,29 +106,38 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
             throw new IOException("message of " + declared + " bytes is too large for a journal record");
         }
         int payload = (int) payloadSize;
-        byte[] bytes = new byte[HEADER + payload];
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        int length = HEADER + payload;
+        byte[] bytes = length <= arrays.length() ? arrays.take() : new byte[length];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
         buffer.putInt(MAGIC).putInt(payload).putInt(0);
         buffer.put(MESSAGE).put((byte) idBytes.length).put(idBytes).putInt(env.length).put(env);
         int msgOffset = buffer.position();
-        ArrayOutput out = new ArrayOutput(bytes, msgOffset);
-        content.writeTo(out);
-        if (out.position != bytes.length) {
+        ArrayOutput out = new ArrayOutput(bytes, msgOffset, length);
+        try {
+            content.writeTo(out);
+        } catch (IOException | RuntimeException e) {
+            arrays.give(bytes);
+            throw e;
+        }
+        if (out.position != length) {
+            arrays.give(bytes);
             throw new IOException("message content wrote " + (out.position - msgOffset) + " bytes but declared " + declared);
         }
         buffer.putInt(8, crc(bytes, HEADER, payload));
-        return new Encoded(bytes, msgOffset, (int) declared);
+        return new Encoded(bytes, length, msgOffset, (int) declared);
     }
 
     /** Writes into a fixed array; refuses to write past its end. */
     private static final class ArrayOutput extends OutputStream {
 
         private final byte[] bytes;
-        private int position; // next byte to write
+        private final int end; // the record's end: nothing is written at or past it
+        private int position;  // next byte to write
 
-        ArrayOutput(byte[] bytes, int position) {
+        ArrayOutput(byte[] bytes, int position, int end) {
             this.bytes = bytes;
             this.position = position;
+            this.end = end;
         }
 
         @Override
@@ -138,7 +147,7 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
 
         @Override
         public void write(byte[] source, int offset, int length) throws IOException {
-            if (length > bytes.length - position) {
+            if (length > end - position) {
                 throw new IOException("message content wrote more than the declared bytes");
             }
             System.arraycopy(source, offset, bytes, position, length);

@@ -1,5 +1,6 @@
 package dev.steward.relay.queue;
 
+import dev.steward.common.io.ByteArrayPool;
 import dev.steward.common.text.LogLine;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
@@ -65,11 +66,19 @@ public final class QueueStore implements AutoCloseable {
     private static final int OUTPUT_BUFFER = 64 * 1024;
     /** Messages up to this size go through the journal; larger ones are fsynced directly. */
     static final long JOURNAL_LIMIT = 1L << 20;
+    /** The length of a pooled record array: a message of 128 KiB with its envelope and header. */
+    private static final int RECORD_ARRAY_LENGTH = 132 * 1024;
 
     private final QueueLayout layout;
     private final RecoveryReport recovery;
     private final DirectorySync incomingSync;
     private final long journalLimit; // messages up to this size are journaled
+    /**
+     * Arrays for the journal records of messages up to about 128 KiB (the intake's spool limit),
+     * given back once a record is written: 64 KiB messages allocate no record array in steady state.
+     * A few, as few threads append at once (the intake's loop, its commit threads, notices).
+     */
+    private final ByteArrayPool recordArrays = new ByteArrayPool(RECORD_ARRAY_LENGTH, 4);
     private final IntakeJournal journal;
     private final QueueId highestIdAtOpen; // greatest id on disk at open, or null
     private final FileChannel lockChannel;
@@ -303,15 +312,20 @@ public final class QueueStore implements AutoCloseable {
     }
 
     /** A message record appended to the journal, not yet known to be durable. */
-    private record Appended(QueueId id, EnvelopeFile envelope, JournalRecord.Encoded record, int envLength,
+    private record Appended(QueueId id, EnvelopeFile envelope, int msgOffset, int msgLength, int envLength,
                             IntakeJournal.Ticket ticket) {
     }
 
     private Appended appendMessage(QueueId id, NewMessage message, MessageContent content) throws IOException {
         EnvelopeFile envelope = EnvelopeFile.initial(id, message, content.size());
         byte[] env = envelope.encode();
-        JournalRecord.Encoded record = JournalRecord.encodeMessage(id, env, content);
-        return new Appended(id, envelope, record, env.length, journal.append(record.buffer()));
+        JournalRecord.Encoded record = JournalRecord.encodeMessage(id, env, content, recordArrays);
+        try {
+            return new Appended(id, envelope, record.msgOffset(), record.msgLength(), env.length,
+                    journal.append(record.buffer()));
+        } finally {
+            recordArrays.give(record.bytes()); // written (or not): the array is free again
+        }
     }
 
     /**
@@ -322,8 +336,8 @@ public final class QueueStore implements AutoCloseable {
         QueueId id = appended.id();
         IntakeJournal.Ticket ticket = appended.ticket();
         if (durable) {
-            resident.put(id, new Resident(ticket.segment(), ticket.start() + appended.record().msgOffset(),
-                    appended.record().msgLength(), ticket.start() + JournalRecord.envOffset(id), appended.envLength()));
+            resident.put(id, new Resident(ticket.segment(), ticket.start() + appended.msgOffset(),
+                    appended.msgLength(), ticket.start() + JournalRecord.envOffset(id), appended.envLength()));
         } else {
             // XXX: best effort; if the cancel record is lost and the record did reach the disk
             // despite the failed fsync, replay brings back a message that got a 451: a

@@ -22,6 +22,7 @@ import javax.net.ssl.SSLSocket;
 final class ClientWire {
 
     static final int OUTPUT_BUFFER_SIZE = 32 * 1024;
+    static final int CONTENT_CHUNK_SIZE = 16 * 1024;
 
     private final Transport transport;
     private final IoWatchdog watchdog;
@@ -31,6 +32,7 @@ final class ClientWire {
     private Duration writeLimit;          // how long one write may block before the watchdog closes
     private long stageStart;              // System.nanoTime() when the current stage began
     private IOException pendingWriteFailure;  // a write inside writeLine failed; thrown at the next flush
+    private final byte[] contentChunk = new byte[CONTENT_CHUNK_SIZE]; // message content on its way out, per connection
 
     ClientWire(Transport transport, Duration writeLimit) throws IOException {
         this.transport = transport;
@@ -54,6 +56,14 @@ final class ClientWire {
 
     Transport transport() {
         return transport;
+    }
+
+    /**
+     * The connection's buffer for reading message content before it is dot-stuffed and written:
+     * one per connection, not one per message (a cached connection carries many).
+     */
+    byte[] contentChunk() {
+        return contentChunk;
     }
 
     IoWatchdog watchdog() {

@@ -26,7 +26,6 @@ final class MailTransaction {
     /** Commands per pipelined write; the relay's recipient limit (100) fits in one. */
     static final int PIPELINE_WINDOW = 100;
 
-    private static final int CHUNK_SIZE = 16 * 1024;
 
     /**
      * RFC 5321 §3.8: 421 means the server is closing the connection. The replies to the commands
@@ -177,7 +176,7 @@ final class MailTransaction {
     private SmtpReply sendContent(InputStream content) throws SmtpClientException {
         wire.begin();
         DotStuffingOutputStream body = new DotStuffingOutputStream(wire.contentOutput(timeouts.dataBlock()));
-        byte[] chunk = new byte[CHUNK_SIZE];
+        byte[] chunk = wire.contentChunk();
         try {
             while (true) {
                 int count;
