@@ -181,8 +181,8 @@ def main():
       " checkpointed gets queue files, fsynced then (see `relay/queue/package-info.java`). Exim"
       " fsyncs its -D and -H spool files (`disable_fsync` defaults to false).")
     w("- **Warm-up**: before the matrix each server gets the same unmeasured load at 10 sessions (%s), its queue"
-      " emptied after each batch: the JVM's JIT keeps compiling for about a minute of load, Postfix starts its"
-      " process pool with the first messages. Every run then starts with an empty queue and after a `sync`, so no"
+      " emptied after each batch: the JVM's JIT keeps compiling for about a minute of load, and again for 64 KiB"
+      " messages what it compiled for 1 KiB ones; Postfix starts its process pool with the first messages. Every run then starts with an empty queue and after a `sync`, so no"
       " server's fsyncs wait behind the write-back of another run's files." % machine.get("warmup", "?"))
     w("- **Timeouts**: an smtp-source run that takes longer than %s s is stopped and the target's other runs of that"
       " cell are skipped (the cell then shows fewer runs), so one slow server cannot stretch the benchmark without"

@@ -240,9 +240,10 @@ def main():
       " shared memory once per process). Exim's delivery processes detach from the daemon, so the sampler sees"
       " only part of them. For Steward the JVM's VmHWM (the kernel's own peak since start) is also"
       " reported." % machine.get("rss interval", "?"))
-    w("- **Warm-up**: before the matrix each relay gets the same unmeasured warm-up: batches of %s 1 KiB messages"
-      " at 10 sessions, delivered to the sink, until %s s have passed (the same time for every relay; a JVM's JIT"
-      " compiles for about a minute of load, the C relays are at their steady state after their first messages)."
+    w("- **Warm-up**: before the matrix each relay gets the same unmeasured warm-up: rounds of one batch per measured"
+      " size (%s messages up to 16 KiB, a quarter of that above) at 10 sessions, delivered to the sink, until %s s have"
+      " passed (the same time for every relay; a JVM's JIT compiles for about a minute of load, and again for 64 KiB"
+      " messages what it compiled for 1 KiB ones; the C relays are at their steady state after their first messages)."
       % (machine.get("warmup", "?"), machine.get("warmup seconds", "0")))
     w("- Load generator, relays, sink and the arrival logger share the machine's %s cores: the sink and"
       " smtp-source cost every target the same, but they take CPU the relay could otherwise use." %
