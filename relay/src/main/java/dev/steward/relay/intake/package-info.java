@@ -19,6 +19,9 @@
  * disk). A semaphore bounds {@code max_connections}. Replies are flushed only when no pipelined
  * input is waiting (RFC 2920). DATA is read by {@link dev.steward.smtp.wire.SmtpInput#readData},
  * which ends only at {@code <CR><LF>.<CR><LF>} and resumes where it stopped as bytes arrive.
+ * Content goes to the session's {@link dev.steward.relay.intake.SpoolBuffer}: its own 8 KiB array,
+ * then one 128 KiB array from a pool of at most 16 that the intake keeps (2 MiB), given back once
+ * the message is answered, so a busy intake does not allocate per message.
  *
  * <p><b>Failure handling.</b> Client errors get 5xx/4xx replies and count towards
  * {@code max_errors}; timeouts get 421 4.4.2. The timeouts are deadlines, not per-read timers
