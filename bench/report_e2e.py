@@ -241,7 +241,7 @@ def main():
       " only part of them. For Steward the JVM's VmHWM (the kernel's own peak since start) is also"
       " reported." % machine.get("rss interval", "?"))
     w("- **Warm-up**: before the matrix each relay gets the same unmeasured warm-up: rounds of one batch per measured"
-      " size (%s messages up to 16 KiB, a quarter of that above) at 10 sessions, delivered to the sink, until %s s have"
+      " size (%s messages each) at 10 sessions, delivered to the sink, until %s s have"
       " passed (the same time for every relay; a JVM's JIT compiles for about a minute of load, and again for 64 KiB"
       " messages what it compiled for 1 KiB ones; the C relays are at their steady state after their first messages)."
       % (machine.get("warmup", "?"), machine.get("warmup seconds", "0")))
