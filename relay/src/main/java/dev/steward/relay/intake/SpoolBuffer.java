@@ -37,11 +37,6 @@ public final class SpoolBuffer extends OutputStream {
     private long size;                       // total bytes written since reset
     private IOException failure;             // first spill write failure since reset, or null
 
-    /** A buffer whose large arrays are allocated per message (tests, one-off uses). */
-    public SpoolBuffer(int memoryLimit, Path spillDirectory) {
-        this(memoryLimit, spillDirectory, new ByteArrayPool(Math.max(memoryLimit, SMALL), 0));
-    }
-
     /** @param large where arrays for more than 8 KiB come from; their length must be {@code memoryLimit} or more */
     public SpoolBuffer(int memoryLimit, Path spillDirectory, ByteArrayPool large) {
         if (large.length() < memoryLimit) {

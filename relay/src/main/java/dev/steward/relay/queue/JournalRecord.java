@@ -115,13 +115,12 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
         ArrayOutput out = new ArrayOutput(bytes, msgOffset, length);
         try {
             content.writeTo(out);
+            if (out.position != length) {
+                throw new IOException("message content wrote " + (out.position - msgOffset) + " bytes but declared " + declared);
+            }
         } catch (IOException | RuntimeException e) {
             arrays.give(bytes);
             throw e;
-        }
-        if (out.position != length) {
-            arrays.give(bytes);
-            throw new IOException("message content wrote " + (out.position - msgOffset) + " bytes but declared " + declared);
         }
         buffer.putInt(8, crc(bytes, HEADER, payload));
         return new Encoded(bytes, length, msgOffset, (int) declared);

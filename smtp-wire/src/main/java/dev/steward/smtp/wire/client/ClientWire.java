@@ -26,13 +26,13 @@ final class ClientWire {
 
     private final Transport transport;
     private final IoWatchdog watchdog;
+    private final byte[] contentChunk = new byte[CONTENT_CHUNK_SIZE]; // message content on its way out, per connection
     private DeadlineInputStream input;    // deadline-checked stream under replies; replaced after TLS
     private ReplyReader replies;          // reads the current input; replaced after TLS
     private OutputStream output;          // buffered, watched writes; replaced after TLS
     private Duration writeLimit;          // how long one write may block before the watchdog closes
     private long stageStart;              // System.nanoTime() when the current stage began
     private IOException pendingWriteFailure;  // a write inside writeLine failed; thrown at the next flush
-    private final byte[] contentChunk = new byte[CONTENT_CHUNK_SIZE]; // message content on its way out, per connection
 
     ClientWire(Transport transport, Duration writeLimit) throws IOException {
         this.transport = transport;

@@ -26,7 +26,6 @@ final class MailTransaction {
     /** Commands per pipelined write; the relay's recipient limit (100) fits in one. */
     static final int PIPELINE_WINDOW = 100;
 
-
     /**
      * RFC 5321 §3.8: 421 means the server is closing the connection. The replies to the commands
      * still in flight will never come, so reading stops there and the 421 is the fact reported.
