@@ -5,7 +5,8 @@ import java.io.OutputStream;
 
 /**
  * Reads one DATA body for {@link SmtpInput#readData}: a byte-level line state machine over the
- * input's buffer that scans runs between CR and LF and writes them in bulk.
+ * input's buffer that scans runs between CR and LF ({@link LineEnds}, eight octets at a time) and
+ * writes them in bulk.
  *
  * <p>Output is kept as a window of buffer bytes that are copied unchanged; the window is written
  * when the output stops matching the input (a removed stuffing dot, a normalized bare LF, a CRLF
@@ -31,7 +32,7 @@ final class DataReader {
     private DataProblem problem;          // first problem seen; null while the message is acceptable
     private long size;                    // content octets accepted (written or in the window)
     private long bytesRead;               // octets consumed from the connection
-    private int highBits;                 // OR of all content bytes: negative once an 8-bit byte is seen
+    private boolean eightBit;             // a content octet had its high bit set
     private long lineLength;              // unstuffed content octets of the current line, no line end
     private boolean lineStart = true;     // the next byte is the first of a line
     private boolean dotOnly;              // the current line so far is exactly its leading "."
@@ -82,18 +83,12 @@ final class DataReader {
                 }
             }
             int runStart = p;
-            int bits = 0;
-            while (p < end) {
-                byte octet = bytes[p];
-                if (octet == CR || octet == LF) {
-                    break;
-                }
-                bits |= octet;
-                p++;
-            }
+            p = LineEnds.next(bytes, p, end);
             if (p > runStart) {
                 dotOnly = false;
-                highBits |= bits;
+                if (!eightBit && LineEnds.anyEightBit(bytes, runStart, p)) {
+                    eightBit = true;
+                }
                 content(runStart, p);
             }
             if (p == end) {
@@ -223,6 +218,6 @@ final class DataReader {
             return new DataResult.Refused(problem, bytesRead);
         }
         flush();
-        return new DataResult.Complete(size, highBits < 0);
+        return new DataResult.Complete(size, eightBit);
     }
 }

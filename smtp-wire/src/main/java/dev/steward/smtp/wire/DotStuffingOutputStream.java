@@ -15,8 +15,9 @@ import java.util.Objects;
  * be refused by strict receivers anyway. With CRLF content the output is the content byte for
  * byte, plus the stuffing dots and the end-of-data line.
  *
- * <p>Streaming: runs of unchanged bytes are written straight from the caller's array; nothing is
- * buffered here, so wrap the target in a {@code BufferedOutputStream} if writes are small.
+ * <p>Streaming: runs of unchanged bytes, found eight octets at a time ({@link LineEnds}), are
+ * written straight from the caller's array; nothing is buffered here, so wrap the target in a
+ * {@code BufferedOutputStream} if writes are small.
  * {@link #close()} neither writes the end of data nor closes the target: a body cut short by an
  * error (the content could not be read) must never be terminated, or the server would accept a
  * truncated message. Call {@link #finish()} exactly when the whole content was written.
@@ -71,21 +72,23 @@ public final class DotStuffingOutputStream extends OutputStream {
         // run, so clean content costs one write per call, not two per line.
         int runStart = i;
         while (i < end) {
-            byte b = bytes[i];
             if (lineStart) {
                 lineStart = false;
-                if (b == DOT) {
+                if (bytes[i] == DOT) {
                     writeRun(bytes, runStart, i);
                     out.write(DOT);
                     runStart = i;   // the content's own dot starts the next run
                 }
             }
-            if (b != CR && b != LF) {
-                i++;
-            } else if (b == CR && i + 1 < end && bytes[i + 1] == LF) {
+            i = LineEnds.next(bytes, i, end);
+            if (i == end) {
+                break;
+            }
+            boolean cr = bytes[i] == CR;
+            if (cr && i + 1 < end && bytes[i + 1] == LF) {
                 i += 2;
                 lineStart = true;
-            } else if (b == CR && i + 1 == end) {
+            } else if (cr && i + 1 == end) {
                 writeRun(bytes, runStart, i);
                 pendingCr = true;   // CR LF split across two writes, or a bare CR: the next byte tells
                 runStart = ++i;
