@@ -1,5 +1,6 @@
 package dev.steward.smtp.wire.client;
 
+import dev.steward.common.io.ByteArrayPool;
 import dev.steward.smtp.wire.MalformedReplyException;
 import dev.steward.smtp.wire.ReplyReader;
 import dev.steward.smtp.wire.SmtpReply;
@@ -22,11 +23,17 @@ import javax.net.ssl.SSLSocket;
 final class ClientWire {
 
     static final int OUTPUT_BUFFER_SIZE = 32 * 1024;
-    static final int CONTENT_CHUNK_SIZE = 16 * 1024;
+    static final int CONTENT_CHUNK_SIZE = 64 * 1024;
+    /**
+     * Buffers for message content on its way out, shared by every connection of the process: a
+     * message up to 64 KiB is read from the queue in one call and, clean, written in one (a run of
+     * at least {@link #OUTPUT_BUFFER_SIZE} bypasses the output buffer). At most 16 are kept (1 MiB);
+     * a delivery beyond that allocates its own.
+     */
+    private static final ByteArrayPool CONTENT_CHUNKS = new ByteArrayPool(CONTENT_CHUNK_SIZE, 16);
 
     private final Transport transport;
     private final IoWatchdog watchdog;
-    private final byte[] contentChunk = new byte[CONTENT_CHUNK_SIZE]; // message content on its way out, per connection
     private DeadlineInputStream input;    // deadline-checked stream under replies; replaced after TLS
     private ReplyReader replies;          // reads the current input; replaced after TLS
     private OutputStream output;          // buffered, watched writes; replaced after TLS
@@ -58,12 +65,13 @@ final class ClientWire {
         return transport;
     }
 
-    /**
-     * The connection's buffer for reading message content before it is dot-stuffed and written:
-     * one per connection, not one per message (a cached connection carries many).
-     */
-    byte[] contentChunk() {
-        return contentChunk;
+    /** A buffer for reading message content before it is dot-stuffed and written; give it back after. */
+    static byte[] takeContentChunk() {
+        return CONTENT_CHUNKS.take();
+    }
+
+    static void giveContentChunk(byte[] chunk) {
+        CONTENT_CHUNKS.give(chunk);
     }
 
     IoWatchdog watchdog() {

@@ -175,7 +175,7 @@ final class MailTransaction {
     private SmtpReply sendContent(InputStream content) throws SmtpClientException {
         wire.begin();
         DotStuffingOutputStream body = new DotStuffingOutputStream(wire.contentOutput(timeouts.dataBlock()));
-        byte[] chunk = wire.contentChunk();
+        byte[] chunk = ClientWire.takeContentChunk();
         try {
             while (true) {
                 int count;
@@ -196,6 +196,8 @@ final class MailTransaction {
             throw e;
         } catch (IOException e) {
             throw wire.failure(Stage.CONTENT, e, timeouts.dataBlock());
+        } finally {
+            ClientWire.giveContentChunk(chunk);
         }
         wire.flush(Stage.CONTENT, timeouts.dataBlock());
         wire.begin();
