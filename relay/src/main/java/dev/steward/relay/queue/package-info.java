@@ -20,9 +20,11 @@
  * journal/          intake journal segments 00000001.wal ... (messages live here first, see
  *                   Strategy); empty after a clean stop
  * tmp/              files being written; never fsynced; emptied at startup. Also the journal's
- *                   spare segment (journal-segment.spare, empty), made ahead by the checkpointer
+ *                   spare segment (journal-segment.spare, zero-filled to twice what the last
+ *                   segment held, 64 KiB to 16 MiB, and fsynced), made ahead by the checkpointer
  *                   and renamed into journal/ when a segment is begun (no file is created on
- *                   the intake's event loop); removed at a clean stop
+ *                   the intake's event loop, and appends overwrite blocks the file has);
+ *                   removed at a clean stop
  * incoming/         new messages, not yet seen by the queue manager
  * active/           messages being delivered; moved back to incoming/ at startup
  * deferred/         messages waiting for their next attempt

@@ -522,6 +522,81 @@ class IntakeJournalTest {
     }
 
     @Test
+    void spare_zeroFilledAndTheRecordWrittenIntoItsBlocks_aCrashImageReplays() throws Exception {
+        Path spare = queue.resolve("tmp").resolve(QueueLayout.JOURNAL_SPARE);
+        Path segment = queue.resolve("journal/00000001.wal");
+        Path copy = queue.resolve("copy.wal");
+        QueueId id;
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            assertThat(store.journal().awaitSpare(Duration.ofSeconds(10))).isTrue();
+            assertThat(Files.size(spare)).isEqualTo(IntakeJournal.MIN_ZEROED);
+            assertThat(Files.readAllBytes(spare)).containsOnly((byte) 0);
+
+            id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("zeroed\r\n"));
+
+            assertThat(Files.size(segment)).isEqualTo(IntakeJournal.MIN_ZEROED); // written in place, not grown
+            Files.copy(segment, copy); // the crash image: a record, then zeros
+        }
+        Files.copy(copy, segment);
+        clearStateDirectories();
+        try (QueueStore again = QueueStore.open(queue)) {
+            assertThat(again.recovery().replayed()).isEqualTo(1);
+            assertThat(Files.readString(queue.resolve("incoming/" + id + ".msg"))).isEqualTo("zeroed\r\n");
+        }
+    }
+
+    @Test
+    void spare_afterALargerSegmentCloses_zeroFilledToTwiceWhatItHeld() throws Exception {
+        Path spare = queue.resolve("tmp").resolve(QueueLayout.JOURNAL_SPARE);
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            assertThat(store.journal().awaitSpare(Duration.ofSeconds(10))).isTrue();
+            store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content(TestMessages.bytes(100_000)));
+            long held = Files.size(queue.resolve("journal/00000001.wal")); // grew past its zeros
+            assertThat(held).isGreaterThan(100_000);
+            store.checkpointDue(System.nanoTime()); // closes it (kept: its message is queued)
+
+            store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("next\r\n"));
+
+            assertThat(journal()).containsExactly("00000001.wal", "00000002.wal");
+            assertThat(store.journal().awaitSpare(Duration.ofSeconds(10))).isTrue();
+            assertThat(Files.size(spare)).isEqualTo(IntakeJournal.zeroedLength(held, IntakeJournal.DEFAULT_SEGMENT_LIMIT))
+                    .isEqualTo(256L << 10);
+        }
+    }
+
+    @Test
+    void zeroedLength_twiceTheLastSegmentInWholeMinimumsWithinTheLimit() {
+        long limit = IntakeJournal.DEFAULT_SEGMENT_LIMIT;
+        long min = IntakeJournal.MIN_ZEROED;
+        assertThat(IntakeJournal.zeroedLength(0, limit)).isEqualTo(min);
+        assertThat(IntakeJournal.zeroedLength(1, limit)).isEqualTo(min);
+        assertThat(IntakeJournal.zeroedLength(min / 2, limit)).isEqualTo(min);
+        assertThat(IntakeJournal.zeroedLength(min / 2 + 1, limit)).isEqualTo(2 * min);
+        assertThat(IntakeJournal.zeroedLength(5L << 20, limit)).isEqualTo(10L << 20);
+        assertThat(IntakeJournal.zeroedLength(limit / 2 + 1, limit)).isEqualTo(limit);
+        assertThat(IntakeJournal.zeroedLength(limit + (1 << 20), limit)).isEqualTo(limit); // a record past the limit
+        assertThat(IntakeJournal.zeroedLength(0, 1000)).isEqualTo(1000);
+    }
+
+    @Test
+    void checkpointDue_keptSegment_itsUnusedZerosCutOff() throws Exception {
+        Path segment = queue.resolve("journal/00000001.wal");
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            assertThat(store.journal().awaitSpare(Duration.ofSeconds(10))).isTrue();
+            QueueId id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("kept\r\n"));
+            assertThat(Files.size(segment)).isEqualTo(IntakeJournal.MIN_ZEROED);
+
+            store.checkpointDue(System.nanoTime());
+
+            assertThat(journal()).containsExactly("00000001.wal");
+            byte[] left = Files.readAllBytes(segment);
+            assertThat(left.length).isPositive().isLessThan((int) IntakeJournal.MIN_ZEROED);
+            assertThat(left[left.length - 1]).isEqualTo((byte) '\n'); // the record's last byte, the message's
+            assertThat(content(store, id)).isEqualTo("kept\r\n");
+        }
+    }
+
+    @Test
     void open_spareLeftByACrash_deletedAndNotCountedAsPartial() throws Exception {
         try (QueueStore store = QueueStore.open(queue)) {
             store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("one\r\n"));
