@@ -535,6 +535,7 @@ class IntakeJournalTest {
             id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("zeroed\r\n"));
 
             assertThat(Files.size(segment)).isEqualTo(IntakeJournal.MIN_ZEROED); // written in place, not grown
+            assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(id); // mailq reads to the zeros
             Files.copy(segment, copy); // the crash image: a record, then zeros
         }
         Files.copy(copy, segment);
