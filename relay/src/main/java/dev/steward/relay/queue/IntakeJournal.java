@@ -122,7 +122,6 @@ final class IntakeJournal implements AutoCloseable {
         final Path path;
         final FileChannel channel;
         long end; // guarded by appendLock: bytes in the file that belong to whole records
-        long zeroed; // zero-filled length when begun (appendLock); once closed the checkpointer's: 0 when trimmed
         long endLsn; // guarded by appendLock: LSN of end
         int inFlight; // guarded by appendLock: appended records whose commit has not finished
         long closedNanos; // guarded by appendLock: System.nanoTime() when it stopped taking appends
@@ -183,7 +182,6 @@ final class IntakeJournal implements AutoCloseable {
     private final Set<Segment> unnamed = new LinkedHashSet<>(); // guarded by appendLock: directory entry not yet fsynced
     private long rotations; // guarded by appendLock: segments closed because they were full
     private FileChannel spare; // guarded by appendLock: the file at spareFile, made ahead by the checkpointer
-    private long spareZeroed; // guarded by appendLock: how many zero-filled bytes the spare holds
     private long lastSegmentBytes; // guarded by appendLock: what the segment closed last held
     private boolean spareWanted = true; // guarded by appendLock: the checkpointer should make a spare
     private boolean preparing; // guarded by appendLock: the checkpointer is making one
@@ -660,16 +658,13 @@ final class IntakeJournal implements AutoCloseable {
     private Segment openSegment() throws IOException {
         long number = nextNumber;
         Path path = directory.resolve(segmentName(number));
-        long zeroed = spareZeroed;
         FileChannel channel = takeSpare(path);
         if (channel == null) {
             channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     QueueLayout.FILE_MODE);
-            zeroed = 0;
         }
         nextNumber++;
         current = new Segment(number, path, channel, appendedLsn);
-        current.zeroed = zeroed;
         unnamed.add(current);
         spareWanted = true;
         checkpointWanted.signalAll();
@@ -683,7 +678,6 @@ final class IntakeJournal implements AutoCloseable {
             return null;
         }
         spare = null;
-        spareZeroed = 0;
         try {
             Files.move(spareFile, path); // rename(2): tmp/ and journal/ are on the queue's filesystem
             return channel;
@@ -713,12 +707,11 @@ final class IntakeJournal implements AutoCloseable {
             appendLock.unlock();
         }
         FileChannel made = null;
-        long zeroed = 0;
         try {
             Files.deleteIfExists(spareFile); // left by a failed rename
             made = FileChannel.open(spareFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     QueueLayout.FILE_MODE);
-            zeroed = fillWithZeros(made, length);
+            fillWithZeros(made, length);
         } catch (IOException e) {
             LOG.warn(LogLine.of("queue_journal_spare_failed").field("error", e.toString()).toString());
             if (made != null) {
@@ -730,7 +723,6 @@ final class IntakeJournal implements AutoCloseable {
         try {
             preparing = false;
             spare = made; // a stop meanwhile: close() discards it once this thread has ended
-            spareZeroed = made == null ? 0 : zeroed;
             spareMade.signalAll();
         } finally {
             appendLock.unlock();
@@ -749,11 +741,11 @@ final class IntakeJournal implements AutoCloseable {
 
     /**
      * Writes {@code length} zero bytes into the new spare and fsyncs it (data, size and block map),
-     * so that appends into them find their blocks allocated and written. Returns the length; if
-     * that fails, the spare is cut back to empty and used as such (the zeros are an optimisation,
-     * the spare's point is the inode), and only a failure of that cut fails the spare.
+     * so that appends into them find their blocks allocated and written. If that fails, the spare
+     * is cut back to empty and used as such (the zeros are an optimisation, the spare's point is
+     * the inode), and only a failure of that cut fails the spare.
      */
-    private long fillWithZeros(FileChannel channel, long length) throws IOException {
+    private void fillWithZeros(FileChannel channel, long length) throws IOException {
         if (zeros == null) {
             zeros = ByteBuffer.allocateDirect(ZEROS_PER_WRITE); // never written to: stays all zeros
         }
@@ -765,28 +757,26 @@ final class IntakeJournal implements AutoCloseable {
                 }
             }
             channel.force(true);
-            return length;
         } catch (IOException e) {
             channel.truncate(0);
             LOG.warn(LogLine.of("queue_journal_spare_unfilled").field("error", e.toString()).toString());
-            return 0;
         }
     }
 
     /**
      * Cuts the unused zeros off closed segments that are being kept (retention), so the disk they
-     * take is their records. Checkpointer only; a failure leaves the zeros, which replay ignores.
+     * take is their records (a closed segment's end no longer moves; once trimmed, its file is no
+     * longer than that). Checkpointer only; a failure leaves the zeros, which replay ignores.
      */
     private static void trimZeros(List<Segment> kept) {
         for (Segment segment : kept) {
-            if (segment.zeroed > segment.end) {
-                try {
+            try {
+                if (segment.channel.size() > segment.end) {
                     segment.channel.truncate(segment.end);
-                } catch (IOException e) {
-                    LOG.debug("journal segment {} not trimmed: {}", segment.path, e.toString());
                 }
+            } catch (IOException e) {
+                LOG.debug("journal segment {} not trimmed: {}", segment.path, e.toString());
             }
-            segment.zeroed = 0;
         }
     }
 
