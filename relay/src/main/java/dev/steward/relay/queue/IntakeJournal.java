@@ -217,6 +217,42 @@ final class IntakeJournal implements AutoCloseable {
         checkpointer.start();
     }
 
+    /**
+     * Takes the segments a replay on a full disk kept ({@link JournalReplay#run}) as closed
+     * segments, oldest first, before {@link #start}: retention checkpoints them like any other
+     * (a failed checkpoint is retried every interval), and new segments are numbered after them.
+     * They count as closed now, so {@link #RETAIN_FOR} runs from this start.
+     */
+    List<Segment> adopt(List<JournalReplay.Kept> kept) throws IOException {
+        List<Segment> adopted = new ArrayList<>();
+        appendLock.lock();
+        try {
+            for (JournalReplay.Kept segment : kept) {
+                String name = segment.segment().getFileName().toString();
+                long number = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+                FileChannel channel = FileChannel.open(segment.segment(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                Segment closed = new Segment(number, segment.segment(), channel, appendedLsn);
+                closed.end = segment.end();
+                closed.closedNanos = System.nanoTime();
+                for (JournalReplay.KeptMessage message : segment.messages()) {
+                    closed.ids.add(message.id());
+                }
+                closedSegments.add(closed);
+                adopted.add(closed);
+                nextNumber = Math.max(nextNumber, number + 1);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Segment segment : adopted) {
+                closeQuietly(segment.channel);
+            }
+            closedSegments.removeAll(adopted);
+            throw e;
+        } finally {
+            appendLock.unlock();
+        }
+        return adopted;
+    }
+
     static String segmentName(long number) {
         return String.format(Locale.ROOT, "%08d%s", number, SUFFIX);
     }

@@ -1,5 +1,6 @@
 package dev.steward.relay.queue;
 
+import dev.steward.common.io.DiskFull;
 import dev.steward.common.text.LogLine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -79,27 +80,62 @@ final class JournalReplay {
         return segments;
     }
 
-    /** Replays and removes every segment; returns how many messages were written again. */
-    static int run(QueueLayout layout) throws IOException {
+    /**
+     * What a replay did: how many messages it wrote again, and the segments it had to keep because
+     * the disk was full (empty after a normal replay, which removes every segment).
+     */
+    record Result(int replayed, List<Kept> kept) {
+    }
+
+    /**
+     * A segment kept by a replay on a full disk, for the relay to serve its messages from, as it
+     * does before a checkpoint: {@code end} is where its last whole record ends; {@code messages}
+     * are the queued ones whose {@link JournalRecord#MESSAGE} record is in it.
+     */
+    record Kept(Path segment, long end, List<KeptMessage> messages) {
+    }
+
+    /**
+     * A queued message that lives only in a kept segment: where its content lies, where its newest
+     * {@code .env} lies (its own record's, or a later STATE record's, possibly in a later
+     * segment), and the state directory it belongs to.
+     */
+    record KeptMessage(QueueId id, long msgPosition, int msgLength, Path envSegment, long envPosition, int envLength,
+            String state) {
+    }
+
+    /**
+     * Replays and removes every segment. On a full disk (ENOSPC or EDQUOT while writing the files)
+     * the segments are kept instead, see {@link #keep}: the relay then starts, answers 452 to new
+     * mail, and delivers what is queued, whose removal frees the space.
+     */
+    static Result run(QueueLayout layout) throws IOException {
         List<Path> segments = segments(layout);
         if (segments.isEmpty()) {
-            return 0;
+            return new Result(0, List.of());
         }
         JournalReplay replay = new JournalReplay(layout);
         // Two passes, one segment in memory at a time: a STATE or CANCEL record may be in a later
         // segment than its message.
         Map<QueueId, Latest> latest = latest(segments, true);
         Set<QueueId> ids = new LinkedHashSet<>();
-        for (Path segment : segments) {
-            for (JournalRecord record : read(segment, false)) {
-                Latest newest = latest.get(record.id());
-                if (record.kind() == JournalRecord.MESSAGE && !newest.cancelled) {
-                    byte[] env = newest.env != null ? newest.env : record.env();
-                    String state = newest.state != null ? newest.state : QueueLayout.INCOMING;
-                    replay.restore(record, env, state);
-                    ids.add(record.id());
+        try {
+            for (Path segment : segments) {
+                for (JournalRecord record : read(segment, false)) {
+                    Latest newest = latest.get(record.id());
+                    if (record.kind() == JournalRecord.MESSAGE && !newest.cancelled) {
+                        byte[] env = newest.env != null ? newest.env : record.env();
+                        String state = newest.state != null ? newest.state : QueueLayout.INCOMING;
+                        replay.restore(record, env, state);
+                        ids.add(record.id());
+                    }
                 }
             }
+        } catch (IOException e) {
+            if (!DiskFull.isDiskFull(e)) {
+                throw e;
+            }
+            return replay.keep(segments, e);
         }
         syncMessages(layout, List.copyOf(ids));
         QueueLayout.syncDirectory(layout.tmp());
@@ -107,7 +143,130 @@ final class JournalReplay {
             Files.delete(segment);
         }
         QueueLayout.syncDirectory(layout.journal());
-        return replay.replayed;
+        return new Result(replay.replayed, List.of());
+    }
+
+    /**
+     * The replay on a full disk: every segment stays, and every queued message in them lives in
+     * the journal unless its files are already intact. A message with files that are not intact
+     * has them removed (that frees space, and the journal's copy is the one that counts); one whose
+     * {@code .env} is intact but whose {@code .msg} is not keeps its {@code .env} (it may be newer
+     * than the journal's state) and gets its {@code .msg} written again, or, if even that does not
+     * fit, the replay fails as before. The files of the messages that are in files are fsynced
+     * (that needs no space), so no kept segment is the only durable copy of a message that also
+     * has files. A message whose newest state is {@code active} (it was being delivered) belongs to
+     * {@code incoming}, as {@link QueueRecovery} does for files.
+     */
+    private Result keep(List<Path> segments, IOException diskFull) throws IOException {
+        Map<QueueId, Located> newestEnv = new HashMap<>();
+        Map<QueueId, Boolean> cancelled = new HashMap<>();
+        List<List<Located>> perSegment = new ArrayList<>();
+        for (Path segment : segments) {
+            List<Located> located = locate(segment);
+            perSegment.add(located);
+            for (Located record : located) {
+                switch (record.head().kind()) {
+                    case JournalRecord.CANCEL -> cancelled.put(record.head().id(), true);
+                    case JournalRecord.STATE -> {
+                        if (QueueLayout.STATES.contains(record.state()) && !record.state().equals(QueueLayout.CORRUPT)) {
+                            newestEnv.put(record.head().id(), record);
+                        }
+                    }
+                    default -> {
+                        // MESSAGE: below.
+                    }
+                }
+            }
+        }
+        List<Kept> kept = new ArrayList<>();
+        List<QueueId> inFiles = new ArrayList<>();
+        int journalOnly = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            List<KeptMessage> messages = new ArrayList<>();
+            long end = 0;
+            for (Located record : perSegment.get(i)) {
+                end = record.end();
+                QueueId id = record.head().id();
+                if (record.head().kind() != JournalRecord.MESSAGE || cancelled.containsKey(id)) {
+                    continue;
+                }
+                Located env = newestEnv.getOrDefault(id, record);
+                String state = env == record ? QueueLayout.INCOMING : env.state();
+                if (state.equals(QueueLayout.ACTIVE)) {
+                    state = QueueLayout.INCOMING;
+                }
+                Optional<String> onDisk = intactEnvelope(id, record.head().msgLength());
+                if (onDisk.isPresent()) {
+                    byte[] content = read(segments.get(i), record.payload() + record.head().msgOffset(),
+                            record.head().msgLength());
+                    Path msg = layout.msg(onDisk.get(), id);
+                    if (!sameContent(msg, content)) {
+                        try {
+                            replace(msg, content);
+                        } catch (IOException e) {
+                            diskFull.addSuppressed(e);
+                            throw diskFull;
+                        }
+                        replayed++;
+                    }
+                    inFiles.add(id);
+                    continue;
+                }
+                removeLeftovers(id);
+                messages.add(new KeptMessage(id, record.payload() + record.head().msgOffset(), record.head().msgLength(),
+                        env.segment(), env.payload() + env.head().envOffset(), env.head().envLength(), state));
+                journalOnly++;
+            }
+            kept.add(new Kept(segments.get(i), end, List.copyOf(messages)));
+        }
+        syncMessages(layout, inFiles);
+        QueueLayout.syncDirectory(layout.tmp());
+        LOG.warn(LogLine.of("queue_journal_kept").field("segments", segments.size()).field("messages", journalOnly)
+                .field("reason", "the queue's disk is full; these messages stay in the journal until their files fit")
+                .field("error", diskFull.getMessage()).toString());
+        return new Result(replayed, List.copyOf(kept));
+    }
+
+    /**
+     * A whole, CRC-correct, well-formed record of a segment and where it lies: {@code payload} is
+     * the position of its first payload byte, {@code end} the position after it; {@code state} is
+     * a STATE record's state name, else null.
+     */
+    private record Located(Path segment, JournalRecord.Head head, long payload, long end, String state) {
+    }
+
+    /** The records of one segment with their positions; stops where {@link #read} stops. */
+    private static List<Located> locate(Path segment) throws IOException {
+        List<Located> located = new ArrayList<>();
+        byte[] bytes = Files.readAllBytes(segment);
+        ByteBuffer view = ByteBuffer.wrap(bytes);
+        int position = 0;
+        while (bytes.length - position >= JournalRecord.HEADER && view.getInt(position) == JournalRecord.MAGIC) {
+            int length = view.getInt(position + 4);
+            int payload = position + JournalRecord.HEADER;
+            if (length < 0 || length > bytes.length - payload
+                    || view.getInt(position + 8) != JournalRecord.crc(bytes, payload, length)) {
+                break;
+            }
+            position = payload + length;
+            try {
+                JournalRecord record = JournalRecord.decodePayload(bytes, payload, length);
+                JournalRecord.Head head = JournalRecord.decodeHead(ByteBuffer.wrap(bytes, payload, length), length);
+                located.add(new Located(segment, head, payload, position,
+                        record.kind() == JournalRecord.STATE ? record.stateName() : null));
+            } catch (CorruptQueueFileException malformed) {
+                // Skipped, as read() does (and logged there, in the first pass).
+            }
+        }
+        return located;
+    }
+
+    private static byte[] read(Path segment, long position, int length) throws IOException {
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
+            ByteBuffer bytes = ByteBuffer.allocate(length);
+            readFully(channel, bytes, position);
+            return bytes.array();
+        }
     }
 
     /**

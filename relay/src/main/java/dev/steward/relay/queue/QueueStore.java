@@ -85,6 +85,8 @@ public final class QueueStore implements AutoCloseable {
     private final FileLock lock;
     private final AtomicBoolean closed = new AtomicBoolean(); // set once by close()
     private final Map<QueueId, Resident> resident = new ConcurrentHashMap<>(); // messages only in the journal
+    // guarded by the journal's checkpoint lock: files written by a checkpoint that failed before fsyncing them
+    private final List<QueueId> writtenUnsynced = new ArrayList<>();
     private final ReentrantLock[] stripes = new ReentrantLock[64]; // per-message lock for state changes
     private final Map<String, DirectorySync> stateSyncs = new HashMap<>(); // per state directory
     private volatile java.util.function.Consumer<EnvelopeFile> commitListener = envelope -> { }; // the queue manager
@@ -169,10 +171,17 @@ public final class QueueStore implements AutoCloseable {
             if (lock == null) {
                 throw new IOException("queue directory " + layout.root() + " is in use by another process");
             }
-            int replayed = JournalReplay.run(layout);
-            RecoveryReport report = QueueRecovery.run(layout, replayed);
-            QueueStore store = new QueueStore(layout, report, journalLimit, checkpointInterval, highestId(layout),
+            JournalReplay.Result replay = JournalReplay.run(layout);
+            RecoveryReport report = QueueRecovery.run(layout, replay.replayed());
+            QueueId highest = highestId(layout);
+            for (JournalReplay.Kept kept : replay.kept()) {
+                for (JournalReplay.KeptMessage message : kept.messages()) {
+                    highest = highest == null || message.id().compareTo(highest) > 0 ? message.id() : highest;
+                }
+            }
+            QueueStore store = new QueueStore(layout, report, journalLimit, checkpointInterval, highest,
                     lockChannel, lock);
+            store.adopt(replay.kept());
             store.journal.start();
             return store;
         } catch (IOException | RuntimeException e) {
@@ -185,6 +194,27 @@ public final class QueueStore implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * The segments a replay on a full disk kept: their queued messages live in the journal, as
+     * if just committed, until the checkpointer writes their files.
+     */
+    private void adopt(List<JournalReplay.Kept> kept) throws IOException {
+        List<IntakeJournal.Segment> segments = journal.adopt(kept);
+        Map<Path, IntakeJournal.Segment> byPath = new HashMap<>();
+        for (IntakeJournal.Segment segment : segments) {
+            byPath.put(segment.path, segment);
+        }
+        for (JournalReplay.Kept segment : kept) {
+            for (JournalReplay.KeptMessage message : segment.messages()) {
+                Resident adopted = new Resident(byPath.get(segment.segment()), message.msgPosition(), message.msgLength(),
+                        message.envPosition(), message.envLength());
+                adopted.envSegment = message.envSegment();
+                adopted.state = message.state();
+                resident.put(message.id(), adopted);
+            }
         }
     }
 
@@ -356,7 +386,10 @@ public final class QueueStore implements AutoCloseable {
      * the journal or in files, never half.
      */
     private void checkpoint(IntakeJournal.Segment segment, List<QueueId> ids) throws IOException {
-        List<QueueId> written = new ArrayList<>();
+        // Files an earlier checkpoint wrote before it failed are no longer in the journal's index:
+        // they are fsynced with these, before any segment holding them can be deleted.
+        List<QueueId> written = new ArrayList<>(writtenUnsynced);
+        writtenUnsynced.clear();
         Map<Path, FileChannel> readers = new HashMap<>();
         try {
             for (QueueId id : ids) {
@@ -384,14 +417,17 @@ public final class QueueStore implements AutoCloseable {
                     stripe.unlock();
                 }
             }
+            // The segment is deleted only after this: a crash before it replays the segment, and
+            // replay keeps files that are intact.
+            JournalReplay.syncMessages(layout, written);
+        } catch (IOException | RuntimeException e) {
+            writtenUnsynced.addAll(written);
+            throw e;
         } finally {
             for (FileChannel reader : readers.values()) {
                 reader.close();
             }
         }
-        // The segment is deleted only after this: a crash before it replays the segment, and
-        // replay keeps files that are intact.
-        JournalReplay.syncMessages(layout, written);
     }
 
     /** Whether any of {@code ids} still lives only in the journal with its bytes in {@code segment}. */
@@ -586,7 +622,20 @@ public final class QueueStore implements AutoCloseable {
         try {
             Resident message = resident.remove(id);
             if (message != null) {
-                IntakeJournal.Ticket ticket = journal.append(JournalRecord.cancel(id).encode());
+                IntakeJournal.Ticket ticket;
+                try {
+                    ticket = journal.append(JournalRecord.cancel(id).encode());
+                } catch (IOException e) {
+                    if (durable) {
+                        resident.put(id, message); // an operator's delete that did not happen
+                        throw e;
+                    }
+                    // Delivered, so removed all the same (on a full disk, say): its segment is
+                    // deleted once nothing in it is queued, and a crash before that delivers it
+                    // again, the at-least-once of removeDelivered.
+                    LOG.warn(LogLine.of("queue_cancel_unwritten").field("queue_id", id).field("error", e.getMessage()).toString());
+                    return true;
+                }
                 try {
                     if (durable) {
                         journal.awaitDurable(ticket);

@@ -79,7 +79,10 @@
  * {@code .env} in a state directory and a {@code .msg} with exactly the record's bytes; on ext4
  * without a journal a crash can leave a file with its new size but zero-filled blocks). Intact
  * files are kept: they are never older than the journal's state. Then fsync and delete all
- * segments. Then empty {@code tmp/}, delete {@code *.env.new}, move {@code active/*} back to
+ * segments. On a full disk (ENOSPC or EDQUOT while writing those files) the segments are kept
+ * instead: their queued messages live in the journal, served and checkpointed like just committed
+ * ones, leftovers of their files are removed, and one WARN line ({@code queue_journal_kept}) says
+ * so; the relay starts, answers 452 to new mail, and delivering frees the space. Then empty {@code tmp/}, delete {@code *.env.new}, move {@code active/*} back to
  * {@code incoming/}, re-join or delete {@code .msg} files without an {@code .env}, and move every
  * message whose {@code .env} is unreadable, lacks the end marker, or disagrees with its
  * {@code .msg} size to {@code corrupt/}.
@@ -100,7 +103,9 @@
  * tells replay not to bring the message back; if that record is lost in a crash, the client that
  * got a 451/452 may see its message queued anyway: a possible duplicate, never a loss (the same
  * holds for the direct path after its rename). A failed checkpoint keeps its segment and retries
- * at the next interval. Replay ignores a torn or zero-filled tail (a crash during an append,
+ * at the next interval; the files it wrote are fsynced before any segment is deleted. A delivered
+ * message whose cancel record cannot be written (a full disk) is removed all the same, with a WARN
+ * ({@code queue_cancel_unwritten}); an operator's delete then fails and the message stays. Replay ignores a torn or zero-filled tail (a crash during an append,
  * never acknowledged); a damaged record followed by more data is logged once per segment at WARN
  * ({@code queue_journal_damaged}) and the rest of that segment is not read. Recovery logs one WARN
  * line ({@code queue_corrupt}) per message moved to {@code corrupt/} and never deletes a message
