@@ -80,6 +80,12 @@ public record DomainName(String ascii) {
     }
 
     private static String normalise(String text) {
+        String plain = plainNormalised(text);
+        return plain != null ? plain : fullyNormalised(text);
+    }
+
+    /** {@link #normalise} without the plain-ASCII hot path (package-private: a test compares the two). */
+    static String fullyNormalised(String text) {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("the domain is empty");
         }
@@ -127,6 +133,53 @@ public record DomainName(String ascii) {
                     "the domain \"" + text + "\" ends in an all-digit label, which is not a domain name");
         }
         return ascii;
+    }
+
+    /**
+     * The hot path (every MAIL, RCPT, From and delivery parses a name, and the constructor checks
+     * the result again): one pass over a name of ASCII letters, digits, hyphens and dots that
+     * {@link #normalise} would accept as it is or lowercased, without its regex splits and
+     * streams. Null for anything else, including A-labels ({@code xn--}, whose round trip only
+     * the full path checks), so that the full path decides and words the reason.
+     */
+    private static String plainNormalised(String text) {
+        int end = text.length();
+        if (end > 0 && text.charAt(end - 1) == '.') {
+            end--; // the root
+        }
+        if (end == 0 || end > MAX_NAME_OCTETS) {
+            return null;
+        }
+        boolean upper = false;
+        boolean digitsOnly = true; // of the current label
+        int labelStart = 0;
+        for (int i = 0; i <= end; i++) {
+            char c = i < end ? text.charAt(i) : '.';
+            if (c == '.') {
+                int length = i - labelStart;
+                if (length == 0 || length > MAX_LABEL_OCTETS || text.charAt(labelStart) == '-'
+                        || text.charAt(i - 1) == '-'
+                        || length >= 4 && text.charAt(labelStart + 2) == '-' && text.charAt(labelStart + 3) == '-') {
+                    return null;
+                }
+                if (i == end && digitsOnly) {
+                    return null; // an all-digit top-level label
+                }
+                labelStart = i + 1;
+                digitsOnly = true;
+            } else if (c >= '0' && c <= '9') {
+                continue;
+            } else if (c >= 'a' && c <= 'z' || c == '-') {
+                digitsOnly = false;
+            } else if (c >= 'A' && c <= 'Z') {
+                digitsOnly = false;
+                upper = true;
+            } else {
+                return null;
+            }
+        }
+        String name = end == text.length() ? text : text.substring(0, end);
+        return upper ? name.toLowerCase(Locale.ROOT) : name;
     }
 
     private static boolean isPlainAscii(String text) {

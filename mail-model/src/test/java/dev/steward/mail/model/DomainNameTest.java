@@ -25,6 +25,9 @@ class DomainNameTest {
             4.3.2.1.in-addr.arpa      | 4.3.2.1.in-addr.arpa      | 4.3.2.1.in-addr.arpa
             123.example               | 123.example               | 123.example
             a-b--c.example            | a-b--c.example            | a-b--c.example
+            ab--cd.example            | ab--cd.example            | ab--cd.example
+            Mixed-Case9.Example.      | mixed-case9.example       | mixed-case9.example
+            x.1a                      | x.1a                      | x.1a
             """)
     void parse_validText_normalisesToAsciiAndBack(String text, String ascii, String unicode) {
         DomainName domain = DomainName.parse(text);
@@ -57,6 +60,35 @@ class DomainNameTest {
         assertThatThrownBy(() -> DomainName.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(reason);
+    }
+
+    @Test
+    void parse_plainAsciiHotPath_agreesWithTheFullPathOnRandomNames() {
+        // Names from the alphabet the hot path handles, with the shapes it must refuse to decide
+        // (empty labels, edge hyphens, xn--, all-digit TLDs, a root dot, long labels): both paths
+        // accept with the same result or both refuse with the same reason.
+        java.util.Random random = new java.util.Random(20261130);
+        String alphabet = "abcxyzXN019-.";
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(8) == 0 ? 60 + random.nextInt(200) : random.nextInt(14);
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (random.nextInt(4) == 0) {
+                text.insert(0, random.nextBoolean() ? "xn--" : "XN--");
+            }
+            String name = text.toString();
+            String full;
+            try {
+                full = DomainName.fullyNormalised(name);
+            } catch (IllegalArgumentException refused) {
+                assertThatThrownBy(() -> DomainName.parse(name)).as(name).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage(refused.getMessage());
+                continue;
+            }
+            assertThat(DomainName.parse(name).ascii()).as(name).isEqualTo(full);
+        }
     }
 
     @Test
