@@ -195,6 +195,9 @@ final class JournalReplay {
                 if (state.equals(QueueLayout.ACTIVE)) {
                     state = QueueLayout.INCOMING;
                 }
+                if (!usable(id, env, record.head().msgLength())) {
+                    continue; // logged; skipped as restore() skips it
+                }
                 Optional<String> onDisk = intactEnvelope(id, record.head().msgLength());
                 if (onDisk.isPresent()) {
                     byte[] content = read(segments.get(i), record.payload() + record.head().msgOffset(),
@@ -227,6 +230,22 @@ final class JournalReplay {
         return new Result(replayed, List.copyOf(kept));
     }
 
+    /** Whether the newest envelope of a kept message decodes and gives its size, as {@link #restore} checks. */
+    private static boolean usable(QueueId id, Located env, int msgLength) throws IOException {
+        String problem;
+        try {
+            EnvelopeFile envelope = EnvelopeFile.decode(
+                    read(env.segment(), env.payload() + env.head().envOffset(), env.head().envLength()), id);
+            problem = envelope.size() == msgLength ? null : "size " + envelope.size() + " but " + msgLength + " bytes";
+        } catch (CorruptQueueFileException e) {
+            problem = e.getMessage();
+        }
+        if (problem != null) {
+            LOG.warn(LogLine.of("queue_journal_bad_record").field("queue_id", id).field("reason", problem).toString());
+        }
+        return problem == null;
+    }
+
     /**
      * A whole, CRC-correct, well-formed record of a segment and where it lies: {@code payload} is
      * the position of its first payload byte, {@code end} the position after it; {@code state} is
@@ -250,10 +269,10 @@ final class JournalReplay {
             }
             position = payload + length;
             try {
-                JournalRecord record = JournalRecord.decodePayload(bytes, payload, length);
                 JournalRecord.Head head = JournalRecord.decodeHead(ByteBuffer.wrap(bytes, payload, length), length);
-                located.add(new Located(segment, head, payload, position,
-                        record.kind() == JournalRecord.STATE ? record.stateName() : null));
+                String state = head.kind() == JournalRecord.STATE
+                        ? JournalRecord.decodePayload(bytes, payload, length).stateName() : null;
+                located.add(new Located(segment, head, payload, position, state));
             } catch (CorruptQueueFileException malformed) {
                 // Skipped, as read() does (and logged there, in the first pass).
             }

@@ -83,6 +83,11 @@ class JournalFullDiskIT {
                     TestMessages.content(TestMessages.bytes(SIZE))))
                     .isInstanceOfSatisfying(QueueWriteException.class, e -> assertThat(e.diskFull()).isTrue());
 
+            // The failed append truncated its segment back, which freed its zeros: take every
+            // byte left (after the checkpointer's attempt at a new spare), so that not even a
+            // cancel record fits.
+            store.journal().awaitSpare(Duration.ofSeconds(10));
+            Path rest = fillLeaving(0);
             // An operator's delete needs its cancel record on disk: it fails, and the message stays.
             QueueId kept = crash.live().get(1);
             assertThatThrownBy(() -> store.remove(kept)).isInstanceOf(IOException.class).hasMessageContaining("No space left");
@@ -93,7 +98,8 @@ class JournalFullDiskIT {
                 assertThat(store.removeDelivered(id)).isTrue();
             }
             store.checkpointDue(System.nanoTime());
-            assertThat(journal()).isEmpty();
+            assertThat(journal()).isEmpty(); // the kept segment and the one the failed commit began
+            Files.delete(rest);
             QueueId next = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content(TestMessages.bytes(SIZE)));
             assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(next);
             assertThat(journal()).hasSize(1).doesNotContain("00000001.wal"); // numbered after the kept one
@@ -130,6 +136,32 @@ class JournalFullDiskIT {
         }
     }
 
+    @Test
+    void openAfterACrashOnAFullDisk_aMessageWhoseNewestEnvelopeDisagreesWithItsContent_skippedWithAWarning() throws Exception {
+        Crash crash = crashWithQueuedMessages(store -> {
+            // A CRC-correct STATE record whose envelope gives another size: a bug, never a torn write.
+            List<QueueEntry> queued = QueueStore.list(queue);
+            QueueId id = queued.get(queued.size() - 1).id(); // the newest
+            EnvelopeFile envelope = store.envelope(id).orElseThrow();
+            EnvelopeFile wrongSize = new EnvelopeFile(id, envelope.sender(), envelope.arrival(), envelope.client(),
+                    envelope.helo(), envelope.smtputf8(), envelope.body(), envelope.messageId(), envelope.size() + 1,
+                    1, null, envelope.recipients(), null, false);
+            assertThat(store.update(wrongSize, QueueLayout.DEFERRED)).isTrue();
+        });
+        QueueId bad = crash.live().get(crash.live().size() - 1);
+        Path filler = fillLeaving(64 * 1024);
+
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            assertThat(warnings("queue_journal_bad_record")).singleElement().asString()
+                    .contains("queue_id=" + bad, "size " + (SIZE + 1) + " but " + SIZE + " bytes");
+            assertThat(warnings("queue_journal_kept")).singleElement().asString().contains("messages=" + (MESSAGES - 2));
+            assertThat(store.place(bad)).isEqualTo(QueueStore.Place.GONE);
+            assertThat(crash.live().subList(0, crash.live().size() - 1))
+                    .allSatisfy(id -> assertThat(store.place(id)).isEqualTo(QueueStore.Place.JOURNAL));
+            Files.delete(filler); // a clean stop writes the files
+        }
+    }
+
     /** What a crash left: one segment with every message, no files; one message deferred, one cancelled. */
     private record Crash(List<QueueId> live, List<byte[]> contents, QueueId deferred, QueueId cancelled) {
 
@@ -139,6 +171,14 @@ class JournalFullDiskIT {
     }
 
     private Crash crashWithQueuedMessages() throws Exception {
+        return crashWithQueuedMessages(store -> { });
+    }
+
+    private interface BeforeTheCrash {
+        void run(QueueStore store) throws Exception;
+    }
+
+    private Crash crashWithQueuedMessages(BeforeTheCrash more) throws Exception {
         List<QueueId> live = new ArrayList<>();
         List<byte[]> contents = new ArrayList<>();
         QueueId cancelled;
@@ -156,6 +196,7 @@ class JournalFullDiskIT {
                     QueueLayout.DEFERRED)).isTrue();
             cancelled = live.get(1);
             assertThat(store.remove(cancelled)).isTrue();
+            more.run(store);
             image = Files.readAllBytes(segment); // the crash image: every record, no file written yet
         }
         // The clean stop wrote the files and deleted the segment; put the queue back as the crash left it.
@@ -172,9 +213,9 @@ class JournalFullDiskIT {
         return new Crash(List.copyOf(live), contents, live.get(0), cancelled);
     }
 
-    /** Fills the tmpfs so that about {@code free} bytes stay free. */
+    /** Fills the tmpfs so that about {@code free} bytes stay free (a new filler file each call). */
     private Path fillLeaving(long free) throws IOException {
-        Path filler = mountPoint.resolve("filler");
+        Path filler = Files.createTempFile(mountPoint, "filler", "");
         long usable = Files.getFileStore(mountPoint).getUsableSpace();
         Files.write(filler, new byte[(int) Math.max(0, usable - free)]);
         return filler;
