@@ -135,7 +135,7 @@ final class JournalReplay {
             if (!DiskFull.isDiskFull(e)) {
                 throw e;
             }
-            return replay.keep(segments, e);
+            return replay.keep(segments, latest, e);
         }
         syncMessages(layout, List.copyOf(ids));
         QueueLayout.syncDirectory(layout.tmp());
@@ -157,24 +157,16 @@ final class JournalReplay {
      * has files. A message whose newest state is {@code active} (it was being delivered) belongs to
      * {@code incoming}, as {@link QueueRecovery} does for files.
      */
-    private Result keep(List<Path> segments, IOException diskFull) throws IOException {
-        Map<QueueId, Located> newestEnv = new HashMap<>();
-        Map<QueueId, Boolean> cancelled = new HashMap<>();
+    private Result keep(List<Path> segments, Map<QueueId, Latest> latest, IOException diskFull) throws IOException {
+        Map<QueueId, Located> newestEnv = new HashMap<>(); // where the newest STATE record lies
         List<List<Located>> perSegment = new ArrayList<>();
         for (Path segment : segments) {
             List<Located> located = locate(segment);
             perSegment.add(located);
             for (Located record : located) {
-                switch (record.head().kind()) {
-                    case JournalRecord.CANCEL -> cancelled.put(record.head().id(), true);
-                    case JournalRecord.STATE -> {
-                        if (QueueLayout.STATES.contains(record.state()) && !record.state().equals(QueueLayout.CORRUPT)) {
-                            newestEnv.put(record.head().id(), record);
-                        }
-                    }
-                    default -> {
-                        // MESSAGE: below.
-                    }
+                if (record.head().kind() == JournalRecord.STATE && QueueLayout.STATES.contains(record.state())
+                        && !record.state().equals(QueueLayout.CORRUPT)) {
+                    newestEnv.put(record.head().id(), record);
                 }
             }
         }
@@ -187,7 +179,7 @@ final class JournalReplay {
             for (Located record : perSegment.get(i)) {
                 end = record.end();
                 QueueId id = record.head().id();
-                if (record.head().kind() != JournalRecord.MESSAGE || cancelled.containsKey(id)) {
+                if (record.head().kind() != JournalRecord.MESSAGE || latest.get(id).cancelled) {
                     continue;
                 }
                 Located env = newestEnv.getOrDefault(id, record);
@@ -195,7 +187,8 @@ final class JournalReplay {
                 if (state.equals(QueueLayout.ACTIVE)) {
                     state = QueueLayout.INCOMING;
                 }
-                if (!usable(id, env, record.head().msgLength())) {
+                if (!usable(id, read(env.segment(), env.payload() + env.head().envOffset(), env.head().envLength()),
+                        record.head().msgLength())) {
                     continue; // logged; skipped as restore() skips it
                 }
                 Optional<String> onDisk = intactEnvelope(id, record.head().msgLength());
@@ -230,12 +223,11 @@ final class JournalReplay {
         return new Result(replayed, List.copyOf(kept));
     }
 
-    /** Whether the newest envelope of a kept message decodes and gives its size, as {@link #restore} checks. */
-    private static boolean usable(QueueId id, Located env, int msgLength) throws IOException {
+    /** Whether a message's newest envelope decodes and gives its size; logged if not (the message is skipped). */
+    private static boolean usable(QueueId id, byte[] env, long msgLength) {
         String problem;
         try {
-            EnvelopeFile envelope = EnvelopeFile.decode(
-                    read(env.segment(), env.payload() + env.head().envOffset(), env.head().envLength()), id);
+            EnvelopeFile envelope = EnvelopeFile.decode(env, id);
             problem = envelope.size() == msgLength ? null : "size " + envelope.size() + " but " + msgLength + " bytes";
         } catch (CorruptQueueFileException e) {
             problem = e.getMessage();
@@ -557,16 +549,7 @@ final class JournalReplay {
      */
     private void restore(JournalRecord record, byte[] env, String state) throws IOException {
         QueueId id = record.id();
-        EnvelopeFile envelope;
-        try {
-            envelope = EnvelopeFile.decode(env, id);
-        } catch (CorruptQueueFileException e) {
-            LOG.warn(LogLine.of("queue_journal_bad_record").field("queue_id", id).field("reason", e.getMessage()).toString());
-            return;
-        }
-        if (envelope.size() != record.msg().length) {
-            LOG.warn(LogLine.of("queue_journal_bad_record").field("queue_id", id)
-                    .field("reason", "size " + envelope.size() + " but " + record.msg().length + " bytes").toString());
+        if (!usable(id, env, record.msg().length)) {
             return;
         }
         Optional<String> onDisk = intactEnvelope(id, record.msg().length);
