@@ -13,7 +13,7 @@ check-java:
 ## make build: compile and leave the launcher at bin/steward
 build: check-java
 	$(MVN) -q -DskipTests -Dsteward.packages.skip=true package
-	@mkdir -p bin && cp scripts/steward bin/steward && chmod +x bin/steward
+	@mkdir -p bin && cp scripts/steward bin/steward && chmod +x bin/steward && echo "$(JAVA_HOME)" >bin/java-home
 	@echo "built: bin/steward"
 
 ## make package: the Debian packages in dist/: steward-agent_<version>_all.deb (relay, agent, sendmail),

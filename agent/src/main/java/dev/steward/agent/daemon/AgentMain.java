@@ -6,6 +6,7 @@ import dev.steward.common.config.ConfigException;
 import dev.steward.common.text.LogLine;
 import dev.steward.relay.app.RelayConfig;
 import dev.steward.relay.app.RelayMain;
+import dev.steward.relay.app.StartupPrefetch;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -151,7 +152,8 @@ public final class AgentMain {
 
     private static int runForeground(AgentConfig config, RelayConfig relayConfig, PrintStream err) {
         Path relayFile = config.relayConfig();
-        RelayMain relay = new RelayMain(relayConfig).reloadFrom(() -> RelayConfig.load(relayFile));
+        RelayMain relay = new RelayMain(relayConfig).reloadFrom(() -> RelayConfig.load(relayFile))
+                .prefetched(StartupPrefetch.begin());
         try {
             relay.start();
         } catch (IOException startFailure) {

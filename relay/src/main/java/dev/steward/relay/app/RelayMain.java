@@ -65,6 +65,7 @@ public final class RelayMain implements AutoCloseable {
     private final RelayMetrics metrics = new RelayMetrics();
     private Cleanup cleanup;              // between start and close
     private ConfigSource configSource;    // where a DKIM reload reads the keys from; null: no reload
+    private StartupPrefetch prefetch;     // the default trust anchors, loaded on another thread; null: load here
 
     /** Reads the relay's configuration again (the file it was started with). */
     @FunctionalInterface
@@ -148,7 +149,8 @@ public final class RelayMain implements AutoCloseable {
         int port = config.mxPortOverride() > 0 ? config.mxPortOverride() : 25;
         // A mail loop: an MX that is this relay's own intake (listen address and port).
         Predicate<InetAddress> isSelf = LocalAddresses.of(config.intake().listen()).atPort(port);
-        X509ExtendedTrustManager trust = trustAnchors != null ? trustAnchors : TlsSettings.defaultTrust();
+        X509ExtendedTrustManager trust = trustAnchors != null ? trustAnchors
+                : prefetch != null ? prefetch.defaultTrust() : TlsSettings.defaultTrust();
         MtaStsPolicies mtaSts = null;
         if (config.delivery().mtaSts() && !config.smarthost().enabled()) {
             MtaStsHttpsClient https = new MtaStsHttpsClient(resolver, trust, config.delivery(), config.httpsPortOverride());
@@ -217,6 +219,12 @@ public final class RelayMain implements AutoCloseable {
         log.info(LogLine.of("relay_stopped").toString());
     }
 
+    /** Start-up work begun on another thread ({@link StartupPrefetch#begin()}); before {@link #start()}. */
+    public RelayMain prefetched(StartupPrefetch begun) {
+        this.prefetch = begun;
+        return this;
+    }
+
     /** Where {@code dkim-reload} (admin socket) reads the keys from; before {@link #start()}. */
     public RelayMain reloadFrom(ConfigSource source) {
         this.configSource = source;
@@ -250,8 +258,8 @@ public final class RelayMain implements AutoCloseable {
     }
 
     /** Runs until the JVM is asked to stop; returns the exit code. */
-    static int runForeground(RelayConfig config, ConfigSource source) {
-        RelayMain relay = new RelayMain(config).reloadFrom(source);
+    static int runForeground(RelayConfig config, ConfigSource source, StartupPrefetch prefetch) {
+        RelayMain relay = new RelayMain(config).reloadFrom(source).prefetched(prefetch);
         try {
             relay.start();
         } catch (IOException startFailure) {

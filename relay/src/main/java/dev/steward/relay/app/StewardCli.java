@@ -116,6 +116,8 @@ public final class StewardCli {
                 }
             }
         }
+        // Begun before the configuration is read, which takes the main thread about 0.2 s.
+        StartupPrefetch prefetch = checkOnly ? null : StartupPrefetch.begin();
         RelayConfig config;
         try {
             config = RelayConfig.load(configFile, testOverrides);
@@ -129,7 +131,7 @@ public final class StewardCli {
         }
         Path file = configFile;
         boolean overrides = testOverrides;
-        return RelayMain.runForeground(config, () -> RelayConfig.load(file, overrides));
+        return RelayMain.runForeground(config, () -> RelayConfig.load(file, overrides), prefetch);
     }
 
     /**
