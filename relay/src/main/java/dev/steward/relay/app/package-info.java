@@ -9,7 +9,10 @@
  *
  * <p><b>Strategy.</b> Validate everything first and exit 78 listing every problem before any port
  * opens; then open the queue (recovery), then listen. SIGTERM stops the intake with a grace
- * period, then closes the queue.
+ * period, then closes the queue. Start-up work that needs no configuration (trust anchors, TLS
+ * and DNS tables) runs on a second thread meanwhile ({@link dev.steward.relay.app.StartupPrefetch}):
+ * the relay starts on every boot and after every update, and a client that finds no listener
+ * gets "connection refused", not a retry.
  *
  * <p><b>Config keys.</b> All of them; {@code relay --print-default-config} prints each with its default.
  *
