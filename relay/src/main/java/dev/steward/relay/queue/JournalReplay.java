@@ -249,26 +249,12 @@ final class JournalReplay {
     /** The records of one segment with their positions; stops where {@link #read} stops. */
     private static List<Located> locate(Path segment) throws IOException {
         List<Located> located = new ArrayList<>();
-        byte[] bytes = Files.readAllBytes(segment);
-        ByteBuffer view = ByteBuffer.wrap(bytes);
-        int position = 0;
-        while (bytes.length - position >= JournalRecord.HEADER && view.getInt(position) == JournalRecord.MAGIC) {
-            int length = view.getInt(position + 4);
-            int payload = position + JournalRecord.HEADER;
-            if (length < 0 || length > bytes.length - payload
-                    || view.getInt(position + 8) != JournalRecord.crc(bytes, payload, length)) {
-                break;
-            }
-            position = payload + length;
-            try {
-                JournalRecord.Head head = JournalRecord.decodeHead(ByteBuffer.wrap(bytes, payload, length), length);
-                String state = head.kind() == JournalRecord.STATE
-                        ? JournalRecord.decodePayload(bytes, payload, length).stateName() : null;
-                located.add(new Located(segment, head, payload, position, state));
-            } catch (CorruptQueueFileException malformed) {
-                // Skipped, as read() does (and logged there, in the first pass).
-            }
-        }
+        walk(segment, false, (bytes, payload, length) -> {
+            JournalRecord.Head head = JournalRecord.decodeHead(ByteBuffer.wrap(bytes, payload, length), length);
+            String state = head.kind() == JournalRecord.STATE
+                    ? JournalRecord.decodePayload(bytes, payload, length).stateName() : null;
+            located.add(new Located(segment, head, payload, payload + length, state));
+        });
         return located;
     }
 
@@ -503,9 +489,25 @@ final class JournalReplay {
     }
 
     static List<JournalRecord> read(Path segment, boolean log) throws IOException {
+        List<JournalRecord> records = new ArrayList<>();
+        walk(segment, log, (bytes, payload, length) -> records.add(JournalRecord.decodePayload(bytes, payload, length)));
+        return records;
+    }
+
+    /** What {@link #walk} does with the payload of one whole, CRC-correct record of a segment's bytes. */
+    @FunctionalInterface
+    private interface RecordVisitor {
+        void visit(byte[] bytes, int payload, int length) throws CorruptQueueFileException;
+    }
+
+    /**
+     * Reads a segment and passes each whole, CRC-correct record to {@code visitor}, in order, up to
+     * the first record that is not whole and CRC-correct. A record the visitor finds malformed is
+     * skipped; with {@code log}, it is logged, and so is damage followed by more records.
+     */
+    private static void walk(Path segment, boolean log, RecordVisitor visitor) throws IOException {
         byte[] bytes = Files.readAllBytes(segment);
         ByteBuffer view = ByteBuffer.wrap(bytes);
-        List<JournalRecord> records = new ArrayList<>();
         int position = 0;
         while (position < bytes.length) {
             int rest = bytes.length - position;
@@ -522,7 +524,7 @@ final class JournalReplay {
                     problem = "CRC mismatch";
                 } else {
                     try {
-                        records.add(JournalRecord.decodePayload(bytes, position + JournalRecord.HEADER, length));
+                        visitor.visit(bytes, position + JournalRecord.HEADER, length);
                     } catch (CorruptQueueFileException e) {
                         if (log) {
                             LOG.warn(LogLine.of("queue_journal_bad_record").field("segment", segment)
@@ -539,7 +541,6 @@ final class JournalReplay {
             }
             break;
         }
-        return records;
     }
 
     /**
