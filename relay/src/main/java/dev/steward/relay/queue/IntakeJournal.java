@@ -221,7 +221,8 @@ final class IntakeJournal implements AutoCloseable {
      * Takes the segments a replay on a full disk kept ({@link JournalReplay#run}) as closed
      * segments, oldest first, before {@link #start}: retention checkpoints them like any other
      * (a failed checkpoint is retried every interval), and new segments are numbered after them.
-     * They count as closed now, so {@link #RETAIN_FOR} runs from this start.
+     * They count as closed now, so {@link #RETAIN_FOR} runs from this start. Returns them in the
+     * order of {@code kept}.
      */
     List<Segment> adopt(List<JournalReplay.Kept> kept) throws IOException {
         List<Segment> adopted = new ArrayList<>();

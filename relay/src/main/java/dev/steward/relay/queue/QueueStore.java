@@ -202,14 +202,10 @@ public final class QueueStore implements AutoCloseable {
      * if just committed, until the checkpointer writes their files.
      */
     private void adopt(List<JournalReplay.Kept> kept) throws IOException {
-        List<IntakeJournal.Segment> segments = journal.adopt(kept);
-        Map<Path, IntakeJournal.Segment> byPath = new HashMap<>();
-        for (IntakeJournal.Segment segment : segments) {
-            byPath.put(segment.path, segment);
-        }
-        for (JournalReplay.Kept segment : kept) {
-            for (JournalReplay.KeptMessage message : segment.messages()) {
-                Resident adopted = new Resident(byPath.get(segment.segment()), message.msgPosition(), message.msgLength(),
+        List<IntakeJournal.Segment> segments = journal.adopt(kept); // in the order of kept
+        for (int i = 0; i < kept.size(); i++) {
+            for (JournalReplay.KeptMessage message : kept.get(i).messages()) {
+                Resident adopted = new Resident(segments.get(i), message.msgPosition(), message.msgLength(),
                         message.envPosition(), message.envLength());
                 adopted.envSegment = message.envSegment();
                 adopted.state = message.state();
