@@ -1,11 +1,15 @@
 package dev.steward.common.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.fasterxml.jackson.dataformat.toml.TomlFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -34,9 +38,14 @@ import java.util.function.Function;
  */
 public final class ConfigReader {
 
-    /** Keeps decimals as written ({@code 10.0}, not {@code 1E+1}) for the messages. */
-    private static final TomlMapper TOML = TomlMapper.builder()
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false).build();
+    /**
+     * The TOML parser alone, without an {@code ObjectMapper}: {@link #tree} builds the tree from its
+     * tokens. A {@code TomlMapper} and its {@code readTree} took 187 ms of a fresh JVM's start
+     * against 56 ms for the parser (docs/performance-notes.md, session 17), and every command
+     * reads its configuration first ({@code sendmail} once per message).
+     */
+    private static final TomlFactory TOML = new TomlFactory();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final String fileName;
     private final ObjectNode root;
@@ -67,17 +76,66 @@ public final class ConfigReader {
     public static ConfigReader parse(String fileName, String text) throws ConfigException {
         JsonNode tree;
         try {
-            tree = TOML.readTree(text);
+            tree = tree(text);
         } catch (JsonProcessingException syntax) {
             JsonLocation where = syntax.getLocation();
             String detail = (syntax.getOriginalMessage() == null ? "syntax error" : syntax.getOriginalMessage())
                     + (where == null || where.getLineNr() < 1 ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")");
             throw new ConfigException(List.of(new ConfigProblem(fileName, "(syntax)", null, "not valid TOML: " + detail)));
+        } catch (IOException unexpected) {
+            throw new ConfigException(List.of(new ConfigProblem(fileName, "(file)", null,
+                    "cannot be read: " + unexpected.getMessage())));
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            tree = TOML.createObjectNode();
+            tree = NODES.objectNode();
         }
         return new ConfigReader(fileName, (ObjectNode) tree);
+    }
+
+    /** The document as a tree: a table is an {@link ObjectNode}, an array an {@link ArrayNode}. */
+    private static JsonNode tree(String text) throws IOException {
+        try (JsonParser parser = TOML.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            return first == null ? null : node(parser, first);
+        }
+    }
+
+    private static JsonNode node(JsonParser parser, JsonToken token) throws IOException {
+        return switch (token) {
+            case START_OBJECT -> {
+                ObjectNode table = NODES.objectNode();
+                for (JsonToken next = parser.nextToken(); next != JsonToken.END_OBJECT; next = parser.nextToken()) {
+                    String key = parser.currentName();
+                    table.set(key, node(parser, parser.nextToken()));
+                }
+                yield table;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = NODES.arrayNode();
+                for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+                    array.add(node(parser, next));
+                }
+                yield array;
+            }
+            case VALUE_STRING -> NODES.textNode(parser.getText());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> NODES.numberNode(parser.getIntValue());
+                case LONG -> NODES.numberNode(parser.getLongValue());
+                default -> NODES.numberNode(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> switch (parser.getNumberType()) {
+                // As written ({@code 10.0}, not {@code 1E+1}) for the messages: the factory would strip zeros.
+                case BIG_DECIMAL -> DecimalNode.valueOf(parser.getDecimalValue());
+                case FLOAT -> NODES.numberNode(parser.getFloatValue());
+                default -> NODES.numberNode(parser.getDoubleValue());
+            };
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NULL -> NODES.nullNode();
+            case VALUE_EMBEDDED_OBJECT -> NODES.pojoNode(parser.getEmbeddedObject());
+            default -> throw new JsonProcessingException("unexpected " + token, parser.currentLocation()) {
+            };
+        };
     }
 
     public String fileName() {
@@ -92,7 +150,7 @@ public final class ConfigReader {
             problem("[" + name + "]", render(node), "must be a table ([" + name + "])");
             node = null;
         }
-        return new Section(name, node == null ? TOML.createObjectNode() : (ObjectNode) node);
+        return new Section(name, node == null ? NODES.objectNode() : (ObjectNode) node);
     }
 
     /** Whether the file has this section at all (for optional features such as {@code [testing]}). */
