@@ -153,7 +153,7 @@ public final class AgentMain {
     private static int runForeground(AgentConfig config, RelayConfig relayConfig, PrintStream err) {
         Path relayFile = config.relayConfig();
         RelayMain relay = new RelayMain(relayConfig).reloadFrom(() -> RelayConfig.load(relayFile))
-                .prefetched(StartupPrefetch.begin());
+                .prefetched(relayConfig.delivery().enabled() ? StartupPrefetch.begin() : null);
         try {
             relay.start();
         } catch (IOException startFailure) {

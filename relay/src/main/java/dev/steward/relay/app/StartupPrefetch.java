@@ -16,13 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Start-up work of the relay's delivery side that needs no configuration, begun on a second
- * thread while the main thread reads the configuration, sets up logging and opens the queue: the
+ * thread while the main thread sets up logging, opens the queue and builds the intake: the
  * JDK's trust anchors ({@code cacerts}, about 150 certificates parsed), the JSSE's cipher-suite and
  * algorithm tables (the first {@code SSLContext}), and dnsjava's record-type tables. Done on the
  * main thread, in that order, they took about 0.15 s of a start of 0.6-0.8 s to the first
  * {@code 220} (docs/benchmarks-e2e.md, "Startup"), all of it before the intake listens, because
- * the queue manager is built before the intake starts. A relay with delivery off never asks for
- * the result; the thread's work is then wasted, not harmful.
+ * the queue manager is built before the intake starts. Begun only for a relay that delivers.
  *
  * <p>Logging is set up on the calling thread before the second thread starts: dnsjava's classes
  * get SLF4J loggers in their static initialisers, and a thread asking SLF4J for a logger while
