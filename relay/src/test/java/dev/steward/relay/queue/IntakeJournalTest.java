@@ -554,6 +554,11 @@ class IntakeJournalTest {
             store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content(TestMessages.bytes(100_000)));
             long held = Files.size(queue.resolve("journal/00000001.wal")); // grew past its zeros
             assertThat(held).isGreaterThan(100_000);
+            // The spare that replaces the one segment 1 took, made before segment 1 closed (so of
+            // the minimum length): segment 2 takes it, and the spare made then is the one checked.
+            // Without this wait a slow checkpointer could still be making it when segment 2 begins,
+            // which then begins without a spare, and the spare measured would be that minimum one.
+            assertThat(store.journal().awaitSpare(Duration.ofSeconds(10))).isTrue();
             store.checkpointDue(System.nanoTime()); // closes it (kept: its message is queued)
 
             store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("next\r\n"));
