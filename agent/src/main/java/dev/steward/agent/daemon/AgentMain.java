@@ -6,7 +6,6 @@ import dev.steward.common.config.ConfigException;
 import dev.steward.common.text.LogLine;
 import dev.steward.relay.app.RelayConfig;
 import dev.steward.relay.app.RelayMain;
-import dev.steward.relay.app.StartupPrefetch;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -152,8 +151,7 @@ public final class AgentMain {
 
     private static int runForeground(AgentConfig config, RelayConfig relayConfig, PrintStream err) {
         Path relayFile = config.relayConfig();
-        RelayMain relay = new RelayMain(relayConfig).reloadFrom(() -> RelayConfig.load(relayFile))
-                .prefetched(relayConfig.delivery().enabled() ? StartupPrefetch.begin() : null);
+        RelayMain relay = new RelayMain(relayConfig).reloadFrom(() -> RelayConfig.load(relayFile));
         try {
             relay.start();
         } catch (IOException startFailure) {

@@ -65,7 +65,6 @@ public final class RelayMain implements AutoCloseable {
     private final RelayMetrics metrics = new RelayMetrics();
     private Cleanup cleanup;              // between start and close
     private ConfigSource configSource;    // where a DKIM reload reads the keys from; null: no reload
-    private StartupPrefetch prefetch;     // the default trust anchors, loaded on another thread; null: load here
 
     /** Reads the relay's configuration again (the file it was started with). */
     @FunctionalInterface
@@ -98,6 +97,8 @@ public final class RelayMain implements AutoCloseable {
         if (queue != null) {
             throw new IllegalStateException("relay already started");
         }
+        // The delivery side's trust anchors and tables load meanwhile, on another thread.
+        StartupPrefetch prefetch = config.delivery().enabled() && trustAnchors == null ? StartupPrefetch.begin() : null;
         String hostname = config.server().hostname();
         queue = QueueStore.open(config.queue().directory());
         var recovery = queue.recovery();
@@ -114,7 +115,7 @@ public final class RelayMain implements AutoCloseable {
         intake = new SmtpIntakeServer(config.intake(), hostname, config.queue().directory().resolve("tmp"), cleanup);
         try {
             if (config.delivery().enabled()) {
-                startQueueManager(hostname);
+                startQueueManager(hostname, prefetch);
             }
             intake.start();
             if (manager != null) {
@@ -140,7 +141,8 @@ public final class RelayMain implements AutoCloseable {
                 .toString());
     }
 
-    private void startQueueManager(String hostname) throws IOException {
+    /** @param prefetch the JDK's trust anchors being loaded; null when {@code trustAnchors} were given */
+    private void startQueueManager(String hostname, StartupPrefetch prefetch) throws IOException {
         FailureClassifier classifier = new FailureClassifier();
         Resolver resolver = new CachingResolver(new DnsjavaResolver(config.dns()));
         MxLookup lookup = new MxLookup(resolver,
@@ -149,8 +151,7 @@ public final class RelayMain implements AutoCloseable {
         int port = config.mxPortOverride() > 0 ? config.mxPortOverride() : 25;
         // A mail loop: an MX that is this relay's own intake (listen address and port).
         Predicate<InetAddress> isSelf = LocalAddresses.of(config.intake().listen()).atPort(port);
-        X509ExtendedTrustManager trust = trustAnchors != null ? trustAnchors
-                : prefetch != null ? prefetch.defaultTrust() : TlsSettings.defaultTrust();
+        X509ExtendedTrustManager trust = prefetch != null ? prefetch.defaultTrust() : trustAnchors;
         MtaStsPolicies mtaSts = null;
         if (config.delivery().mtaSts() && !config.smarthost().enabled()) {
             MtaStsHttpsClient https = new MtaStsHttpsClient(resolver, trust, config.delivery(), config.httpsPortOverride());
@@ -219,12 +220,6 @@ public final class RelayMain implements AutoCloseable {
         log.info(LogLine.of("relay_stopped").toString());
     }
 
-    /** Start-up work begun on another thread ({@link StartupPrefetch#begin()}); before {@link #start()}. */
-    public RelayMain prefetched(StartupPrefetch begun) {
-        this.prefetch = begun;
-        return this;
-    }
-
     /** Where {@code dkim-reload} (admin socket) reads the keys from; before {@link #start()}. */
     public RelayMain reloadFrom(ConfigSource source) {
         this.configSource = source;
@@ -258,8 +253,8 @@ public final class RelayMain implements AutoCloseable {
     }
 
     /** Runs until the JVM is asked to stop; returns the exit code. */
-    static int runForeground(RelayConfig config, ConfigSource source, StartupPrefetch prefetch) {
-        RelayMain relay = new RelayMain(config).reloadFrom(source).prefetched(prefetch);
+    static int runForeground(RelayConfig config, ConfigSource source) {
+        RelayMain relay = new RelayMain(config).reloadFrom(source);
         try {
             relay.start();
         } catch (IOException startFailure) {

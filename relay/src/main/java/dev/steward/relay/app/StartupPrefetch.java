@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * algorithm tables (the first {@code SSLContext}), and dnsjava's record-type tables. Done on the
  * main thread, in that order, they took about 0.15 s of a start of 0.6-0.8 s to the first
  * {@code 220} (docs/benchmarks-e2e.md, "Startup"), all of it before the intake listens, because
- * the queue manager is built before the intake starts. Begun only for a relay that delivers.
+ * the queue manager is built before the intake starts. {@link RelayMain#start} begins it, for a
+ * relay that delivers and checks certificates against the JDK's anchors (a relay with delivery off
+ * would keep these classes and the anchors in memory for nothing).
  *
  * <p>Logging is set up on the calling thread before the second thread starts: dnsjava's classes
  * get SLF4J loggers in their static initialisers, and a thread asking SLF4J for a logger while
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread safety: thread-safe; {@link #defaultTrust} may be called from any thread, any number
  * of times.
  */
-public final class StartupPrefetch {
+final class StartupPrefetch {
 
     private final FutureTask<X509ExtendedTrustManager> trust;
 
@@ -39,7 +41,7 @@ public final class StartupPrefetch {
     }
 
     /** Sets up logging on this thread, then starts the prefetch on a daemon thread. */
-    public static StartupPrefetch begin() {
+    static StartupPrefetch begin() {
         LoggerFactory.getILoggerFactory();
         FutureTask<X509ExtendedTrustManager> task = new FutureTask<>(StartupPrefetch::prefetch);
         Thread.ofPlatform().daemon().name("relay-prefetch").start(task);
@@ -61,7 +63,7 @@ public final class StartupPrefetch {
      *
      * @throws IllegalStateException if the trust anchors cannot be loaded (as {@code defaultTrust})
      */
-    public X509ExtendedTrustManager defaultTrust() {
+    X509ExtendedTrustManager defaultTrust() {
         boolean interrupted = false;
         try {
             while (true) {

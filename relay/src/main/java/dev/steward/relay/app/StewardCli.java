@@ -127,12 +127,9 @@ public final class StewardCli {
             out.println(configFile + ": ok");
             return 0;
         }
-        // Only for a relay that delivers: one that does not would keep the classes and the trust
-        // anchors in memory for nothing (the idle footprint is measured with delivery off).
-        StartupPrefetch prefetch = config.delivery().enabled() ? StartupPrefetch.begin() : null;
         Path file = configFile;
         boolean overrides = testOverrides;
-        return RelayMain.runForeground(config, () -> RelayConfig.load(file, overrides), prefetch);
+        return RelayMain.runForeground(config, () -> RelayConfig.load(file, overrides));
     }
 
     /**
