@@ -74,7 +74,7 @@ public final class ConfigReader {
 
     /** Parses TOML text; {@code fileName} only labels the messages. */
     public static ConfigReader parse(String fileName, String text) throws ConfigException {
-        JsonNode tree;
+        ObjectNode tree;
         try {
             tree = tree(text);
         } catch (JsonProcessingException syntax) {
@@ -86,17 +86,17 @@ public final class ConfigReader {
             throw new ConfigException(List.of(new ConfigProblem(fileName, "(file)", null,
                     "cannot be read: " + unexpected.getMessage())));
         }
-        if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            tree = NODES.objectNode();
-        }
-        return new ConfigReader(fileName, (ObjectNode) tree);
+        return new ConfigReader(fileName, tree);
     }
 
-    /** The document as a tree: a table is an {@link ObjectNode}, an array an {@link ArrayNode}. */
-    private static JsonNode tree(String text) throws IOException {
+    /**
+     * The document as a tree: a table is an {@link ObjectNode}, an array an {@link ArrayNode}. A
+     * TOML document is a table, the root one; empty text is an empty one.
+     */
+    private static ObjectNode tree(String text) throws IOException {
         try (JsonParser parser = TOML.createParser(text)) {
             JsonToken first = parser.nextToken();
-            return first == null ? null : node(parser, first);
+            return first == null ? NODES.objectNode() : (ObjectNode) node(parser, first);
         }
     }
 
@@ -133,8 +133,7 @@ public final class ConfigReader {
             case VALUE_FALSE -> NODES.booleanNode(false);
             case VALUE_NULL -> NODES.nullNode();
             case VALUE_EMBEDDED_OBJECT -> NODES.pojoNode(parser.getEmbeddedObject());
-            default -> throw new JsonProcessingException("unexpected " + token, parser.currentLocation()) {
-            };
+            default -> throw new IllegalStateException("the TOML parser gave " + token + " where a value belongs");
         };
     }
 
