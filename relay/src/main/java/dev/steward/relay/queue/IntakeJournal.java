@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,12 +71,26 @@ import org.slf4j.LoggerFactory;
  * to as before. A segment kept after it was closed (retention) has its unused zeros cut off, so
  * what retention keeps on disk is its records.
  *
+ * <p><b>Recycling</b> (PostgreSQL's {@code wal_recycle}). A checkpointed segment's file is not
+ * deleted but renamed into {@code tmp/} ({@link QueueLayout#JOURNAL_RECYCLED}), and the next spare
+ * is made from it instead of a new file: its blocks are allocated and written already, so it needs
+ * no zeros (only up to the spare's length, when it is shorter). Without this, every segment cost
+ * its length in zeros as well as its records: twice the journal's disk writes under load. Its
+ * records stay in it until overwritten, which is why every record is sealed for the segment it
+ * was appended to ({@link JournalRecord#seal}): behind the end of a recycled file's new records,
+ * replay finds records sealed for an earlier segment and stops there. One file is kept at most;
+ * not kept are a file that a reader may still have open (it would read the next segment's records
+ * at its message's position), a segment after a failed write or force, and a segment this journal
+ * did not write itself (it may hold records of the format before sealing, which any segment would
+ * take for its own). The rename leaves {@code journal/} before the directory is fsynced, as a
+ * deletion would; a crash finds the file in {@code tmp/}, whose content startup deletes.
+ *
  * <p><b>Checkpoint.</b> Every {@code checkpointInterval}, or when a segment reaches
  * {@code segmentLimit} bytes, the current segment is closed and a new one is begun at the next
  * append. Checkpointing a closed segment means: wait until it is durable and until every commit
  * appended to it has finished (or failed), let the {@link Materializer} write the files of every
  * message that still lives only in the journal (the queue store does that and fsyncs them), then
- * delete the segment and fsync {@code journal/}.
+ * delete (or recycle) the segment and fsync {@code journal/}.
  *
  * <p><b>Retention.</b> The checkpointer ({@link #checkpointDue}) takes closed segments oldest
  * first. A segment none of whose messages is still queued (all delivered, bounced or deleted, the
@@ -125,6 +140,7 @@ final class IntakeJournal implements AutoCloseable {
         long endLsn; // guarded by appendLock: LSN of end
         int inFlight; // guarded by appendLock: appended records whose commit has not finished
         long closedNanos; // guarded by appendLock: System.nanoTime() when it stopped taking appends
+        boolean recyclable; // guarded by appendLock: made by this journal, every write and force succeeded
         final List<QueueId> ids = new ArrayList<>(); // guarded by appendLock: messages written from it
         // Reading (guarded by the segment's own monitor, not appendLock: readers never wait for appends)
         private FileChannel reader; // shared by the readers of its messages, opened at the first
@@ -167,6 +183,7 @@ final class IntakeJournal implements AutoCloseable {
     private final Materializer materializer;
     private final Path directory;
     private final Path spareFile;
+    private final Path pooledFile;
     private final Duration checkpointInterval;
     private final long segmentLimit;
 
@@ -182,6 +199,7 @@ final class IntakeJournal implements AutoCloseable {
     private final Set<Segment> unnamed = new LinkedHashSet<>(); // guarded by appendLock: directory entry not yet fsynced
     private long rotations; // guarded by appendLock: segments closed because they were full
     private FileChannel spare; // guarded by appendLock: the file at spareFile, made ahead by the checkpointer
+    private FileChannel pooled; // guarded by appendLock: a checkpointed segment's file at pooledFile, the next spare
     private long lastSegmentBytes; // guarded by appendLock: what the segment closed last held
     private boolean spareWanted = true; // guarded by appendLock: the checkpointer should make a spare
     private boolean preparing; // guarded by appendLock: the checkpointer is making one
@@ -208,6 +226,7 @@ final class IntakeJournal implements AutoCloseable {
         this.materializer = materializer;
         this.directory = layout.journal();
         this.spareFile = layout.journalSpare();
+        this.pooledFile = layout.journalRecycled();
         this.checkpointInterval = checkpointInterval;
         this.segmentLimit = segmentLimit;
         this.checkpointer = Thread.ofPlatform().daemon().name("queue-checkpoint").unstarted(this::checkpointLoop);
@@ -254,6 +273,19 @@ final class IntakeJournal implements AutoCloseable {
         return adopted;
     }
 
+    /** The number in a segment file's name, or 0 for a name that is not a segment's (0 is no segment's). */
+    static long segmentNumber(Path segment) {
+        String name = segment.getFileName().toString();
+        if (!name.endsWith(SUFFIX) || name.length() == SUFFIX.length()) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(name.substring(0, name.length() - SUFFIX.length())));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     static String segmentName(long number) {
         return String.format(Locale.ROOT, "%08d%s", number, SUFFIX);
     }
@@ -271,6 +303,8 @@ final class IntakeJournal implements AutoCloseable {
             }
             Segment segment = current != null ? current : openSegment();
             long start = segment.end;
+            int at = bytes.position();
+            JournalRecord.seal(bytes, at, segment.number);
             try {
                 long position = start;
                 while (bytes.hasRemaining()) {
@@ -279,6 +313,8 @@ final class IntakeJournal implements AutoCloseable {
             } catch (IOException e) {
                 undo(segment, start, e);
                 throw e;
+            } finally {
+                JournalRecord.unseal(bytes, at, segment.number);
             }
             segment.end += length;
             appendedLsn += length;
@@ -679,6 +715,9 @@ final class IntakeJournal implements AutoCloseable {
     private void poison(List<Segment> segments, IOException failure) {
         appendLock.lock();
         try {
+            for (Segment segment : segments) {
+                segment.recyclable = false; // its blocks' state is unknown after a failed fsync
+            }
             if (current != null && segments.contains(current)) {
                 closeCurrent();
             }
@@ -702,6 +741,7 @@ final class IntakeJournal implements AutoCloseable {
         }
         nextNumber++;
         current = new Segment(number, path, channel, appendedLsn);
+        current.recyclable = true;
         unnamed.add(current);
         spareWanted = true;
         checkpointWanted.signalAll();
@@ -732,6 +772,7 @@ final class IntakeJournal implements AutoCloseable {
      */
     private void prepareSpare() {
         long length;
+        FileChannel recycled;
         appendLock.lock();
         try {
             spareWanted = false;
@@ -740,15 +781,19 @@ final class IntakeJournal implements AutoCloseable {
             }
             preparing = true;
             length = zeroedLength(lastSegmentBytes, segmentLimit);
+            recycled = pooled;
+            pooled = null;
         } finally {
             appendLock.unlock();
         }
-        FileChannel made = null;
+        FileChannel made = recycled != null ? fromRecycled(recycled, length) : null;
         try {
-            Files.deleteIfExists(spareFile); // left by a failed rename
-            made = FileChannel.open(spareFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    QueueLayout.FILE_MODE);
-            fillWithZeros(made, length);
+            if (made == null) {
+                Files.deleteIfExists(spareFile); // left by a failed rename
+                made = FileChannel.open(spareFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        QueueLayout.FILE_MODE);
+                fillWithZeros(made, 0, length);
+            }
         } catch (IOException e) {
             LOG.warn(LogLine.of("queue_journal_spare_failed").field("error", e.toString()).toString());
             if (made != null) {
@@ -767,6 +812,25 @@ final class IntakeJournal implements AutoCloseable {
     }
 
     /**
+     * The recycled file as the spare: renamed to the spare's name, and zero-filled from its end
+     * when it is shorter than {@code length}; null (the file closed) if the rename failed.
+     */
+    private FileChannel fromRecycled(FileChannel recycled, long length) {
+        try {
+            Files.move(pooledFile, spareFile, StandardCopyOption.REPLACE_EXISTING);
+            long size = recycled.size();
+            if (size < length) {
+                fillWithZeros(recycled, size, length);
+            }
+            return recycled;
+        } catch (IOException e) {
+            LOG.debug("recycled journal segment not used: {}", e.toString());
+            closeQuietly(recycled);
+            return null;
+        }
+    }
+
+    /**
      * How far a spare is zero-filled: twice what the last closed segment held (a segment closed by
      * the interval held 30 s of mail), rounded up to {@link #MIN_ZEROED}, within
      * [{@link #MIN_ZEROED}, {@code limit}].
@@ -777,17 +841,17 @@ final class IntakeJournal implements AutoCloseable {
     }
 
     /**
-     * Writes {@code length} zero bytes into the new spare and fsyncs it (data, size and block map),
+     * Writes zero bytes into the new spare from {@code from} up to {@code length} and fsyncs it (data, size and block map),
      * so that appends into them find their blocks allocated and written. If that fails, the spare
      * is cut back to empty and used as such (the zeros are an optimisation, the spare's point is
      * the inode), and only a failure of that cut fails the spare.
      */
-    private void fillWithZeros(FileChannel channel, long length) throws IOException {
+    private void fillWithZeros(FileChannel channel, long from, long length) throws IOException {
         if (zeros == null) {
             zeros = ByteBuffer.allocateDirect(ZEROS_PER_WRITE); // never written to: stays all zeros
         }
         try {
-            for (long at = 0; at < length; ) {
+            for (long at = from; at < length; ) {
                 zeros.clear().limit((int) Math.min(ZEROS_PER_WRITE, length - at));
                 while (zeros.hasRemaining()) {
                     at += channel.write(zeros, at);
@@ -820,12 +884,23 @@ final class IntakeJournal implements AutoCloseable {
     /** After the checkpointer has ended: the spare is not left behind by a clean stop. */
     private void discardSpare() {
         FileChannel channel;
+        FileChannel recycled;
         appendLock.lock();
         try {
             channel = spare;
             spare = null;
+            recycled = pooled;
+            pooled = null;
         } finally {
             appendLock.unlock();
+        }
+        if (recycled != null) {
+            closeQuietly(recycled);
+            try {
+                Files.deleteIfExists(pooledFile);
+            } catch (IOException e) {
+                LOG.warn(LogLine.of("queue_journal_spare_failed").field("error", e.toString()).toString());
+            }
         }
         if (channel == null) {
             return;
@@ -848,6 +923,7 @@ final class IntakeJournal implements AutoCloseable {
 
     /** Called with appendLock held. */
     private void undo(Segment segment, long start, IOException failure) {
+        segment.recyclable = false;
         try {
             segment.channel.truncate(start);
         } catch (IOException | RuntimeException e) {
@@ -894,15 +970,49 @@ final class IntakeJournal implements AutoCloseable {
             appendLock.unlock();
         }
         materializer.checkpoint(segment, ids);
+        boolean unread;
         synchronized (segment) {
             segment.retired = true; // readers still reading keep the file open past its deletion (POSIX unlink)
-            if (segment.readers == 0) {
+            unread = segment.readers == 0;
+            if (unread) {
                 closeReader(segment);
             }
         }
-        segment.channel.close();
-        Files.deleteIfExists(segment.path);
-        QueueLayout.syncDirectory(directory);
+        if (!(unread && recycle(segment))) {
+            segment.channel.close();
+            Files.deleteIfExists(segment.path);
+        }
+        QueueLayout.syncDirectory(directory); // out of journal/ (deleted or recycled) before anything else happens to it
+    }
+
+    /**
+     * Keeps a checkpointed segment's file for the next spare (see Recycling in the class comment):
+     * renamed into {@code tmp/}, its write channel kept open. Not when one is kept already, nor
+     * for a file some reader may still have open (it would read the next segment's records), nor
+     * after a failed write or force, nor while closing. False: nothing was done.
+     */
+    private boolean recycle(Segment segment) {
+        appendLock.lock();
+        try {
+            if (!segment.recyclable || pooled != null || stopping) {
+                return false;
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        try {
+            Files.move(segment.path, pooledFile, StandardCopyOption.REPLACE_EXISTING); // rename(2), same filesystem
+        } catch (IOException e) {
+            LOG.debug("journal segment {} not recycled: {}", segment.path, e.toString());
+            return false;
+        }
+        appendLock.lock();
+        try {
+            pooled = segment.channel;
+        } finally {
+            appendLock.unlock();
+        }
+        return true;
     }
 
     private void checkpointLoop() {

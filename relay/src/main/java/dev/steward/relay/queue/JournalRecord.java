@@ -12,9 +12,20 @@ import java.util.zip.CRC32C;
  * One record of the intake journal, as bytes.
  *
  * <pre>
- * header   magic "SJR1" (4) | payload length, big-endian (4) | CRC32C of the payload (4)
+ * header   magic "SJR2" (4) | payload length, big-endian (4) | check (4)
  * payload  kind (1) | id length (1) | id (ASCII) | .env length (4) | .env bytes | .msg bytes
  * </pre>
+ *
+ * <p><b>Sealed for its segment.</b> The check of a version-2 record is the CRC32C of its payload
+ * XOR {@link #mix} of the number of the segment it was appended to ({@link #seal}). Segment
+ * files are recycled: a checkpointed segment's file becomes the next spare and is overwritten
+ * from its start (see {@link IntakeJournal}), so behind the last record of a segment may lie
+ * whole, CRC-correct records of the segment the file was before. Sealed with another number, they
+ * do not pass as this segment's ({@link #validity}): replay stops there as it stops at a torn
+ * tail. PostgreSQL does the same with the address every WAL page names ({@code xlp_pageaddr}).
+ * {@link #encode} and {@link #encodeMessage} build version 1 (magic "SJR1", the check is the
+ * payload's CRC alone), the format of releases before recycling, which replay still reads; the
+ * journal seals every record it appends, and never recycles a segment it did not write itself.
  *
  * Kind {@link #MESSAGE} carries a committed message: the {@code .env} bytes exactly as
  * {@link EnvelopeFile#encode()} wrote them for the initial state, and the whole {@code .msg}.
@@ -30,8 +41,14 @@ import java.util.zip.CRC32C;
  */
 record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
 
-    static final int MAGIC = 0x534A5231; // "SJR1"
+    /** A record sealed for its segment ({@link #seal}). */
+    static final int MAGIC = 0x534A5232; // "SJR2"
+    /** A record whose check is its payload's CRC alone: unsealed, or written by an earlier release. */
+    static final int MAGIC_V1 = 0x534A5231; // "SJR1"
     static final int HEADER = 12;
+    /** Odd, so multiplying by it is a bijection of the ints; {@link #UNMIX} is its inverse mod 2^32. */
+    private static final int MIX = 0x9E3779B1;
+    private static final int UNMIX = 0x0E8B2F51;
     static final byte MESSAGE = 1;
     static final byte CANCEL = 2;
     static final byte STATE = 3;
@@ -68,7 +85,7 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
         byte[] idBytes = id.value().getBytes(StandardCharsets.US_ASCII);
         int payload = (int) payloadSize(id, env.length, msg.length);
         ByteBuffer buffer = ByteBuffer.allocate(HEADER + payload);
-        buffer.putInt(MAGIC).putInt(payload).putInt(0);
+        buffer.putInt(MAGIC_V1).putInt(payload).putInt(0);
         buffer.put(kind).put((byte) idBytes.length).put(idBytes).putInt(env.length).put(env).put(msg);
         CRC32C crc = new CRC32C();
         crc.update(buffer.array(), HEADER, payload);
@@ -109,7 +126,7 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
         int length = HEADER + payload;
         byte[] bytes = length <= arrays.length() ? arrays.take() : new byte[length];
         ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
-        buffer.putInt(MAGIC).putInt(payload).putInt(0);
+        buffer.putInt(MAGIC_V1).putInt(payload).putInt(0);
         buffer.put(MESSAGE).put((byte) idBytes.length).put(idBytes).putInt(env.length).put(env);
         int msgOffset = buffer.position();
         ArrayOutput out = new ArrayOutput(bytes, msgOffset, length);
@@ -152,6 +169,57 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
             System.arraycopy(source, offset, bytes, position, length);
             position += length;
         }
+    }
+
+    /**
+     * Seals the unsealed record that starts at {@code at} in {@code record} for the segment numbered
+     * {@code segment}: version-2 magic, and the check XOR {@code mix(segment)}. {@link #unseal}
+     * undoes it (the journal gives its caller's buffer back as it was).
+     */
+    static void seal(ByteBuffer record, int at, long segment) {
+        record.putInt(at, MAGIC).putInt(at + 8, record.getInt(at + 8) ^ mix(segment));
+    }
+
+    static void unseal(ByteBuffer record, int at, long segment) {
+        record.putInt(at, MAGIC_V1).putInt(at + 8, record.getInt(at + 8) ^ mix(segment));
+    }
+
+    /**
+     * The segment number spread over the check's 32 bits: neighbouring numbers differ in many
+     * bits, so a check with a bit or two flipped does not pass for a neighbouring segment's seal.
+     */
+    static int mix(long segment) {
+        return (int) segment * MIX;
+    }
+
+    /** What a record with a known magic and length is to the reader of segment number {@code segment}. */
+    enum Validity {
+        /** This segment's record (or, version 1, a record whose CRC matches). */
+        VALID,
+        /** A whole record sealed for an earlier segment: what a recycled file held before, not damage. */
+        STALE,
+        /** Neither: a torn or damaged record. */
+        DAMAGED
+    }
+
+    /**
+     * {@code check} is the header's check, {@code payloadCrc} the CRC32C of the payload as read.
+     * A version-2 record sealed with a number below {@code segment} (and above zero) is
+     * {@link Validity#STALE}; a damaged check has a chance of about {@code segment} in 2^32 to
+     * look like one.
+     */
+    static Validity validity(int magic, int check, int payloadCrc, long segment) {
+        if (magic == MAGIC_V1) {
+            return check == payloadCrc ? Validity.VALID : Validity.DAMAGED;
+        }
+        if (magic != MAGIC || segment <= 0) {
+            return Validity.DAMAGED;
+        }
+        int sealedFor = (check ^ payloadCrc) * UNMIX;
+        if (sealedFor == (int) segment) {
+            return Validity.VALID;
+        }
+        return sealedFor > 0 && sealedFor < segment ? Validity.STALE : Validity.DAMAGED;
     }
 
     /** CRC32C of {@code length} bytes of {@code bytes} from {@code offset}, as stored in a header. */

@@ -38,11 +38,13 @@ import org.slf4j.LoggerFactory;
  * the {@code .msg} is rewritten, in place, so a later state change is kept. Otherwise every
  * leftover of the id is removed and both files are written into {@code incoming/}.
  *
- * <p>Reading a segment stops at the first record that is not whole and CRC-correct. A torn or
- * zero-filled tail is a crash during an append, never acknowledged, and is ignored silently. A
- * bad record followed by more data that contains the record magic is logged once per segment at
- * WARN ({@code queue_journal_damaged}); the rest of the segment is not salvaged, because a
- * record found by scanning could be one embedded by a client in a message body.
+ * <p>Reading a segment stops at the first record that is not whole, CRC-correct and sealed for
+ * this segment ({@link JournalRecord#validity}). A torn or zero-filled tail is a crash during an
+ * append, never acknowledged, and is ignored silently; so are the records of an earlier segment
+ * behind the end of a recycled file's. A bad record followed somewhere by a valid record of this
+ * segment is logged once per segment at WARN ({@code queue_journal_damaged}); the rest of the
+ * segment is not salvaged, because a record found by scanning could be one embedded by a client
+ * in a message body.
  *
  * <p>Thread safety: single-threaded (the queue lock is held).
  */
@@ -341,6 +343,7 @@ final class JournalReplay {
         List<Scanned> records = new ArrayList<>();
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
             long size = channel.size();
+            long number = IntakeJournal.segmentNumber(segment);
             ByteBuffer header = ByteBuffer.allocate(JournalRecord.HEADER);
             ByteBuffer chunk = ByteBuffer.allocate(SCAN_CHUNK);
             long position = 0;
@@ -348,7 +351,9 @@ final class JournalReplay {
                 header.clear();
                 readFully(channel, header, position);
                 int length = header.getInt(4);
-                if (header.getInt(0) != JournalRecord.MAGIC || length < 0 || length > size - position - JournalRecord.HEADER) {
+                int magic = header.getInt(0);
+                if (magic != JournalRecord.MAGIC && magic != JournalRecord.MAGIC_V1
+                        || length < 0 || length > size - position - JournalRecord.HEADER) {
                     break;
                 }
                 long payload = position + JournalRecord.HEADER;
@@ -360,8 +365,8 @@ final class JournalReplay {
                     done += chunk.remaining();
                     crc.update(chunk);
                 }
-                if ((int) crc.getValue() != header.getInt(8)) {
-                    break;
+                if (JournalRecord.validity(magic, header.getInt(8), (int) crc.getValue(), number) != JournalRecord.Validity.VALID) {
+                    break; // torn, damaged, or a recycled file's earlier records
                 }
                 position = payload + length;
                 Scanned scanned = scanned(channel, payload, length, withContent);
@@ -507,20 +512,27 @@ final class JournalReplay {
      */
     private static void walk(Path segment, boolean log, RecordVisitor visitor) throws IOException {
         byte[] bytes = Files.readAllBytes(segment);
+        long number = IntakeJournal.segmentNumber(segment);
         ByteBuffer view = ByteBuffer.wrap(bytes);
         int position = 0;
         while (position < bytes.length) {
             int rest = bytes.length - position;
             String problem = null;
+            int magic = rest < JournalRecord.HEADER ? 0 : view.getInt(position);
             if (rest < JournalRecord.HEADER) {
                 problem = "header cut short";
-            } else if (view.getInt(position) != JournalRecord.MAGIC) {
+            } else if (magic != JournalRecord.MAGIC && magic != JournalRecord.MAGIC_V1) {
                 problem = "no record magic";
             } else {
                 int length = view.getInt(position + 4);
-                if (length < 0 || length > rest - JournalRecord.HEADER) {
+                JournalRecord.Validity validity = length < 0 || length > rest - JournalRecord.HEADER ? null
+                        : JournalRecord.validity(magic, view.getInt(position + 8),
+                                JournalRecord.crc(bytes, position + JournalRecord.HEADER, length), number);
+                if (validity == null) {
                     problem = "length " + length + " beyond the end";
-                } else if (view.getInt(position + 8) != JournalRecord.crc(bytes, position + JournalRecord.HEADER, length)) {
+                } else if (validity == JournalRecord.Validity.STALE) {
+                    break; // the end of this segment's records in a recycled file
+                } else if (validity == JournalRecord.Validity.DAMAGED) {
                     problem = "CRC mismatch";
                 } else {
                     try {
@@ -535,7 +547,7 @@ final class JournalReplay {
                     continue;
                 }
             }
-            if (log && containsMagic(bytes, position + 1)) {
+            if (log && validRecordAfter(bytes, position + 1, number)) {
                 LOG.warn(LogLine.of("queue_journal_damaged").field("segment", segment).field("offset", position)
                         .field("reason", problem).field("bytes_ignored", rest).toString());
             }
@@ -621,10 +633,22 @@ final class JournalReplay {
         }
     }
 
-    private static boolean containsMagic(byte[] bytes, int from) {
-        for (int i = from; i + 4 <= bytes.length; i++) {
-            if (((bytes[i] & 0xff) << 24 | (bytes[i + 1] & 0xff) << 16 | (bytes[i + 2] & 0xff) << 8
-                    | bytes[i + 3] & 0xff) == JournalRecord.MAGIC) {
+    /**
+     * Whether a record of this segment lies somewhere after {@code from}: then the bad spot in
+     * front of it is damage, not the end of what was written (behind which a recycled file holds
+     * its earlier records, and a torn append leaves its bytes).
+     */
+    private static boolean validRecordAfter(byte[] bytes, int from, long segment) {
+        ByteBuffer view = ByteBuffer.wrap(bytes);
+        for (int i = from; i + JournalRecord.HEADER <= bytes.length; i++) {
+            int magic = view.getInt(i);
+            if (magic != JournalRecord.MAGIC && magic != JournalRecord.MAGIC_V1) {
+                continue;
+            }
+            int length = view.getInt(i + 4);
+            if (length >= 0 && length <= bytes.length - i - JournalRecord.HEADER
+                    && JournalRecord.validity(magic, view.getInt(i + 8),
+                            JournalRecord.crc(bytes, i + JournalRecord.HEADER, length), segment) == JournalRecord.Validity.VALID) {
                 return true;
             }
         }

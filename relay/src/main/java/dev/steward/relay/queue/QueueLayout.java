@@ -31,6 +31,8 @@ record QueueLayout(Path root) {
     static final String JOURNAL = "journal";
     /** In {@code tmp/}: the empty file the journal's next segment is renamed from (see IntakeJournal). */
     static final String JOURNAL_SPARE = "journal-segment.spare";
+    /** In {@code tmp/}: a checkpointed segment's file, kept to become the next spare (see IntakeJournal). */
+    static final String JOURNAL_RECYCLED = "journal-segment.recycled";
 
     /** Where a message can live, in {@code mailq} order; {@code tmp} is not a state. */
     static final List<String> STATES = List.of(INCOMING, ACTIVE, DEFERRED, HOLD, CORRUPT);
@@ -58,6 +60,10 @@ record QueueLayout(Path root) {
 
     Path journalSpare() {
         return tmp().resolve(JOURNAL_SPARE);
+    }
+
+    Path journalRecycled() {
+        return tmp().resolve(JOURNAL_RECYCLED);
     }
 
     Path msg(String state, QueueId id) {

@@ -77,8 +77,9 @@ final class QueueRecovery {
                 continue;
             }
             Files.deleteIfExists(file);
-            if (!file.getFileName().toString().equals(QueueLayout.JOURNAL_SPARE)) {
-                removedPartial++; // the journal's spare segment is empty: not a partial commit
+            String name = file.getFileName().toString();
+            if (!name.equals(QueueLayout.JOURNAL_SPARE) && !name.equals(QueueLayout.JOURNAL_RECYCLED)) {
+                removedPartial++; // the journal's spare and recycled segments are not partial commits
             }
         }
     }

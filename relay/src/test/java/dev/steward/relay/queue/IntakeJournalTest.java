@@ -3,6 +3,9 @@ package dev.steward.relay.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -568,6 +571,112 @@ class IntakeJournalTest {
             assertThat(Files.size(spare)).isEqualTo(IntakeJournal.zeroedLength(held, IntakeJournal.DEFAULT_SEGMENT_LIMIT))
                     .isEqualTo(256L << 10);
         }
+    }
+
+    /**
+     * Recycling: a segment with nothing queued is checkpointed into {@code tmp/}, its file becomes
+     * the next spare and the segment after that is written into it from its start, over the old
+     * records, with no zeros. A crash image of that replays the new records only: the delivered
+     * messages whose records are still behind them never come back.
+     */
+    @Test
+    void checkpoint_segmentWithNothingQueued_itsFileIsRecycled_andItsOldRecordsNeverReplay() throws Exception {
+        Path tmp = queue.resolve("tmp");
+        Path first = queue.resolve("journal/00000001.wal");
+        Path third = queue.resolve("journal/00000003.wal");
+        Path images = Files.createDirectories(queue.resolve("images"));
+        List<QueueId> delivered = new ArrayList<>();
+        QueueId kept;
+        QueueId fresh;
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            assertThat(store.journal().awaitSpare(Duration.ofSeconds(10))).isTrue();
+            for (int i = 0; i < 20; i++) {
+                delivered.add(store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content(TestMessages.bytes(5000))));
+            }
+            for (QueueId id : delivered) {
+                assertThat(store.remove(id)).isTrue();
+            }
+            Object recycled = fileKey(first);
+            byte[] before = Files.readAllBytes(first); // its records, then the zeros it was made with
+
+            store.checkpointDue(System.nanoTime()); // closes segment 1: nothing in it is queued, so it goes now
+
+            assertThat(journal()).isEmpty();
+            assertThat(fileKey(tmp.resolve(QueueLayout.JOURNAL_RECYCLED))).isEqualTo(recycled);
+
+            kept = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("kept\r\n")); // segment 2: the spare made at open
+            assertThat(store.journal().awaitSpare(Duration.ofSeconds(10))).isTrue(); // the next: segment 1's file
+            assertThat(fileKey(tmp.resolve(QueueLayout.JOURNAL_SPARE))).isEqualTo(recycled);
+            assertThat(tmp.resolve(QueueLayout.JOURNAL_RECYCLED)).doesNotExist();
+            store.checkpointDue(System.nanoTime()); // closes segment 2 (kept: its message is queued)
+
+            // Of the old messages' size: its record ends exactly where segment 1's second one begins.
+            fresh = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content(TestMessages.bytes(5000)));
+
+            assertThat(journal()).containsExactly("00000002.wal", "00000003.wal");
+            assertThat(fileKey(third)).isEqualTo(recycled);
+            byte[] after = Files.readAllBytes(third);
+            int written = JournalRecord.HEADER + ByteBuffer.wrap(after).getInt(4);
+            assertThat(written).isEqualTo(JournalRecord.HEADER + ByteBuffer.wrap(before).getInt(4));
+            assertThat(after.length).isGreaterThanOrEqualTo(before.length);
+            // Past the new record, segment 1's bytes are still there (nothing zeroed them): whole
+            // records, the first right behind it, which a reader of segment 3 takes for none of its own.
+            assertThat(java.util.Arrays.copyOfRange(after, written, before.length))
+                    .isEqualTo(java.util.Arrays.copyOfRange(before, written, before.length));
+            assertThat(ByteBuffer.wrap(after).getInt(written)).isIn(JournalRecord.MAGIC, JournalRecord.MAGIC_V1);
+            assertThat(JournalReplay.read(third)).extracting(JournalRecord::id).containsExactly(fresh);
+            assertThat(JournalReplay.scanSegment(third, id -> true)).extracting(scanned -> scanned.record().id())
+                    .containsExactly(fresh);
+            assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(kept, fresh);
+            Files.copy(queue.resolve("journal/00000002.wal"), images.resolve("00000002.wal"));
+            Files.copy(third, images.resolve("00000003.wal"));
+        }
+        // The crash image: both segments as they were, no files written from them.
+        Files.copy(images.resolve("00000002.wal"), queue.resolve("journal/00000002.wal"));
+        Files.copy(images.resolve("00000003.wal"), third);
+        clearStateDirectories();
+        try (QueueStore again = QueueStore.open(queue)) {
+            assertThat(again.recovery().replayed()).isEqualTo(2);
+            assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(kept, fresh);
+        }
+    }
+
+    /** A reader still reading a checkpointed segment keeps its bytes: that file is deleted, not recycled. */
+    @Test
+    void checkpoint_segmentAReaderStillReads_deletedNotRecycled_theReaderReadsItAllStill() throws Exception {
+        byte[] body = TestMessages.bytes(20_000);
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            QueueId id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content(body));
+            try (InputStream reading = store.openContent(id).orElseThrow()) {
+                assertThat(reading.readNBytes(100)).isEqualTo(java.util.Arrays.copyOf(body, 100));
+                assertThat(store.remove(id)).isTrue(); // delivered while its content was still being read
+
+                store.checkpointDue(System.nanoTime());
+
+                assertThat(journal()).isEmpty();
+                assertThat(queue.resolve("tmp").resolve(QueueLayout.JOURNAL_RECYCLED)).doesNotExist();
+                store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content(TestMessages.bytes(20_000)));
+                assertThat(reading.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(body, 100, body.length));
+            }
+        }
+    }
+
+    @Test
+    void close_recycledFileNotLeftBehind() throws Exception {
+        try (QueueStore store = QueueStore.open(queue, QueueStore.JOURNAL_LIMIT, NEVER)) {
+            QueueId id = store.commit(TestMessages.envelope("bob@example.org"), TestMessages.content("gone\r\n"));
+            assertThat(store.remove(id)).isTrue();
+            store.checkpointDue(System.nanoTime());
+            assertThat(queue.resolve("tmp").resolve(QueueLayout.JOURNAL_RECYCLED)).exists();
+        }
+        assertThat(queue.resolve("tmp")).isEmptyDirectory();
+        try (QueueStore again = QueueStore.open(queue)) {
+            assertThat(again.recovery()).isEqualTo(new RecoveryReport(0, 0, 0, 0));
+        }
+    }
+
+    private static Object fileKey(Path file) throws IOException {
+        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
     }
 
     @Test

@@ -22,7 +22,7 @@ class JournalRecordTest {
         byte[] bytes = new byte[record.remaining()];
         record.get(bytes);
         ByteBuffer header = ByteBuffer.wrap(bytes);
-        assertThat(header.getInt()).isEqualTo(JournalRecord.MAGIC);
+        assertThat(header.getInt()).isEqualTo(JournalRecord.MAGIC_V1); // unsealed until the journal appends it
         int payload = header.getInt();
         assertThat(JournalRecord.HEADER + payload).isEqualTo(bytes.length);
         assertThat(header.getInt()).isEqualTo(JournalRecord.crc(bytes, JournalRecord.HEADER, payload));
@@ -60,6 +60,52 @@ class JournalRecordTest {
         JournalRecord.Encoded encoded = JournalRecord.encodeMessage(ID, ENV, TestMessages.content(msg), pool);
         assertThat(encoded.bytes()).hasSize(encoded.length());
         assertThat(decode(encoded).msg()).isEqualTo(msg);
+    }
+
+    @Test
+    void aSealedRecordIsValidForItsSegmentOnly_staleForLaterOnes_damagedForEarlierOnes() {
+        ByteBuffer record = JournalRecord.message(ID, ENV, TestMessages.bytes(300)).encode();
+        byte[] unsealed = record.array().clone();
+        int payload = record.getInt(4);
+        int crc = JournalRecord.crc(unsealed, JournalRecord.HEADER, payload);
+        JournalRecord.seal(record, 0, 7);
+        assertThat(record.getInt(0)).isEqualTo(JournalRecord.MAGIC);
+        int check = record.getInt(8);
+        assertThat(check).isNotEqualTo(crc);
+        assertThat(JournalRecord.validity(JournalRecord.MAGIC, check, crc, 7)).isEqualTo(JournalRecord.Validity.VALID);
+        // In segment 8 or later it is what a recycled file held before: the end of that segment's records.
+        assertThat(JournalRecord.validity(JournalRecord.MAGIC, check, crc, 8)).isEqualTo(JournalRecord.Validity.STALE);
+        assertThat(JournalRecord.validity(JournalRecord.MAGIC, check, crc, 1_000_000)).isEqualTo(JournalRecord.Validity.STALE);
+        // Segments are numbered upwards: a record sealed for a later one is never behind an earlier one's end.
+        assertThat(JournalRecord.validity(JournalRecord.MAGIC, check, crc, 6)).isEqualTo(JournalRecord.Validity.DAMAGED);
+        // A changed payload, or a check with one bit flipped, is damage whatever the segment.
+        for (int bit = 0; bit < 32; bit++) {
+            assertThat(JournalRecord.validity(JournalRecord.MAGIC, check ^ (1 << bit), crc, 7)).isEqualTo(JournalRecord.Validity.DAMAGED);
+            assertThat(JournalRecord.validity(JournalRecord.MAGIC, check ^ (1 << bit), crc, 1_000)).isEqualTo(JournalRecord.Validity.DAMAGED);
+        }
+        assertThat(JournalRecord.validity(JournalRecord.MAGIC, check, crc + 1, 7)).isEqualTo(JournalRecord.Validity.DAMAGED);
+        // A name that is no segment's (0) takes no sealed record.
+        assertThat(JournalRecord.validity(JournalRecord.MAGIC, check, crc, 0)).isEqualTo(JournalRecord.Validity.DAMAGED);
+        JournalRecord.unseal(record, 0, 7);
+        assertThat(record.array()).isEqualTo(unsealed);
+    }
+
+    @Test
+    void anUnsealedRecord_theFormatBeforeSealing_isValidByItsCrcInAnySegment() {
+        ByteBuffer record = JournalRecord.cancel(ID).encode();
+        int crc = JournalRecord.crc(record.array(), JournalRecord.HEADER, record.getInt(4));
+        assertThat(record.getInt(0)).isEqualTo(JournalRecord.MAGIC_V1);
+        for (long segment : new long[] {0, 1, 42}) {
+            assertThat(JournalRecord.validity(JournalRecord.MAGIC_V1, record.getInt(8), crc, segment)).isEqualTo(JournalRecord.Validity.VALID);
+            assertThat(JournalRecord.validity(JournalRecord.MAGIC_V1, record.getInt(8) ^ 1, crc, segment)).isEqualTo(JournalRecord.Validity.DAMAGED);
+        }
+    }
+
+    @Test
+    void neighbouringSegmentNumbersSealDifferentlyInManyBits() {
+        for (long segment = 1; segment < 10_000; segment++) {
+            assertThat(Integer.bitCount(JournalRecord.mix(segment) ^ JournalRecord.mix(segment + 1))).isGreaterThanOrEqualTo(2);
+        }
     }
 
     @Test

@@ -175,6 +175,60 @@ class JournalReplayTest {
                 .contains("offset=" + first.length, "reason=\"CRC mismatch\"");
     }
 
+    /**
+     * A recycled file: segment 5's records written over the start of what segment 3 left in it.
+     * Whether the new records end where an old one began (messages of one size) or inside one,
+     * replay and the listing take the new records only, and say nothing of the old ones.
+     */
+    @Test
+    void open_recycledFile_newRecordsOverAnEarlierSegments_onlyTheNewReplayedSilently() throws Exception {
+        QueueId old1 = QueueId.parse("0MIHX3Q8G0003AB");
+        QueueId old2 = QueueId.parse("0MIHX3Q8G0004AB");
+        QueueId old3 = QueueId.parse("0MIHX3Q8G0005AB");
+        byte[] left = sealed(3, message(old1, "one-1\r\n"), message(old2, "two-2\r\n"), message(old3, "three-3, longer\r\n"));
+        for (String body : List.of("new-1\r\n", "new\r\n", "a new message, longer than the old ones\r\n")) {
+            Path queue = queue("recycled-" + body.length());
+            byte[] file = left.clone();
+            byte[] written = sealed(5, message(FIRST, body));
+            System.arraycopy(written, 0, file, 0, written.length);
+            writeSegment(queue, "00000005.wal", file);
+
+            Path segment = queue.resolve("journal/00000005.wal");
+            assertThat(JournalReplay.read(segment)).as(body).extracting(JournalRecord::id).containsExactly(FIRST);
+            assertThat(JournalReplay.scanSegment(segment, id -> true)).as(body)
+                    .extracting(scanned -> scanned.record().id()).containsExactly(FIRST);
+            assertThat(reopen(queue)).as(body).isEqualTo(new RecoveryReport(0, 0, 0, 1));
+            assertThat(QueueStore.list(queue)).as(body).extracting(QueueEntry::id).containsExactly(FIRST);
+        }
+        assertThat(warnings()).isEmpty();
+    }
+
+    /** Damage in a segment of sealed records, with a record of the segment behind it: one warning, as before sealing. */
+    @Test
+    void open_sealedRecords_damageFollowedByThisSegmentsRecord_oneWarn() throws Exception {
+        Path queue = queue("sealed-crc");
+        byte[] first = sealed(2, message(FIRST, "first\r\n"));
+        byte[] damaged = sealed(2, message(SECOND, "second\r\n"));
+        damaged[damaged.length - 3] ^= 0x55;
+        writeSegment(queue, "00000002.wal", bytes(first, damaged, sealed(2, message(THIRD, "third\r\n"))));
+
+        assertThat(reopen(queue)).isEqualTo(new RecoveryReport(0, 0, 0, 1));
+
+        assertThat(QueueStore.list(queue)).extracting(QueueEntry::id).containsExactly(FIRST);
+        assertThat(warnings()).singleElement().asString().startsWith("queue_journal_damaged ")
+                .contains("offset=" + first.length, "reason=\"CRC mismatch\"");
+    }
+
+    /** A sealed record in a file that is not named for its segment (copied, renamed by hand) is not taken. */
+    @Test
+    void read_recordSealedForAnotherSegment_notTaken() throws Exception {
+        Path queue = queue("renamed");
+        writeSegment(queue, "00000004.wal", sealed(9, message(FIRST, "first\r\n")));
+        writeSegment(queue, "stray.wal", sealed(1, message(SECOND, "second\r\n")));
+        assertThat(JournalReplay.read(queue.resolve("journal/00000004.wal"))).isEmpty();
+        assertThat(JournalReplay.read(queue.resolve("journal/stray.wal"))).isEmpty();
+    }
+
     @Test
     void open_validFilesPresent_notRewritten() throws Exception {
         Path queue = queue("d");
@@ -232,6 +286,17 @@ class JournalReplayTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (JournalRecord record : records) {
             out.writeBytes(record.encode().array());
+        }
+        return out.toByteArray();
+    }
+
+    /** The records as the journal appends them to the segment numbered {@code segment}. */
+    private static byte[] sealed(long segment, JournalRecord... records) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (JournalRecord record : records) {
+            java.nio.ByteBuffer buffer = record.encode();
+            JournalRecord.seal(buffer, 0, segment);
+            out.writeBytes(buffer.array());
         }
         return out.toByteArray();
     }
