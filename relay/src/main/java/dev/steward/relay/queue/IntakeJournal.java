@@ -480,7 +480,7 @@ final class IntakeJournal implements AutoCloseable {
      * would keep, on the calling thread ({@link #close}, or a test).
      */
     void checkpointNow() throws IOException {
-        checkpoint(Long.MIN_VALUE, true, true);
+        checkpoint(Long.MIN_VALUE, Take.ALL, true);
     }
 
     /**
@@ -489,11 +489,21 @@ final class IntakeJournal implements AutoCloseable {
      * scale; tests pass a later time instead of waiting). Runs on the checkpointer thread.
      */
     void checkpointDue(long nowNanos) throws IOException {
-        checkpoint(nowNanos, false, true);
+        checkpoint(nowNanos, Take.DUE, true);
+    }
+
+    /** Which closed segments a checkpoint takes, oldest first, up to the first it does not take. */
+    private enum Take {
+        /** Every one ({@link #checkpointNow}). */
+        ALL,
+        /** Those retention no longer keeps ({@link #due}). */
+        DUE,
+        /** Those with nothing queued in them: no files to write, only the segment to delete or recycle. */
+        FREE
     }
 
     /** {@code close}: close the current segment first (not when a full segment woke the checkpointer). */
-    private void checkpoint(long nowNanos, boolean all, boolean close) throws IOException {
+    private void checkpoint(long nowNanos, Take take, boolean close) throws IOException {
         checkpointLock.lock();
         try {
             List<Segment> segments;
@@ -512,8 +522,10 @@ final class IntakeJournal implements AutoCloseable {
             }
             for (int i = 0; i < segments.size(); i++) {
                 Segment segment = segments.get(i);
-                if (!all && !due(segment, nowNanos, retainedBytes)) {
-                    trimZeros(segments.subList(i, segments.size()));
+                if (take != Take.ALL && !due(segment, nowNanos, retainedBytes, take == Take.FREE)) {
+                    if (take == Take.DUE) {
+                        trimZeros(segments.subList(i, segments.size()));
+                    }
                     return; // in order: nothing younger may go before it (see Retention)
                 }
                 checkpoint(segment);
@@ -530,8 +542,11 @@ final class IntakeJournal implements AutoCloseable {
         }
     }
 
-    /** Whether a closed segment goes now: nothing queued in it, kept long enough, or too much kept. */
-    private boolean due(Segment segment, long nowNanos, long retainedBytes) {
+    /**
+     * Whether a closed segment goes now: nothing queued in it, or ({@code freeOnly} false) kept
+     * long enough or too much kept.
+     */
+    private boolean due(Segment segment, long nowNanos, long retainedBytes, boolean freeOnly) {
         List<QueueId> ids;
         long closedNanos;
         appendLock.lock();
@@ -544,8 +559,10 @@ final class IntakeJournal implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
-        return nowNanos - closedNanos >= RETAIN_FOR.toNanos() || retainedBytes > MAX_RETAINED_BYTES
-                || !materializer.holdsQueued(segment, ids);
+        if (!materializer.holdsQueued(segment, ids)) {
+            return true;
+        }
+        return !freeOnly && (nowNanos - closedNanos >= RETAIN_FOR.toNanos() || retainedBytes > MAX_RETAINED_BYTES);
     }
 
     /**
@@ -773,13 +790,23 @@ final class IntakeJournal implements AutoCloseable {
     private void prepareSpare() {
         long length;
         FileChannel recycled;
+        boolean poolEmpty;
         appendLock.lock();
         try {
             spareWanted = false;
             if (spare != null) {
                 return;
             }
-            preparing = true;
+            preparing = true; // only this thread makes spares: none appears meanwhile
+            poolEmpty = pooled == null;
+        } finally {
+            appendLock.unlock();
+        }
+        if (poolEmpty) {
+            checkpointFree(); // a segment whose mail is all gone gives its file (see Recycling)
+        }
+        appendLock.lock();
+        try {
             length = zeroedLength(lastSegmentBytes, segmentLimit);
             recycled = pooled;
             pooled = null;
@@ -808,6 +835,19 @@ final class IntakeJournal implements AutoCloseable {
             spareMade.signalAll();
         } finally {
             appendLock.unlock();
+        }
+    }
+
+    /**
+     * Checkpoints the oldest closed segments while nothing in them is queued (no files to write:
+     * the cheap part of a checkpoint), so that the first of them can be recycled into the spare
+     * about to be made. A failure is logged; the next full checkpoint retries.
+     */
+    private void checkpointFree() {
+        try {
+            checkpoint(System.nanoTime(), Take.FREE, false);
+        } catch (IOException | RuntimeException e) {
+            LOG.error(LogLine.of("queue_checkpoint_failed").field("error", e.toString()).toString());
         }
     }
 
@@ -1049,7 +1089,7 @@ final class IntakeJournal implements AutoCloseable {
             deadline = System.nanoTime() + intervalNanos;
             try {
                 // The interval closes the current segment; a full one that woke us has closed itself.
-                checkpoint(System.nanoTime(), false, !rotated);
+                checkpoint(System.nanoTime(), Take.DUE, !rotated);
             } catch (IOException | RuntimeException e) {
                 LOG.error(LogLine.of("queue_checkpoint_failed").field("error", e.toString()).toString());
                 sleepQuietly(TimeUnit.SECONDS.toNanos(1));
