@@ -37,36 +37,42 @@ final class ExtraConfig {
         }
     }
 
-    /** The test-only ports of {@code [testing]}; 0 means the standard port. */
-    record TestPorts(int mxPortOverride, int httpsPortOverride) {
+    /**
+     * The test-only settings of {@code [testing]}; 0 means the standard port, or the standard
+     * journal segment size.
+     */
+    record TestOverrides(int mxPortOverride, int httpsPortOverride, int journalSegmentBytes) {
     }
 
     /**
-     * {@code [testing]}: {@code mx_port_override}, the port for every MX host instead of 25, and
+     * {@code [testing]}: {@code mx_port_override}, the port for every MX host instead of 25;
      * {@code https_port_override}, the port for every MTA-STS policy host instead of 443 (tests on
-     * loopback only). Refused unless the relay runs with {@code --allow-test-overrides}.
+     * loopback only); {@code journal_segment_bytes}, a smaller intake journal segment than the
+     * standard 16 MiB, so that crash tests see segments filled, checkpointed and recycled many
+     * times over. Refused unless the relay runs with {@code --allow-test-overrides}.
      */
-    static TestPorts testPorts(ConfigReader reader, boolean allowed) {
+    static TestOverrides testOverrides(ConfigReader reader, boolean allowed) {
         boolean present = reader.hasSection("testing");
         ConfigReader.Section section = reader.section("testing"); // known, even when absent
         if (!present) {
             section.finish();
-            return new TestPorts(0, 0);
+            return new TestOverrides(0, 0, 0);
         }
-        boolean httpsGiven = section.has("https_port_override");
+        List<String> given = KEYS.stream().filter(section::has).toList();
         int mxPort = section.integer("mx_port_override", 0, 0, 65_535);
         int httpsPort = section.integer("https_port_override", 0, 0, 65_535);
+        int segmentBytes = section.integer("journal_segment_bytes", 0, 4096, 16 << 20);
         section.finish();
         if (!allowed) {
             String refusal = "[testing] is for tests only; the relay refuses it unless started with --allow-test-overrides";
-            if (httpsGiven) {
-                section.problem("https_port_override", Integer.toString(httpsPort), refusal);
+            List<Integer> values = List.of(mxPort, httpsPort, segmentBytes);
+            for (String key : given.isEmpty() ? List.of("mx_port_override") : given) {
+                section.problem(key, Integer.toString(values.get(KEYS.indexOf(key))), refusal);
             }
-            if (!httpsGiven || section.has("mx_port_override")) {
-                section.problem("mx_port_override", Integer.toString(mxPort), refusal);
-            }
-            return new TestPorts(0, 0);
+            return new TestOverrides(0, 0, 0);
         }
-        return new TestPorts(mxPort, httpsPort);
+        return new TestOverrides(mxPort, httpsPort, segmentBytes);
     }
+
+    private static final List<String> KEYS = List.of("mx_port_override", "https_port_override", "journal_segment_bytes");
 }

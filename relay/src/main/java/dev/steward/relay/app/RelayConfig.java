@@ -21,7 +21,7 @@ import java.nio.file.Path;
  */
 public record RelayConfig(ServerConfig server, IntakeConfig intake, QueueConfig queue, DeliveryConfig delivery,
         SmarthostConfig smarthost, DnsConfig dns, InetSocketAddress metricsListen, int mxPortOverride,
-        int httpsPortOverride, DkimConfig dkim) {
+        int httpsPortOverride, int journalSegmentBytes, DkimConfig dkim) {
 
     public static final Path DEFAULT_PATH = Path.of("/etc/steward/relay.toml");
 
@@ -51,9 +51,9 @@ public record RelayConfig(ServerConfig server, IntakeConfig intake, QueueConfig 
         DkimConfig dkim = DkimConfig.read(reader);
         DnsConfig dns = DnsConfig.read(reader);
         InetSocketAddress metrics = ExtraConfig.metrics(reader);
-        ExtraConfig.TestPorts testPorts = ExtraConfig.testPorts(reader, allowTestOverrides);
+        ExtraConfig.TestOverrides testing = ExtraConfig.testOverrides(reader, allowTestOverrides);
         RelayConfig config = new RelayConfig(server, intake, queue, delivery, smarthost, dns, metrics,
-                testPorts.mxPortOverride(), testPorts.httpsPortOverride(), dkim);
+                testing.mxPortOverride(), testing.httpsPortOverride(), testing.journalSegmentBytes(), dkim);
         reader.finish();
         return config;
     }

@@ -100,7 +100,9 @@ public final class RelayMain implements AutoCloseable {
         // The delivery side's trust anchors and tables load meanwhile, on another thread.
         StartupPrefetch prefetch = config.delivery().enabled() && trustAnchors == null ? StartupPrefetch.begin() : null;
         String hostname = config.server().hostname();
-        queue = QueueStore.open(config.queue().directory());
+        queue = config.journalSegmentBytes() > 0
+                ? QueueStore.openForTests(config.queue().directory(), config.journalSegmentBytes())
+                : QueueStore.open(config.queue().directory());
         var recovery = queue.recovery();
         MessageSigning signing = null;
         if (config.dkim().enabled()) {

@@ -116,7 +116,7 @@ public final class QueueStore implements AutoCloseable {
     }
 
     private QueueStore(QueueLayout layout, RecoveryReport recovery, long journalLimit,
-            Duration checkpointInterval, QueueId highestIdAtOpen, FileChannel lockChannel, FileLock lock) {
+            Duration checkpointInterval, long segmentLimit, QueueId highestIdAtOpen, FileChannel lockChannel, FileLock lock) {
         this.layout = layout;
         this.highestIdAtOpen = highestIdAtOpen;
         this.recovery = recovery;
@@ -128,7 +128,7 @@ public final class QueueStore implements AutoCloseable {
             stripes[i] = new ReentrantLock();
         }
         this.journalLimit = journalLimit;
-        this.journal = new IntakeJournal(layout, checkpointInterval, IntakeJournal.DEFAULT_SEGMENT_LIMIT,
+        this.journal = new IntakeJournal(layout, checkpointInterval, segmentLimit,
                 new IntakeJournal.Materializer() {
                     @Override
                     public void checkpoint(IntakeJournal.Segment segment, List<QueueId> ids) throws IOException {
@@ -153,11 +153,25 @@ public final class QueueStore implements AutoCloseable {
     }
 
     /**
+     * As {@link #open(Path)} with journal segments of {@code segmentLimit} bytes instead of 16 MiB
+     * ({@code [testing] journal_segment_bytes}: crash tests that fill, checkpoint and recycle
+     * segments many times over).
+     */
+    public static QueueStore openForTests(Path directory, long segmentLimit) throws IOException {
+        return open(directory, JOURNAL_LIMIT, IntakeJournal.DEFAULT_CHECKPOINT_INTERVAL, segmentLimit);
+    }
+
+    /**
      * {@code journalLimit}: messages up to this many bytes go through the journal, larger ones
      * take the direct path (0: every message, for the benchmark). {@code checkpointInterval}:
      * how often the checkpointer fsyncs the files written from the journal and deletes segments.
      */
     static QueueStore open(Path directory, long journalLimit, Duration checkpointInterval) throws IOException {
+        return open(directory, journalLimit, checkpointInterval, IntakeJournal.DEFAULT_SEGMENT_LIMIT);
+    }
+
+    private static QueueStore open(Path directory, long journalLimit, Duration checkpointInterval, long segmentLimit)
+            throws IOException {
         QueueLayout layout = new QueueLayout(directory.toAbsolutePath().normalize());
         if (!OPEN.add(layout.root())) {
             throw new IOException("queue directory " + layout.root() + " is in use by this process");
@@ -179,7 +193,7 @@ public final class QueueStore implements AutoCloseable {
                     highest = highest == null || message.id().compareTo(highest) > 0 ? message.id() : highest;
                 }
             }
-            QueueStore store = new QueueStore(layout, report, journalLimit, checkpointInterval, highest,
+            QueueStore store = new QueueStore(layout, report, journalLimit, checkpointInterval, segmentLimit, highest,
                     lockChannel, lock);
             store.adopt(replay.kept());
             store.journal.start();

@@ -20,11 +20,12 @@
  * journal/          intake journal segments 00000001.wal ... (messages live here first, see
  *                   Strategy); empty after a clean stop
  * tmp/              files being written; never fsynced; emptied at startup. Also the journal's
- *                   spare segment (journal-segment.spare, zero-filled to twice what the last
- *                   segment held, 64 KiB to 16 MiB, and fsynced), made ahead by the checkpointer
- *                   and renamed into journal/ when a segment is begun (no file is created on
- *                   the intake's event loop, and appends overwrite blocks the file has);
- *                   removed at a clean stop
+ *                   spare segment (journal-segment.spare: a checkpointed segment's file kept
+ *                   for it, journal-segment.recycled, or else a new file zero-filled to twice
+ *                   what the last segment held, 64 KiB to 16 MiB, and fsynced), made ahead by the
+ *                   checkpointer and renamed into journal/ when a segment is begun (no file is
+ *                   created on the intake's event loop, and appends overwrite blocks the file
+ *                   has); both removed at a clean stop
  * incoming/         new messages, not yet seen by the queue manager
  * active/           messages being delivered; moved back to incoming/ at startup
  * deferred/         messages waiting for their next attempt
@@ -37,9 +38,11 @@
  * exactly when its {@code .env} is in a state directory (after startup recovery). Moves between
  * state directories rename the {@code .msg} first and the {@code .env} last; state updates write
  * {@code ID.env.new}, fsync, and rename it over {@code ID.env} (maddy {@code updateMetadataOnDisk}).
- * A journal segment is a sequence of records, each {@code magic | payload length | CRC32C} and a
+ * A journal segment is a sequence of records, each {@code magic | payload length | check} and a
  * payload of a kind ({@code MESSAGE}, {@code STATE}, {@code CANCEL}), the queue id, the
- * {@code .env} bytes and the {@code .msg} bytes (see {@code JournalRecord}).
+ * {@code .env} bytes and the {@code .msg} bytes; the check is the payload's CRC32C sealed with
+ * the segment's number, so that the records a recycled file still holds behind the new ones
+ * never pass for the new segment's (see {@code JournalRecord}).
  *
  * <p><b>Strategy.</b> Commit of a message up to 1 MiB ({@code IntakeJournal}, the common case):
  * append one record to the current journal segment (appends are serialized), then wait until it
@@ -62,8 +65,8 @@
  * still holds queued messages is kept for up to 10 minutes (a deferred message is retried after
  * about 5) and while the closed segments hold at most 48 MiB, and then {@code ID.msg} and
  * {@code ID.env} of every message from it that is still queued are written into its state
- * directory and fsynced with the directories, and the segment is deleted and {@code journal/}
- * fsynced. Segments go strictly in order (a younger one may hold the cancel record or newest
+ * directory and fsynced with the directories, and the segment is deleted (or its file kept in
+ * {@code tmp/} for the next spare, when no reader has it open) and {@code journal/} fsynced. Segments go strictly in order (a younger one may hold the cancel record or newest
  * state of a message in an older one). A message delivered within minutes, the normal case of
  * a relay, is thus never written anywhere but the journal. Once in files, a message is changed the file way:
  * {@code .env.new}, fsync, rename, and for a state change the {@code .msg} then the {@code .env}
@@ -106,7 +109,8 @@
  * at the next interval; the files it wrote are fsynced before any segment is deleted. A delivered
  * message whose cancel record cannot be written (a full disk) is removed all the same, with a WARN
  * ({@code queue_cancel_unwritten}); an operator's delete then fails and the message stays. Replay ignores a torn or zero-filled tail (a crash during an append,
- * never acknowledged); a damaged record followed by more data is logged once per segment at WARN
+ * never acknowledged) and a recycled file's records of an earlier segment; a damaged record
+ * followed by a record of the segment is logged once per segment at WARN
  * ({@code queue_journal_damaged}) and the rest of that segment is not read. Recovery logs one WARN
  * line ({@code queue_corrupt}) per message moved to {@code corrupt/} and never deletes a message
  * that has a readable {@code .env}. The listing never modifies anything and skips unreadable

@@ -57,6 +57,32 @@ class RelayConfigTest {
     }
 
     @Test
+    void testingSection_refusedWithoutTheFlag_eachKeyNamed_acceptedWithIt() throws Exception {
+        String text = """
+                [intake]
+                app_domains = ["app.example.com"]
+                [testing]
+                mx_port_override = 2525
+                journal_segment_bytes = 65536
+                """;
+        String refusal = "[testing] is for tests only; the relay refuses it unless started with --allow-test-overrides";
+        assertThatThrownBy(() -> RelayConfig.parse("relay.toml", text))
+                .isInstanceOfSatisfying(ConfigException.class, invalid -> assertThat(invalid.problems())
+                        .extracting(ConfigProblem::message)
+                        .containsExactly("relay.toml: [testing] mx_port_override = 2525: " + refusal,
+                                "relay.toml: [testing] journal_segment_bytes = 65536: " + refusal));
+        RelayConfig allowed = RelayConfig.parse("relay.toml", text, true);
+        assertThat(allowed.mxPortOverride()).isEqualTo(2525);
+        assertThat(allowed.journalSegmentBytes()).isEqualTo(65536);
+        assertThat(RelayConfig.parse("relay.toml", "[intake]\napp_domains = [\"app.example.com\"]\n").journalSegmentBytes())
+                .isZero(); // the standard 16 MiB
+        assertThatThrownBy(() -> RelayConfig.parse("relay.toml", text.replace("65536", "100"), true))
+                .isInstanceOfSatisfying(ConfigException.class, invalid -> assertThat(invalid.problems())
+                        .extracting(ConfigProblem::message)
+                        .containsExactly("relay.toml: [testing] journal_segment_bytes = 100: must be between 4096 and 16777216"));
+    }
+
+    @Test
     void missingFile_isOneClearProblem() {
         assertThatThrownBy(() -> RelayConfig.load(temp.resolve("nope.toml")))
                 .isInstanceOf(ConfigException.class).hasMessageEndingWith("nope.toml: (file): does not exist");

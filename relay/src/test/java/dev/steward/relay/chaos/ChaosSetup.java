@@ -28,9 +28,16 @@ final class ChaosSetup {
     }
 
     /**
+     * The relay's intake journal segments in these tests: 64 KiB instead of 16 MiB, so that every
+     * relay instance between two kills fills, checkpoints and recycles segments many times over
+     * (about 50 messages of 1 KiB each), and kills land in recycled segment files.
+     */
+    static final int JOURNAL_SEGMENT_BYTES = 64 * 1024;
+
+    /**
      * A relay config with short timers: retries after 1 s (the floor of {@code min_backoff}), the
-     * MX port of every host = {@code mxPort} ({@code [testing]}); {@code extraIntake} and
-     * {@code extraDelivery} are appended to their sections.
+     * MX port of every host = {@code mxPort} and small journal segments ({@code [testing]});
+     * {@code extraIntake} and {@code extraDelivery} are appended to their sections.
      */
     static Path writeConfig(Path directory, Path queue, String dnsServer, int mxPort, String extraIntake,
                             String extraDelivery) throws IOException {
@@ -61,7 +68,8 @@ final class ChaosSetup {
 
                 [testing]
                 mx_port_override = %d
-                """.formatted(extraIntake, queue, extraDelivery, dnsServer, mxPort), StandardCharsets.UTF_8);
+                journal_segment_bytes = %d
+                """.formatted(extraIntake, queue, extraDelivery, dnsServer, mxPort, JOURNAL_SEGMENT_BYTES), StandardCharsets.UTF_8);
         return config;
     }
 

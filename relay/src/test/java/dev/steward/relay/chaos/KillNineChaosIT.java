@@ -12,6 +12,7 @@ import dev.steward.testkit.RecordingSmtpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,8 @@ class KillNineChaosIT {
         List<String> rows = new ArrayList<>();
         List<Integer> sinkCountAtKill = new ArrayList<>();   // instance i delivered sink messages [count(i-1), count(i))
         List<List<String>> instanceLogs = new ArrayList<>();
+        List<Integer> segmentsBegun = new ArrayList<>();       // the highest journal segment number at each kill
+        AtomicInteger recycledSeen = new AtomicInteger();      // segment files seen again under a later name
         long started = System.nanoTime();
         try (FakeDnsServer dns = new FakeDnsServer(ChaosSetup.zone()).start();
              RecordingSmtpServer sink = RecordingSmtpServer.builder().start()) {
@@ -80,7 +83,14 @@ class KillNineChaosIT {
                 relayAddress.set(relay.address());
                 int ackedBefore = acknowledged.size();
                 int uptimeMillis = 300 + random.nextInt(2700);
-                Thread.sleep(uptimeMillis);   // the random instant of the kill: the point of this test
+                // The random instant of the kill, the point of this test; meanwhile journal/ is looked
+                // at every 50 ms for a segment file seen before under an earlier segment's name.
+                long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(uptimeMillis);
+                Map<Object, String> segmentFiles = new HashMap<>();
+                for (long left; (left = killAt - System.nanoTime()) > 0; ) {
+                    recycledSeen.addAndGet(recycledSince(queue, segmentFiles));
+                    Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(left))));
+                }
                 relayAddress.set(null);
                 relay.kill9();
                 // The relay's delivery connections die with it; once the sink has seen them end, every
@@ -88,6 +98,7 @@ class KillNineChaosIT {
                 sink.awaitNoOpenConnections(Duration.ofSeconds(10));
                 sinkCountAtKill.add(sink.messages().size());
                 instanceLogs.add(relay.log());
+                segmentsBegun.add(highestSegment(queue)); // numbered from 1 again by each instance
                 int acked = acknowledged.size() - ackedBefore;
                 System.out.printf("chaos kill9: kill %d after %d ms up, %d acknowledged in this run, sink has %d%n",
                         kill, uptimeMillis, acked, sink.messages().size());
@@ -202,6 +213,10 @@ class KillNineChaosIT {
                     .put("unanswered_submissions", unanswered.size())
                     .put("unacknowledged_but_delivered", unacknowledgedDelivered)
                     .put("sink_messages", received.size())
+                    .put("journal_segment_bytes", ChaosSetup.JOURNAL_SEGMENT_BYTES)
+                    .put("journal_segments_begun", segmentsBegun.stream().mapToInt(Integer::intValue).sum())
+                    .put("journal_segments_begun_median", segmentsBegun.stream().sorted().toList().get(segmentsBegun.size() / 2))
+                    .put("journal_segment_files_seen_recycled", recycledSeen.get())
                     .put("drain_seconds", String.format(java.util.Locale.ROOT, "%.1f", drainSeconds))
                     .put("total_seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9))
                     .put("lost_examples", String.join(" ", lost.subList(0, Math.min(10, lost.size()))));
@@ -211,6 +226,10 @@ class KillNineChaosIT {
             System.out.println("chaos kill9: " + Map.of("acknowledged", acknowledged.size(), "recipients", ackedRecipients,
                     "delivered", deliveredAcked, "queued", queuedAcked, "lost", lost.size(), "duplicates", duplicates));
 
+            // Small segments: most instances filled, checkpointed and recycled several before their kill.
+            assertThat(segmentsBegun.stream().sorted().toList().get(segmentsBegun.size() / 2))
+                    .as("journal segments begun by the median instance").isGreaterThanOrEqualTo(5);
+            assertThat(recycledSeen.get()).as("segment files seen again as a later segment").isPositive();
             assertThat(clientFailures).as("replies the clients did not expect").isEmpty();
             assertThat(lost).as("acknowledged recipients neither delivered nor queued").isEmpty();
             assertThat(acknowledged.size()).as("the load reached the relay").isGreaterThanOrEqualTo(KILLS * 5);
@@ -322,5 +341,41 @@ class KillNineChaosIT {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The highest segment number in the queue's {@code journal/} (0 if none): how many the killed instance began. */
+    private static int highestSegment(Path queue) throws java.io.IOException {
+        try (var files = Files.list(queue.resolve("journal"))) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.matches("[0-9]+\\.wal"))
+                    .mapToInt(name -> Integer.parseInt(name.substring(0, name.length() - 4))).max().orElse(0);
+        }
+    }
+
+    /**
+     * Segment files in {@code journal/} now that {@code seen} knew under another name (a file is
+     * known by its inode): recycled since the last look. Records every file's current name.
+     */
+    private static int recycledSince(Path queue, Map<Object, String> seen) throws java.io.IOException {
+        int recycled = 0;
+        List<Path> files;
+        try (var list = Files.list(queue.resolve("journal"))) {
+            files = list.toList();
+        } catch (java.nio.file.NoSuchFileException notYet) {
+            return 0;
+        }
+        for (Path file : files) {
+            Object inode;
+            try {
+                inode = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            } catch (java.nio.file.NoSuchFileException gone) {
+                continue; // checkpointed meanwhile
+            }
+            String name = file.getFileName().toString();
+            String before = seen.put(inode, name);
+            if (before != null && !before.equals(name)) {
+                recycled++;
+            }
+        }
+        return recycled;
     }
 }
