@@ -271,7 +271,9 @@ final class JournalReplay {
     /**
      * The messages that live in the journal now, read-only (for the listing next to a running
      * relay). A segment the relay deletes while this reads it is skipped: its messages are in
-     * files by then. Message contents are never read into memory, only checked and counted
+     * files by then. One it recycles while this reads it ends where the next segment's records
+     * begin to overwrite it (they are not sealed for it); what this read of it before is a moment
+     * older than the rest, like any listing of a running queue. Message contents are never read into memory, only checked and counted
      * ({@link #scanSegment}): the retained segments hold up to 64 MiB, as much as the relay's heap.
      */
     static List<JournalMessage> scan(QueueLayout layout) throws IOException {

@@ -485,11 +485,24 @@ public final class QueueStore implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             Resident message = resident.get(id);
             if (message != null) {
-                try (FileChannel channel = FileChannel.open(message.envSegment, StandardOpenOption.READ)) {
-                    return Optional.of(EnvelopeFile.decode(
-                            readAt(channel, message.envPosition, message.envLength).array(), id));
+                Path segment = message.envSegment;
+                long position = message.envPosition;
+                int length = message.envLength;
+                byte[] env;
+                try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
+                    env = readAt(channel, position, length).array();
                 } catch (NoSuchFileException checkpointed) {
                     continue; // in files now: look again
+                }
+                // Unchanged afterwards, the bytes were that record's: its segment goes (and its file
+                // may be recycled and overwritten) only after the message has left the journal's
+                // index. Changed, they may be anything: a newer state, or the file's next segment.
+                if (resident.get(id) != message || message.envSegment != segment || message.envPosition != position
+                        || message.envLength != length) {
+                    continue;
+                }
+                try {
+                    return Optional.of(EnvelopeFile.decode(env, id));
                 } catch (CorruptQueueFileException e) {
                     throw new IOException("journal record of " + id + " does not decode: " + e.getMessage(), e);
                 }
