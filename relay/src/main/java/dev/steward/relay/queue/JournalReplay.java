@@ -642,15 +642,22 @@ final class JournalReplay {
      */
     private static boolean validRecordAfter(byte[] bytes, int from, long segment) {
         ByteBuffer view = ByteBuffer.wrap(bytes);
+        long budget = 4L * bytes.length; // bytes to CRC: record magics inside message bodies cannot make this quadratic
         for (int i = from; i + JournalRecord.HEADER <= bytes.length; i++) {
             int magic = view.getInt(i);
             if (magic != JournalRecord.MAGIC && magic != JournalRecord.MAGIC_V1) {
                 continue;
             }
             int length = view.getInt(i + 4);
-            if (length >= 0 && length <= bytes.length - i - JournalRecord.HEADER
-                    && JournalRecord.validity(magic, view.getInt(i + 8),
-                            JournalRecord.crc(bytes, i + JournalRecord.HEADER, length), segment) == JournalRecord.Validity.VALID) {
+            if (length < 0 || length > bytes.length - i - JournalRecord.HEADER) {
+                continue;
+            }
+            budget -= length;
+            if (budget < 0) {
+                return true; // past the budget: reported as damage, which it may be
+            }
+            if (JournalRecord.validity(magic, view.getInt(i + 8),
+                    JournalRecord.crc(bytes, i + JournalRecord.HEADER, length), segment) == JournalRecord.Validity.VALID) {
                 return true;
             }
         }
