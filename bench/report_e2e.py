@@ -240,7 +240,8 @@ def main():
       " OpenSMTPD its seven privilege-separated processes; for Exim the daemon and every reception and delivery"
       " process it forked, including the ones that exited; for Steward the JVM. Without a usable cgroup (`proc`):"
       " utime+stime of the process tree plus cutime+cstime (children already reaped). Steward's checkpointer runs"
-      " every 30 s; here it only deletes journal segments whose messages have all been delivered." % (
+      " every 30 s and whenever a journal segment fills; here it only removes segments whose messages have all been"
+      " delivered, keeping one file at a time to recycle as a later segment." % (
           {"cgroup-v1": "the target's own cpuacct cgroup (v1)", "cgroup-v2": "the target's own cgroup (v2, cpu.stat)",
            "proc": "/proc process-tree accounting"}.get(machine.get("cpu accounting"), machine.get("cpu accounting", "?"))))
     w("- **Peak RSS under load**: sampled every %s s during each run (bench/e2e_tools.py sample): the sum of VmRSS"
