@@ -5,7 +5,9 @@ import dev.steward.mail.dns.DnsConfig;
 import dev.steward.relay.intake.HostPort;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The small sections of {@code relay.toml}: {@code [dns]}, {@code [metrics]} and the test-only
@@ -58,21 +60,20 @@ final class ExtraConfig {
             section.finish();
             return new TestOverrides(0, 0, 0);
         }
-        List<String> given = KEYS.stream().filter(section::has).toList();
-        int mxPort = section.integer("mx_port_override", 0, 0, 65_535);
-        int httpsPort = section.integer("https_port_override", 0, 0, 65_535);
-        int segmentBytes = section.integer("journal_segment_bytes", 0, 4096, 16 << 20);
+        Map<String, Integer> values = new LinkedHashMap<>();
+        values.put("mx_port_override", section.integer("mx_port_override", 0, 0, 65_535));
+        values.put("https_port_override", section.integer("https_port_override", 0, 0, 65_535));
+        values.put("journal_segment_bytes", section.integer("journal_segment_bytes", 0, 4096, 16 << 20));
         section.finish();
         if (!allowed) {
             String refusal = "[testing] is for tests only; the relay refuses it unless started with --allow-test-overrides";
-            List<Integer> values = List.of(mxPort, httpsPort, segmentBytes);
+            List<String> given = values.keySet().stream().filter(section::has).toList();
             for (String key : given.isEmpty() ? List.of("mx_port_override") : given) {
-                section.problem(key, Integer.toString(values.get(KEYS.indexOf(key))), refusal);
+                section.problem(key, Integer.toString(values.get(key)), refusal);
             }
             return new TestOverrides(0, 0, 0);
         }
-        return new TestOverrides(mxPort, httpsPort, segmentBytes);
+        return new TestOverrides(values.get("mx_port_override"), values.get("https_port_override"),
+                values.get("journal_segment_bytes"));
     }
-
-    private static final List<String> KEYS = List.of("mx_port_override", "https_port_override", "journal_segment_bytes");
 }

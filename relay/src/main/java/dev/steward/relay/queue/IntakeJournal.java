@@ -248,8 +248,7 @@ final class IntakeJournal implements AutoCloseable {
         appendLock.lock();
         try {
             for (JournalReplay.Kept segment : kept) {
-                String name = segment.segment().getFileName().toString();
-                long number = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+                long number = segmentNumber(segment.segment());
                 FileChannel channel = FileChannel.open(segment.segment(), StandardOpenOption.READ, StandardOpenOption.WRITE);
                 Segment closed = new Segment(number, segment.segment(), channel, appendedLsn);
                 closed.end = segment.end();

@@ -192,6 +192,11 @@ record JournalRecord(byte kind, QueueId id, byte[] env, byte[] msg) {
         return (int) segment * MIX;
     }
 
+    /** Whether {@code magic} starts a record of either version. */
+    static boolean isMagic(int magic) {
+        return magic == MAGIC || magic == MAGIC_V1;
+    }
+
     /** What a record with a known magic and length is to the reader of segment number {@code segment}. */
     enum Validity {
         /** This segment's record (or, version 1, a record whose CRC matches). */

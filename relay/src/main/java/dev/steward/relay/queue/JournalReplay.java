@@ -273,8 +273,9 @@ final class JournalReplay {
      * relay). A segment the relay deletes while this reads it is skipped: its messages are in
      * files by then. One it recycles while this reads it ends where the next segment's records
      * begin to overwrite it (they are not sealed for it); what this read of it before is a moment
-     * older than the rest, like any listing of a running queue. Message contents are never read into memory, only checked and counted
-     * ({@link #scanSegment}): the retained segments hold up to 64 MiB, as much as the relay's heap.
+     * older than the rest, like any listing of a running queue. Message contents are never read
+     * into memory, only checked and counted ({@link #scanSegment}): the retained segments hold up
+     * to 64 MiB, as much as the relay's heap.
      */
     static List<JournalMessage> scan(QueueLayout layout) throws IOException {
         Map<QueueId, Latest> latest = new HashMap<>();
@@ -354,8 +355,7 @@ final class JournalReplay {
                 readFully(channel, header, position);
                 int length = header.getInt(4);
                 int magic = header.getInt(0);
-                if (magic != JournalRecord.MAGIC && magic != JournalRecord.MAGIC_V1
-                        || length < 0 || length > size - position - JournalRecord.HEADER) {
+                if (!JournalRecord.isMagic(magic) || length < 0 || length > size - position - JournalRecord.HEADER) {
                     break;
                 }
                 long payload = position + JournalRecord.HEADER;
@@ -519,35 +519,33 @@ final class JournalReplay {
         int position = 0;
         while (position < bytes.length) {
             int rest = bytes.length - position;
-            String problem = null;
-            int magic = rest < JournalRecord.HEADER ? 0 : view.getInt(position);
+            int length = rest < JournalRecord.HEADER ? -1 : view.getInt(position + 4);
+            JournalRecord.Validity validity = null;
+            String problem;
             if (rest < JournalRecord.HEADER) {
                 problem = "header cut short";
-            } else if (magic != JournalRecord.MAGIC && magic != JournalRecord.MAGIC_V1) {
+            } else if (!JournalRecord.isMagic(view.getInt(position))) {
                 problem = "no record magic";
+            } else if (length < 0 || length > rest - JournalRecord.HEADER) {
+                problem = "length " + length + " beyond the end";
             } else {
-                int length = view.getInt(position + 4);
-                JournalRecord.Validity validity = length < 0 || length > rest - JournalRecord.HEADER ? null
-                        : JournalRecord.validity(magic, view.getInt(position + 8),
-                                JournalRecord.crc(bytes, position + JournalRecord.HEADER, length), number);
-                if (validity == null) {
-                    problem = "length " + length + " beyond the end";
-                } else if (validity == JournalRecord.Validity.STALE) {
-                    break; // the end of this segment's records in a recycled file
-                } else if (validity == JournalRecord.Validity.DAMAGED) {
-                    problem = "CRC mismatch";
-                } else {
-                    try {
-                        visitor.visit(bytes, position + JournalRecord.HEADER, length);
-                    } catch (CorruptQueueFileException e) {
-                        if (log) {
-                            LOG.warn(LogLine.of("queue_journal_bad_record").field("segment", segment)
-                                .field("offset", position).field("reason", e.getMessage()).toString());
-                        }
+                validity = validity(bytes, position, length, number);
+                problem = validity == JournalRecord.Validity.DAMAGED ? "CRC mismatch" : null;
+            }
+            if (validity == JournalRecord.Validity.STALE) {
+                break; // the end of this segment's records in a recycled file
+            }
+            if (validity == JournalRecord.Validity.VALID) {
+                try {
+                    visitor.visit(bytes, position + JournalRecord.HEADER, length);
+                } catch (CorruptQueueFileException e) {
+                    if (log) {
+                        LOG.warn(LogLine.of("queue_journal_bad_record").field("segment", segment)
+                            .field("offset", position).field("reason", e.getMessage()).toString());
                     }
-                    position += JournalRecord.HEADER + length;
-                    continue;
                 }
+                position += JournalRecord.HEADER + length;
+                continue;
             }
             if (log && validRecordAfter(bytes, position + 1, number)) {
                 LOG.warn(LogLine.of("queue_journal_damaged").field("segment", segment).field("offset", position)
@@ -635,6 +633,13 @@ final class JournalReplay {
         }
     }
 
+    /** The record of {@code length} payload bytes whose header starts at {@code at}, to the reader of segment {@code segment}. */
+    private static JournalRecord.Validity validity(byte[] bytes, int at, int length, long segment) {
+        ByteBuffer view = ByteBuffer.wrap(bytes);
+        return JournalRecord.validity(view.getInt(at), view.getInt(at + 8),
+                JournalRecord.crc(bytes, at + JournalRecord.HEADER, length), segment);
+    }
+
     /**
      * Whether a record of this segment lies somewhere after {@code from}: then the bad spot in
      * front of it is damage, not the end of what was written (behind which a recycled file holds
@@ -644,20 +649,15 @@ final class JournalReplay {
         ByteBuffer view = ByteBuffer.wrap(bytes);
         long budget = 4L * bytes.length; // bytes to CRC: record magics inside message bodies cannot make this quadratic
         for (int i = from; i + JournalRecord.HEADER <= bytes.length; i++) {
-            int magic = view.getInt(i);
-            if (magic != JournalRecord.MAGIC && magic != JournalRecord.MAGIC_V1) {
-                continue;
-            }
             int length = view.getInt(i + 4);
-            if (length < 0 || length > bytes.length - i - JournalRecord.HEADER) {
+            if (!JournalRecord.isMagic(view.getInt(i)) || length < 0 || length > bytes.length - i - JournalRecord.HEADER) {
                 continue;
             }
             budget -= length;
             if (budget < 0) {
                 return true; // past the budget: reported as damage, which it may be
             }
-            if (JournalRecord.validity(magic, view.getInt(i + 8),
-                    JournalRecord.crc(bytes, i + JournalRecord.HEADER, length), segment) == JournalRecord.Validity.VALID) {
+            if (validity(bytes, i, length, segment) == JournalRecord.Validity.VALID) {
                 return true;
             }
         }

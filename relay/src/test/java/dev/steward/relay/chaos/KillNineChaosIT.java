@@ -196,6 +196,7 @@ class KillNineChaosIT {
             int deliveredAcked = (int) expected.stream().filter(deliveries::containsKey).count();
             int queuedAcked = (int) expected.stream().filter(key -> !deliveries.containsKey(key) && stillQueued.contains(key)).count();
 
+            int medianSegments = segmentsBegun.stream().sorted().toList().get(segmentsBegun.size() / 2);
             ChaosResults results = new ChaosResults("kill9")
                     .put("seed", SEED)
                     .put("kills", KILLS)
@@ -215,7 +216,7 @@ class KillNineChaosIT {
                     .put("sink_messages", received.size())
                     .put("journal_segment_bytes", ChaosSetup.JOURNAL_SEGMENT_BYTES)
                     .put("journal_segments_begun", segmentsBegun.stream().mapToInt(Integer::intValue).sum())
-                    .put("journal_segments_begun_median", segmentsBegun.stream().sorted().toList().get(segmentsBegun.size() / 2))
+                    .put("journal_segments_begun_median", medianSegments)
                     .put("journal_segment_files_seen_recycled", recycledSeen.get())
                     .put("drain_seconds", String.format(java.util.Locale.ROOT, "%.1f", drainSeconds))
                     .put("total_seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9))
@@ -227,8 +228,7 @@ class KillNineChaosIT {
                     "delivered", deliveredAcked, "queued", queuedAcked, "lost", lost.size(), "duplicates", duplicates));
 
             // Small segments: most instances filled, checkpointed and recycled several before their kill.
-            assertThat(segmentsBegun.stream().sorted().toList().get(segmentsBegun.size() / 2))
-                    .as("journal segments begun by the median instance").isGreaterThanOrEqualTo(5);
+            assertThat(medianSegments).as("journal segments begun by the median instance").isGreaterThanOrEqualTo(5);
             assertThat(recycledSeen.get()).as("segment files seen again as a later segment").isPositive();
             assertThat(clientFailures).as("replies the clients did not expect").isEmpty();
             assertThat(lost).as("acknowledged recipients neither delivered nor queued").isEmpty();
