@@ -10,10 +10,11 @@ RUN_DIR := data/dev
 check-java:
 	@if [ -z "$(JAVA_HOME)" ]; then scripts/find-java; exit 1; fi
 
-## make build: compile and leave the launcher at bin/steward
+## make build: compile and leave the launcher at bin/steward (and, on JDK 25+, the relay's AOT cache: scripts/aot-train)
 build: check-java
 	$(MVN) -q -DskipTests -Dsteward.packages.skip=true package
 	@mkdir -p bin && cp scripts/steward bin/steward && chmod +x bin/steward && echo "$(JAVA_HOME)" >bin/java-home
+	@scripts/aot-train
 	@echo "built: bin/steward"
 
 ## make package: the Debian packages in dist/: steward-agent_<version>_all.deb (relay, agent, sendmail),
