@@ -529,7 +529,7 @@ final class JournalReplay {
             } else if (length < 0 || length > rest - JournalRecord.HEADER) {
                 problem = "length " + length + " beyond the end";
             } else {
-                validity = validity(bytes, position, length, number);
+                validity = validity(view, position, length, number);
                 problem = validity == JournalRecord.Validity.DAMAGED ? "CRC mismatch" : null;
             }
             if (validity == JournalRecord.Validity.STALE) {
@@ -633,11 +633,13 @@ final class JournalReplay {
         }
     }
 
-    /** The record of {@code length} payload bytes whose header starts at {@code at}, to the reader of segment {@code segment}. */
-    private static JournalRecord.Validity validity(byte[] bytes, int at, int length, long segment) {
-        ByteBuffer view = ByteBuffer.wrap(bytes);
+    /**
+     * The record of {@code length} payload bytes whose header starts at {@code at} in {@code view}
+     * (a wrapped array), to the reader of segment {@code segment}.
+     */
+    private static JournalRecord.Validity validity(ByteBuffer view, int at, int length, long segment) {
         return JournalRecord.validity(view.getInt(at), view.getInt(at + 8),
-                JournalRecord.crc(bytes, at + JournalRecord.HEADER, length), segment);
+                JournalRecord.crc(view.array(), at + JournalRecord.HEADER, length), segment);
     }
 
     /**
@@ -657,7 +659,7 @@ final class JournalReplay {
             if (budget < 0) {
                 return true; // past the budget: reported as damage, which it may be
             }
-            if (validity(bytes, i, length, segment) == JournalRecord.Validity.VALID) {
+            if (validity(view, i, length, segment) == JournalRecord.Validity.VALID) {
                 return true;
             }
         }
